@@ -1,0 +1,133 @@
+/**
+ * The running agent: identity and enrollment, the outbox, the collectors, the sampling loop and
+ * the hub link, wired together; `stop` shuts them down in order (no sample is half-written).
+ * @module
+ */
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { EngineSet } from './collectors/engine-set.js';
+import { candidateEndpoints } from './collectors/engines.js';
+import { HostCollector, type HostCollectorOptions } from './collectors/host.js';
+import type { AgentConfig } from './config.js';
+import type { ConnectionOptions } from './link/connection.js';
+import { ensureEnrolled } from './link/enrollment.js';
+import { loadOrCreateIdentity } from './link/identity.js';
+import { Link } from './link/link.js';
+import { Outbox } from './link/outbox.js';
+import { type EngineSource, type HostSource, Scheduler } from './scheduler.js';
+
+/** Until the hub's config frame says otherwise. */
+export const DEFAULT_HOST_INTERVAL_MS = 10_000;
+
+export type AgentDeps = {
+  log: Logger;
+  fetch?: typeof globalThis.fetch;
+  host?: HostCollectorOptions;
+  connection?: Partial<Omit<ConnectionOptions, 'url' | 'hooks' | 'log'>>;
+  /** Unacknowledged batches in flight at most (tests make it small). */
+  sendWindow?: number;
+  /**
+   * Stand-ins for the procfs and engine collectors (the ingest benchmark's synthetic ones);
+   * everything else is the real agent.
+   */
+  collectors?: { host: HostSource & Pick<HostCollector, 'facts'>; engines: EngineSource };
+  uid?: number;
+};
+
+export type RunningAgent = {
+  agentId: string;
+  outbox: Outbox;
+  link: Link;
+  scheduler: Scheduler;
+  stop(): Promise<void>;
+};
+
+export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<RunningAgent> {
+  const { log } = deps;
+  const identity = await loadOrCreateIdentity(config.stateDir);
+  const host =
+    deps.collectors?.host ??
+    new HostCollector({ ...deps.host, ...(config.name ? { hostname: config.name } : {}) });
+  let facts = await host.facts();
+  const enrollment = await ensureEnrolled({
+    stateDir: config.stateDir,
+    identity,
+    hubUrl: config.hubUrl,
+    token: config.token,
+    host: facts,
+    log: log.child({ module: 'enroll' }),
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  const outbox = await Outbox.open({
+    dir: join(config.stateDir, 'outbox'),
+    maxBatches: config.outboxMaxBatches,
+    maxBytes: config.outboxMaxBytes,
+    onDrop: (gap) =>
+      log.warn({ module: 'outbox', seq: gap.fromSeq }, 'outbox full; dropped the oldest batch'),
+  });
+  const endpoints = candidateEndpoints({
+    dockerHosts: config.dockerHosts,
+    autodetect: config.engineAutodetect,
+    uid: deps.uid ?? process.getuid?.(),
+  });
+  const engines =
+    deps.collectors?.engines ??
+    new EngineSet({ endpoints, explicit: config.dockerHosts, log: log.child({ module: 'engines' }) });
+  // Declared before the link so its config callback can reach it; started after.
+  let scheduler: Scheduler | undefined;
+  const link = new Link({
+    hubUrl: enrollment.hubUrl,
+    privateKey: identity.privateKey,
+    enrollment,
+    outbox,
+    hostFacts: () => facts,
+    capabilities: ['host', 'containers'],
+    log: log.child({ module: 'link' }),
+    onConfig: (frame) => {
+      if (config.hostIntervalMs === undefined) scheduler?.setInterval(frame.hostIntervalMs);
+    },
+    ...(deps.connection ? { connection: deps.connection } : {}),
+    ...(deps.sendWindow ? { sendWindow: deps.sendWindow } : {}),
+  });
+  scheduler = new Scheduler({
+    host,
+    engines,
+    outbox,
+    intervalMs: config.hostIntervalMs ?? DEFAULT_HOST_INTERVAL_MS,
+    log: log.child({ module: 'scheduler' }),
+    onBatch: () => link.notify(),
+  });
+  log.info(
+    {
+      agentId: enrollment.agentId,
+      hub: enrollment.hubUrl,
+      engines: endpoints,
+      pending: outbox.pendingSeqs().length,
+      readOnly: config.readOnly,
+    },
+    'agent starting',
+  );
+  link.start();
+  scheduler.start();
+  const refreshFacts = setInterval(() => {
+    host.facts().then(
+      (f) => {
+        facts = f;
+      },
+      () => undefined,
+    );
+  }, 3_600_000);
+  refreshFacts.unref();
+  const running = scheduler;
+  return {
+    agentId: enrollment.agentId,
+    outbox,
+    link,
+    scheduler: running,
+    stop: async () => {
+      clearInterval(refreshFacts);
+      await running.stop();
+      await link.stop();
+    },
+  };
+}

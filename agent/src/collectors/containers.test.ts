@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ContainerStatsItemSchema, ContainersItemSchema } from '@unity/shared';
+import pino from 'pino';
+import { ContainerCollector } from './containers.js';
+import { EngineSet } from './engine-set.js';
+import { candidateEndpoints, detectEngine } from './engines.js';
+import { type PodmanTestEngine, startPodmanEngine, TEST_IMAGE } from './podman-test-engine.js';
+
+describe('containers on a real Podman engine', { timeout: 120_000 }, () => {
+  let engine: PodmanTestEngine;
+  before(async () => {
+    engine = await startPodmanEngine();
+    await engine.runContainer(
+      'unity-a',
+      ['sleep', '600'],
+      ['--label', 'com.docker.compose.project=shop', '--label', 'com.docker.compose.service=web'],
+    );
+    await engine.runContainer('unity-b');
+  });
+  after(async () => {
+    await engine?.stop();
+  });
+
+  it('detects the engine as Podman', async () => {
+    const detected = await detectEngine(engine.endpoint);
+    assert.ok(detected, 'the socket answers /_ping');
+    assert.equal(detected.ref.kind, 'podman');
+    assert.equal(detected.ref.id, `podman:${engine.socketPath}`);
+    assert.ok(detected.ref.version);
+    assert.equal(await detectEngine('unix:///nonexistent/podman.sock'), undefined);
+  });
+
+  it('lists the containers running with memory, then shows a stopped one as exited', async () => {
+    const detected = await detectEngine(engine.endpoint);
+    assert.ok(detected);
+    const collector = new ContainerCollector(detected);
+    const first = await collector.collect();
+    assert.ok(ContainersItemSchema.safeParse(first.containers).success);
+    assert.ok(ContainerStatsItemSchema.safeParse(first.stats).success);
+    const byName = new Map(first.containers.containers.map((c) => [c.name, c]));
+    const a = byName.get('unity-a');
+    const b = byName.get('unity-b');
+    assert.ok(a && b, `both listed: ${[...byName.keys()]}`);
+    assert.equal(a.state, 'running');
+    assert.equal(b.state, 'running');
+    assert.equal(a.image, TEST_IMAGE);
+    assert.equal(a.composeProject, 'shop');
+    assert.equal(a.composeService, 'web');
+    assert.equal(a.labels['unity-test'], '1');
+    for (const c of [a, b]) {
+      const stat = first.stats.stats.find((s) => s.id === c.id);
+      assert.ok(stat, `stats for ${c.name}`);
+      assert.ok(stat.memoryBytes > 0, `memory of ${c.name}`);
+      assert.ok(stat.memoryLimitBytes > 0);
+      assert.ok(stat.pids >= 1);
+    }
+
+    await engine.podman(['stop', '--time', '0', 'unity-b']);
+    const second = await collector.collect();
+    const stopped = second.containers.containers.find((c) => c.name === 'unity-b');
+    assert.equal(stopped?.state, 'exited');
+    assert.ok(!second.stats.stats.some((s) => s.id === b.id), 'no stats for a stopped container');
+    assert.ok(second.stats.stats.some((s) => s.id === a.id));
+  });
+
+  it('reports the engines that answer, and one that goes away is retried', async () => {
+    const log = pino({ level: 'silent' });
+    const endpoints = candidateEndpoints({
+      dockerHosts: [engine.endpoint, 'unix:///nonexistent.sock'],
+      autodetect: false,
+    });
+    const set = new EngineSet({ endpoints, explicit: endpoints, log });
+    const items = await set.collect();
+    assert.deepEqual(
+      items.map((i) => i.kind),
+      ['containers', 'container_stats'],
+    );
+    assert.equal(set.engines.length, 1);
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * Container engines on this host: the endpoints to try (the user's, then the well-known Docker
+ * and Podman sockets), and for each one that answers `/_ping`, a dockerode client plus what it
+ * is (`/version`: Podman names itself in Components or Platform).
+ * @module
+ */
+import { access, realpath } from 'node:fs/promises';
+import type { EngineKind, EngineRef } from '@unity/shared';
+import Docker from 'dockerode';
+
+export type Engine = {
+  ref: EngineRef;
+  docker: Docker;
+  endpoint: string;
+  /** The socket's real path (symlinks resolved), so one engine reached two ways counts once. */
+  key: string;
+};
+
+export const WELL_KNOWN_SOCKETS = (uid: number | undefined): string[] => [
+  'unix:///var/run/docker.sock',
+  'unix:///run/podman/podman.sock',
+  ...(uid !== undefined ? [`unix:///run/user/${uid}/podman/podman.sock`] : []),
+];
+
+/** The endpoints to probe, in order, without duplicates (`/var/run` is usually `/run`). */
+export function candidateEndpoints(options: {
+  dockerHosts: readonly string[];
+  autodetect: boolean;
+  uid?: number | undefined;
+}): string[] {
+  const all = [...options.dockerHosts, ...(options.autodetect ? WELL_KNOWN_SOCKETS(options.uid) : [])];
+  return [...new Set(all)];
+}
+
+/** A dockerode client for `unix:///path` or `tcp://host:port`. */
+export function clientFor(endpoint: string, timeoutMs = 10_000): Docker {
+  if (endpoint.startsWith('unix://'))
+    return new Docker({ socketPath: endpoint.slice('unix://'.length), timeout: timeoutMs });
+  const url = new URL(endpoint.replace(/^tcp:/, 'http:'));
+  return new Docker({ host: url.hostname, port: Number(url.port), protocol: 'http', timeout: timeoutMs });
+}
+
+type VersionInfo = {
+  Version?: string;
+  Platform?: { Name?: string };
+  Components?: Array<{ Name?: string; Version?: string }>;
+};
+
+/** Docker or Podman, from a `/version` answer. */
+export function engineKind(version: VersionInfo): EngineKind {
+  const names = [version.Platform?.Name ?? '', ...(version.Components ?? []).map((c) => c.Name ?? '')];
+  return names.some((n) => /podman/i.test(n)) ? 'podman' : 'docker';
+}
+
+/**
+ * Probes one endpoint: undefined when its socket does not exist or it does not answer `/_ping`.
+ * The engine id is stable for the host: kind plus endpoint path.
+ */
+export async function detectEngine(endpoint: string, timeoutMs = 5_000): Promise<Engine | undefined> {
+  let key = endpoint;
+  if (endpoint.startsWith('unix://')) {
+    try {
+      await access(endpoint.slice('unix://'.length));
+      key = await realpath(endpoint.slice('unix://'.length));
+    } catch {
+      return undefined;
+    }
+  }
+  const docker = clientFor(endpoint, timeoutMs);
+  try {
+    await docker.ping();
+    const version = (await docker.version()) as VersionInfo;
+    const kind = engineKind(version);
+    const podmanVersion = version.Components?.find((c) => /podman/i.test(c.Name ?? ''))?.Version;
+    const engineVersion = (kind === 'podman' ? podmanVersion : undefined) ?? version.Version;
+    const path = endpoint.startsWith('unix://') ? endpoint.slice('unix://'.length) : endpoint;
+    return {
+      ref: {
+        id: `${kind}:${path}`.slice(0, 512),
+        kind,
+        ...(engineVersion ? { version: engineVersion.slice(0, 64) } : {}),
+      },
+      docker: clientFor(endpoint),
+      endpoint,
+      key,
+    };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * Host metrics from procfs: CPU (total and per core) from /proc/stat deltas, load, memory and
+ * swap, disk usage per real mount, disk I/O and network throughput as per-second rates between
+ * this sample and the previous one (zero on the first), uptime; and the host facts for `hello`.
+ * The proc root and statfs are injectable so tests run on fixture trees.
+ * @module
+ */
+import { statfs as fsStatfs, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import type { HostFacts, HostMetricsItem } from '@unity/shared';
+import {
+  type CpuTimes,
+  cpuPercent,
+  type DiskCounters,
+  type NetCounters,
+  parseDiskstats,
+  parseLoadavg,
+  parseMeminfo,
+  parseMounts,
+  parseNetDev,
+  parseOsRelease,
+  parseStat,
+  parseUptime,
+} from './procfs.js';
+
+export type StatfsResult = { blocks: number; bfree: number; bsize: number };
+
+export type HostCollectorOptions = {
+  procRoot?: string;
+  osReleasePath?: string;
+  statfs?: (path: string) => Promise<StatfsResult>;
+  now?: () => number;
+  /** Reported host name instead of the kernel's (`--name`). */
+  hostname?: string;
+};
+
+/** Filesystems that hold no user data, or that belong to containers and are seen via the host fs. */
+const PSEUDO_FS = new Set(
+  (
+    'proc sysfs devtmpfs devpts tmpfs ramfs cgroup cgroup2 overlay aufs squashfs mqueue debugfs tracefs ' +
+    'securityfs pstore bpf autofs configfs fusectl hugetlbfs rpc_pipefs binfmt_misc nsfs efivarfs ' +
+    'selinuxfs nfsd fuse.lxcfs fuse.gvfsd-fuse fuse.portal shm devfs iso9660 udf zram'
+  ).split(' '),
+);
+
+type Previous = {
+  at: number;
+  total: CpuTimes;
+  perCore: CpuTimes[];
+  disks: DiskCounters[];
+  net: NetCounters[];
+};
+
+export class HostCollector {
+  readonly #proc: string;
+  readonly #o: HostCollectorOptions;
+  #prev: Previous | undefined;
+
+  constructor(options: HostCollectorOptions = {}) {
+    this.#o = options;
+    this.#proc = options.procRoot ?? '/proc';
+  }
+
+  #read(name: string): Promise<string> {
+    return readFile(join(this.#proc, name), 'utf8');
+  }
+
+  async #readOr(name: string, fallback = ''): Promise<string> {
+    return this.#read(name).catch(() => fallback);
+  }
+
+  /** One sample; rates are over the time since the previous call. */
+  async sample(): Promise<HostMetricsItem> {
+    const now = this.#o.now?.() ?? Date.now();
+    const [stat, loadavg, meminfo, mounts, diskstats, netdev, uptime] = await Promise.all([
+      this.#read('stat'),
+      this.#readOr('loadavg'),
+      this.#read('meminfo'),
+      this.#readOr('mounts'),
+      this.#readOr('diskstats'),
+      this.#readOr('net/dev'),
+      this.#readOr('uptime'),
+    ]);
+    const cpu = parseStat(stat);
+    const disks = parseDiskstats(diskstats);
+    const net = parseNetDev(netdev).filter((n) => n.iface !== 'lo');
+    const prev = this.#prev;
+    this.#prev = { at: now, total: cpu.total, perCore: cpu.perCore, disks, net };
+    const seconds = prev ? (now - prev.at) / 1000 : 0;
+    const rate = (next: number, before: number | undefined) =>
+      seconds > 0 && before !== undefined && next >= before ? (next - before) / seconds : 0;
+
+    const diskIo = { readBytesPerSec: 0, writeBytesPerSec: 0 };
+    for (const d of disks) {
+      const p = prev?.disks.find((x) => x.name === d.name);
+      diskIo.readBytesPerSec += rate(d.readBytes, p?.readBytes);
+      diskIo.writeBytesPerSec += rate(d.writeBytes, p?.writeBytes);
+    }
+    return {
+      kind: 'host_metrics',
+      ts: now,
+      cpu: {
+        total: cpuPercent(prev?.total, cpu.total),
+        perCore: cpu.perCore.slice(0, 1024).map((c, i) => cpuPercent(prev?.perCore[i], c)),
+      },
+      load: parseLoadavg(loadavg || '0 0 0'),
+      memory: memory(parseMeminfo(meminfo)),
+      disks: await this.#diskUsage(mounts),
+      diskIo: {
+        readBytesPerSec: round(diskIo.readBytesPerSec),
+        writeBytesPerSec: round(diskIo.writeBytesPerSec),
+      },
+      net: net.slice(0, 256).map((n) => {
+        const p = prev?.net.find((x) => x.iface === n.iface);
+        return {
+          iface: n.iface.slice(0, 64),
+          rxBytesPerSec: round(rate(n.rxBytes, p?.rxBytes)),
+          txBytesPerSec: round(rate(n.txBytes, p?.txBytes)),
+        };
+      }),
+      uptimeSec: parseUptime(uptime),
+    };
+  }
+
+  async #diskUsage(mountsText: string): Promise<HostMetricsItem['disks']> {
+    const statfs = this.#o.statfs ?? fsStatfs;
+    const seen = new Set<string>();
+    const result: HostMetricsItem['disks'] = [];
+    for (const m of parseMounts(mountsText)) {
+      if (PSEUDO_FS.has(m.fs) || seen.has(m.device) || result.length >= 256) continue;
+      try {
+        const s = await statfs(m.mount);
+        if (s.blocks <= 0) continue;
+        seen.add(m.device);
+        result.push({
+          mount: m.mount.slice(0, 512),
+          fs: m.fs.slice(0, 512),
+          totalBytes: s.blocks * s.bsize,
+          usedBytes: (s.blocks - s.bfree) * s.bsize,
+        });
+      } catch {
+        // unreadable or gone since /proc/mounts was read: skip it
+      }
+    }
+    return result;
+  }
+
+  /** What `hello` and enrollment say about this host. */
+  async facts(): Promise<HostFacts> {
+    const osRelease = await readFile(this.#o.osReleasePath ?? '/etc/os-release', 'utf8').catch(() => '');
+    const stat = parseStat(await this.#readOr('stat'));
+    const mem = parseMeminfo(await this.#readOr('meminfo'));
+    return {
+      hostname: (this.#o.hostname ?? os.hostname()).slice(0, 255) || 'unknown',
+      os: (parseOsRelease(osRelease) ?? `${os.type()} ${os.release()}`).slice(0, 255),
+      kernel: os.release().slice(0, 255),
+      arch: os.arch(),
+      cpus: Math.max(1, stat.perCore.length || os.availableParallelism()),
+      memoryBytes: mem.get('MemTotal') ?? os.totalmem(),
+      ...(stat.bootTime ? { bootTime: stat.bootTime } : {}),
+    };
+  }
+}
+
+function memory(m: Map<string, number>): HostMetricsItem['memory'] {
+  const total = m.get('MemTotal') ?? 0;
+  const available =
+    m.get('MemAvailable') ?? (m.get('MemFree') ?? 0) + (m.get('Buffers') ?? 0) + (m.get('Cached') ?? 0);
+  const swapTotal = m.get('SwapTotal') ?? 0;
+  return {
+    totalBytes: total,
+    usedBytes: Math.max(0, total - available),
+    availableBytes: available,
+    swapTotalBytes: swapTotal,
+    swapUsedBytes: Math.max(0, swapTotal - (m.get('SwapFree') ?? 0)),
+  };
+}
+
+const round = (n: number): number => Math.round(n * 100) / 100;

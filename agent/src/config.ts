@@ -1,0 +1,226 @@
+/**
+ * The agent's configuration: command-line flags, else environment variables, else defaults;
+ * validated once at start. A bad value becomes one `config error: <flag>: <what is allowed>`.
+ * This is the only module that reads `process.env` (through the `env` argument of parseCli).
+ * @module
+ */
+import { parseArgs } from 'node:util';
+import { err, ok, type Result } from '@unity/shared';
+import { z } from 'zod';
+import { parseDuration, parseSize } from './util/units.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type AgentConfig = {
+  /** Hub base URL, without a trailing slash; may come from the stored identity instead. */
+  hubUrl: string | undefined;
+  /** Enrollment token, only needed until the state dir holds an identity. */
+  token: string | undefined;
+  stateDir: string;
+  name: string | undefined;
+  /** Host sampling interval; undefined means "whatever the hub's config frame says". */
+  hostIntervalMs: number | undefined;
+  /** Engine endpoints named by the user (`unix:///path` or `tcp://host:port`). */
+  dockerHosts: string[];
+  /** Also probe the well-known Docker and Podman socket paths. */
+  engineAutodetect: boolean;
+  outboxMaxBatches: number;
+  outboxMaxBytes: number;
+  readOnly: boolean;
+  logLevel: LogLevel;
+};
+
+export type CliCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: AgentConfig };
+
+/** Which flag or variable was wrong, and what it accepts. */
+export type ConfigError = { source: string; message: string };
+
+export const formatConfigError = (e: ConfigError): string => `config error: ${e.source}: ${e.message}`;
+
+const OPTIONS = {
+  hub: { type: 'string' },
+  token: { type: 'string' },
+  'state-dir': { type: 'string' },
+  name: { type: 'string' },
+  'host-interval': { type: 'string' },
+  'docker-host': { type: 'string', multiple: true },
+  'no-engine-autodetect': { type: 'boolean' },
+  'outbox-max-batches': { type: 'string' },
+  'outbox-max-bytes': { type: 'string' },
+  'read-only': { type: 'boolean' },
+  'log-level': { type: 'string' },
+  version: { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const;
+
+type Values = Record<string, string | string[] | boolean | undefined>;
+
+type Raw = { value: string; source: string } | undefined;
+
+function pick(flagValue: string | undefined, flag: string, env: NodeJS.ProcessEnv, variable: string): Raw {
+  if (flagValue !== undefined) return { value: flagValue, source: `--${flag}` };
+  const fromEnv = env[variable];
+  if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, source: variable };
+  return undefined;
+}
+
+class Invalid extends Error {
+  constructor(readonly configError: ConfigError) {
+    super(configError.message);
+  }
+}
+
+function check<T>(raw: Raw, schema: z.ZodType<T>, allowed: string): T | undefined {
+  if (!raw) return undefined;
+  const parsed = schema.safeParse(raw.value);
+  if (!parsed.success) throw new Invalid({ source: raw.source, message: allowed });
+  return parsed.data;
+}
+
+const hubUrlSchema = z
+  .string()
+  .transform((s) => s.trim().replace(/\/+$/, ''))
+  .pipe(z.url({ protocol: /^https?$/ }));
+const engineSchema = z.string().regex(/^(unix:\/\/\/.+|tcp:\/\/[^/\s]+:\d+\/?)$/);
+const durationSchema = z
+  .string()
+  .transform((s) => parseDuration(s) ?? Number.NaN)
+  .pipe(z.number().min(100).max(3_600_000));
+const boolSchema = z
+  .string()
+  .transform((s) => s.trim().toLowerCase())
+  .pipe(z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']))
+  .transform((s) => ['1', 'true', 'yes', 'on'].includes(s));
+
+function flagOrEnvBool(flag: boolean | undefined, name: string, env: NodeJS.ProcessEnv, variable: string) {
+  if (flag !== undefined) return flag;
+  return check(pick(undefined, name, env, variable), boolSchema, 'one of 1, 0, true, false') ?? false;
+}
+
+/** Parses argv (without node and the script) and the environment into a command. */
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Result<CliCommand, ConfigError> {
+  let values: Values;
+  try {
+    values = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    return err(describeArgError(error));
+  }
+  if (values.help) return ok({ kind: 'help' });
+  if (values.version) return ok({ kind: 'version' });
+  try {
+    return ok({ kind: 'run', config: buildConfig(values, env) });
+  } catch (error) {
+    if (error instanceof Invalid) return err(error.configError);
+    throw error;
+  }
+}
+
+function buildConfig(values: Values, env: NodeJS.ProcessEnv): AgentConfig {
+  const str = (flag: string) => values[flag] as string | undefined;
+  const engineFlags = values['docker-host'] as string[] | undefined;
+  const engineRaw = engineFlags?.length
+    ? { list: engineFlags, source: '--docker-host' }
+    : { list: env.DOCKER_HOST ? [env.DOCKER_HOST] : [], source: 'DOCKER_HOST' };
+  const dockerHosts = engineRaw.list
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '')
+    .map((value) => {
+      const host = check(
+        { value, source: engineRaw.source },
+        engineSchema,
+        'unix:///path/to.sock or tcp://host:port',
+      );
+      return host ?? value;
+    });
+  const config: AgentConfig = {
+    hubUrl: check(pick(str('hub'), 'hub', env, 'UNITY_HUB_URL'), hubUrlSchema, 'an http:// or https:// URL'),
+    token: check(
+      pick(str('token'), 'token', env, 'UNITY_ENROLL_TOKEN'),
+      z.string().trim().min(16).max(256),
+      'an enrollment token of 16 to 256 characters',
+    ),
+    stateDir:
+      check(
+        pick(str('state-dir'), 'state-dir', env, 'UNITY_STATE_DIR'),
+        z.string().min(1),
+        'a directory path',
+      ) ?? '/var/lib/unity-agent',
+    name: check(
+      pick(str('name'), 'name', env, 'UNITY_AGENT_NAME'),
+      z.string().trim().min(1).max(255),
+      'a host name of 1 to 255 characters',
+    ),
+    hostIntervalMs: check(
+      pick(str('host-interval'), 'host-interval', env, 'UNITY_HOST_INTERVAL'),
+      durationSchema,
+      'a duration like 10s or 500ms, from 100ms to 1h',
+    ),
+    dockerHosts: [...new Set(dockerHosts)],
+    engineAutodetect: !flagOrEnvBool(
+      values['no-engine-autodetect'] as boolean | undefined,
+      'no-engine-autodetect',
+      env,
+      'UNITY_NO_ENGINE_AUTODETECT',
+    ),
+    outboxMaxBatches:
+      check(
+        pick(str('outbox-max-batches'), 'outbox-max-batches', env, 'UNITY_OUTBOX_MAX_BATCHES'),
+        z.coerce.number().int().min(1).max(10_000_000),
+        'a whole number from 1 to 10000000',
+      ) ?? 8640,
+    outboxMaxBytes:
+      check(
+        pick(str('outbox-max-bytes'), 'outbox-max-bytes', env, 'UNITY_OUTBOX_MAX_BYTES'),
+        z
+          .string()
+          .transform((s) => parseSize(s) ?? Number.NaN)
+          .pipe(z.number().min(1024 ** 2)),
+        'a size like 256MiB or 1GiB, at least 1MiB',
+      ) ?? 256 * 1024 ** 2,
+    readOnly: flagOrEnvBool(values['read-only'] as boolean | undefined, 'read-only', env, 'UNITY_READ_ONLY'),
+    logLevel:
+      check(
+        pick(str('log-level'), 'log-level', env, 'LOG_LEVEL'),
+        z.enum(LOG_LEVELS),
+        `one of ${LOG_LEVELS.join(', ')}`,
+      ) ?? 'info',
+  };
+  return config;
+}
+
+function describeArgError(error: unknown): ConfigError {
+  const message = error instanceof Error ? error.message : String(error);
+  const option = /'(-{1,2}[^'\s]+)/.exec(message)?.[1];
+  if (/Unknown option/i.test(message))
+    return { source: option ?? 'argument', message: 'unknown option; see --help' };
+  if (/argument missing|requires an argument/i.test(message)) {
+    return { source: option?.split(' ')[0] ?? 'argument', message: 'needs a value' };
+  }
+  if (/positional/i.test(message)) return { source: 'argument', message: `unexpected argument; see --help` };
+  return { source: option ?? 'argument', message };
+}
+
+export const HELP_TEXT = `unity-agent: streams host and container metrics to a Unity hub
+
+Usage: unity-agent --hub URL --token TOKEN [options]
+
+  --hub URL                 hub base URL (env UNITY_HUB_URL); kept after enrollment
+  --token TOKEN             enrollment token, needed only until enrolled (env UNITY_ENROLL_TOKEN)
+  --state-dir DIR           identity and outbox (env UNITY_STATE_DIR, default /var/lib/unity-agent)
+  --name NAME               host name to report (env UNITY_AGENT_NAME, default the hostname)
+  --host-interval DURATION  host sampling interval, e.g. 10s, 500ms (env UNITY_HOST_INTERVAL;
+                            default: the hub's setting, 10s until it is known)
+  --docker-host ENDPOINT    engine socket, unix:///path or tcp://host:port; repeatable or
+                            comma-separated (env DOCKER_HOST)
+  --no-engine-autodetect    do not probe /var/run/docker.sock and the Podman sockets
+                            (env UNITY_NO_ENGINE_AUTODETECT=1)
+  --outbox-max-batches N    unacknowledged batches kept on disk (env UNITY_OUTBOX_MAX_BATCHES,
+                            default 8640)
+  --outbox-max-bytes SIZE   their total size, e.g. 256MiB (env UNITY_OUTBOX_MAX_BYTES, default 256MiB)
+  --read-only               refuse actions on containers (env UNITY_READ_ONLY=1)
+  --log-level LEVEL         fatal, error, warn, info, debug, trace, silent (env LOG_LEVEL, default info)
+  --version                 print the version
+  --help                    print this help
+`;

@@ -1,0 +1,196 @@
+/**
+ * The durable outbox: every batch is written to `<state>/outbox/<seq>.json` (the frame text,
+ * zero-padded seq so names sort) before it is sent, and deleted once the hub acknowledges it.
+ * `state.json` beside the batches keeps the next seq (seqs are never reused, even after every
+ * batch was acknowledged and the agent restarted) and the ranges dropped on overflow.
+ *
+ * Bound: at most `maxBatches` files and `maxBytes` bytes. Beyond that the oldest batches are
+ * deleted and their range is reported by `gap` items in the next batch (ARCHITECTURE.md: "drops
+ * the oldest data and reports the gap explicitly").
+ * @module
+ */
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type BatchFrame, type BatchItem, BatchItemSchema } from '@unity/shared';
+import { z } from 'zod';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { Serial } from '../util/serial.js';
+import { type GapRange, gapItems, mergeGaps } from './gaps.js';
+
+export type OutboxOptions = {
+  dir: string;
+  maxBatches: number;
+  maxBytes: number;
+  now?: () => number;
+  /** Told about each overflow, for a log line. */
+  onDrop?: (dropped: GapRange) => void;
+};
+
+type Entry = { seq: number; bytes: number };
+
+const StateSchema = z.object({
+  nextSeq: z.int().positive(),
+  gaps: z.array(z.object({ fromSeq: z.int(), toSeq: z.int(), droppedItems: z.int() })),
+});
+
+const FILE_RE = /^(\d{20})\.json$/;
+export const batchFileName = (seq: number): string => `${String(seq).padStart(20, '0')}.json`;
+
+export class Outbox {
+  readonly #options: OutboxOptions;
+  readonly #serial = new Serial();
+  #entries: Entry[] = [];
+  #bytes = 0;
+  #nextSeq = 1;
+  #gaps: GapRange[] = [];
+
+  private constructor(options: OutboxOptions) {
+    this.#options = options;
+  }
+
+  /** Opens (creating if needed) the outbox directory and indexes the batches already there. */
+  static async open(options: OutboxOptions): Promise<Outbox> {
+    const outbox = new Outbox(options);
+    await outbox.#load();
+    return outbox;
+  }
+
+  /** Highest seq produced so far (0 before the first batch): `hello.lastSeq`. */
+  get lastSeq(): number {
+    return this.#nextSeq - 1;
+  }
+
+  /** Seqs of the batches still waiting for an ack, oldest first. */
+  pendingSeqs(): number[] {
+    return this.#entries.map((e) => e.seq);
+  }
+
+  get pendingBytes(): number {
+    return this.#bytes;
+  }
+
+  /** Ranges dropped and not yet reported in a batch. */
+  get pendingGaps(): readonly GapRange[] {
+    return this.#gaps;
+  }
+
+  /** Stores one batch of items (plus any pending gap items) under the next seq and returns it. */
+  append(items: readonly BatchItem[]): Promise<BatchFrame> {
+    return this.#serial.run(async () => {
+      const seq = this.#nextSeq;
+      const now = this.#options.now?.() ?? Date.now();
+      const frame: BatchFrame = { type: 'batch', seq, items: [...gapItems(this.#gaps, now), ...items] };
+      const text = JSON.stringify(frame);
+      this.#nextSeq = seq + 1;
+      this.#gaps = [];
+      try {
+        await writeFileAtomic(join(this.#options.dir, batchFileName(seq)), text);
+      } catch (error) {
+        // The seq is spent; report the items as a gap rather than pretend they were never made.
+        this.#gaps = mergeGaps(this.#gaps, [{ fromSeq: seq, toSeq: seq, droppedItems: items.length }]);
+        throw error;
+      }
+      this.#entries.push({ seq, bytes: Buffer.byteLength(text) });
+      this.#bytes += Buffer.byteLength(text);
+      await this.#enforceBound();
+      await this.#saveState();
+      return frame;
+    });
+  }
+
+  /** The stored frame text of a pending batch, or undefined if it is gone (acked or dropped). */
+  async read(seq: number): Promise<string | undefined> {
+    try {
+      return await readFile(join(this.#options.dir, batchFileName(seq)), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Deletes every batch with seq ≤ `seq` (the hub stored them). */
+  ack(seq: number): Promise<void> {
+    return this.#serial.run(async () => {
+      while (this.#entries[0] && this.#entries[0].seq <= seq) {
+        const entry = this.#entries.shift() as Entry;
+        this.#bytes -= entry.bytes;
+        await rm(join(this.#options.dir, batchFileName(entry.seq)), { force: true });
+      }
+    });
+  }
+
+  /**
+   * Makes sure the next seq is above what the hub already stored: the hub ignores a seq it has
+   * seen, so reusing one (after the state dir was restored from a backup, say) would lose data.
+   */
+  advancePast(seq: number): Promise<void> {
+    return this.#serial.run(async () => {
+      if (seq < this.#nextSeq) return;
+      this.#nextSeq = seq + 1;
+      await this.#saveState();
+    });
+  }
+
+  async #enforceBound(): Promise<void> {
+    const { maxBatches, maxBytes } = this.#options;
+    while (this.#entries.length > 1 && (this.#entries.length > maxBatches || this.#bytes > maxBytes)) {
+      const oldest = this.#entries.shift() as Entry;
+      this.#bytes -= oldest.bytes;
+      const path = join(this.#options.dir, batchFileName(oldest.seq));
+      const { dataItems, carried } = await describeBatch(path);
+      await rm(path, { force: true });
+      const range = { fromSeq: oldest.seq, toSeq: oldest.seq, droppedItems: dataItems };
+      this.#gaps = mergeGaps(this.#gaps, [...carried, range]);
+      this.#options.onDrop?.(range);
+    }
+  }
+
+  async #saveState(): Promise<void> {
+    const state = { nextSeq: this.#nextSeq, gaps: this.#gaps };
+    await writeFileAtomic(join(this.#options.dir, 'state.json'), JSON.stringify(state));
+  }
+
+  async #load(): Promise<void> {
+    const dir = this.#options.dir;
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const state = await readState(join(dir, 'state.json'));
+    const names = (await readdir(dir)).filter((n) => FILE_RE.test(n)).sort();
+    for (const name of names) {
+      const seq = Number(FILE_RE.exec(name)?.[1]);
+      const { size } = await stat(join(dir, name));
+      this.#entries.push({ seq, bytes: size });
+      this.#bytes += size;
+    }
+    const highest = this.#entries.at(-1)?.seq ?? 0;
+    this.#nextSeq = Math.max(state?.nextSeq ?? 1, highest + 1);
+    this.#gaps = state?.gaps ?? [];
+    // Leftover temp files from a crash mid-write are never valid batches.
+    for (const name of await readdir(dir))
+      if (name.endsWith('.tmp')) await rm(join(dir, name), { force: true });
+  }
+}
+
+async function readState(path: string): Promise<z.infer<typeof StateSchema> | undefined> {
+  try {
+    return StateSchema.parse(JSON.parse(await readFile(path, 'utf8')));
+  } catch {
+    return undefined;
+  }
+}
+
+/** How many data items a stored batch held and which gaps it was carrying (now lost with it). */
+async function describeBatch(path: string): Promise<{ dataItems: number; carried: GapRange[] }> {
+  try {
+    const frame = JSON.parse(await readFile(path, 'utf8')) as { items?: unknown[] };
+    const items = (frame.items ?? []).map((i) => BatchItemSchema.safeParse(i)).filter((r) => r.success);
+    const carried: GapRange[] = [];
+    let dataItems = 0;
+    for (const { data } of items) {
+      if (data.kind === 'gap')
+        carried.push({ fromSeq: data.fromSeq, toSeq: data.toSeq, droppedItems: data.droppedItems });
+      else dataItems++;
+    }
+    return { dataItems, carried };
+  } catch {
+    return { dataItems: 0, carried: [] };
+  }
+}

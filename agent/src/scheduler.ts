@@ -1,0 +1,106 @@
+/**
+ * The sampling loop: every host interval one tick makes one batch (more only if it would not fit
+ * one frame) with the host sample and, per engine, the inventory and the stats; the batch goes
+ * into the outbox first and is sent from there. Ticks never overlap; a slow tick delays the next.
+ * @module
+ */
+import { type BatchItem, BatchItemSchema, describeIssues } from '@unity/shared';
+import type { Logger } from 'pino';
+import type { EngineSet } from './collectors/engine-set.js';
+import type { HostCollector } from './collectors/host.js';
+import { errorMessage } from './errors.js';
+import type { Outbox } from './link/outbox.js';
+import { splitItems } from './link/split.js';
+
+/** What a tick reads: the procfs and engine collectors, or stand-ins (the ingest benchmark). */
+export type HostSource = Pick<HostCollector, 'sample'>;
+export type EngineSource = Pick<EngineSet, 'collect'>;
+
+export type SchedulerOptions = {
+  host: HostSource;
+  engines: EngineSource;
+  outbox: Outbox;
+  intervalMs: number;
+  log: Logger;
+  /** Called after batches were stored, to send them. */
+  onBatch: () => void;
+};
+
+export class Scheduler {
+  readonly #o: SchedulerOptions;
+  #intervalMs: number;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<unknown> | undefined;
+  #stopped = true;
+
+  constructor(options: SchedulerOptions) {
+    this.#o = options;
+    this.#intervalMs = options.intervalMs;
+  }
+
+  get intervalMs(): number {
+    return this.#intervalMs;
+  }
+
+  /** Changes the interval from the next tick on. */
+  setInterval(ms: number): void {
+    if (ms === this.#intervalMs) return;
+    this.#o.log.info({ intervalMs: ms }, 'sampling interval changed');
+    this.#intervalMs = ms;
+    if (!this.#stopped && !this.#running) {
+      clearTimeout(this.#timer);
+      this.#schedule(ms);
+    }
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.#schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#running;
+  }
+
+  #schedule(delay: number): void {
+    this.#timer = setTimeout(() => {
+      const started = Date.now();
+      this.#running = this.tick()
+        .catch((error) => this.#o.log.error({ err: errorMessage(error) }, 'sampling failed'))
+        .finally(() => {
+          this.#running = undefined;
+          if (!this.#stopped) this.#schedule(Math.max(0, this.#intervalMs - (Date.now() - started)));
+        });
+    }, delay);
+  }
+
+  /** Samples everything once and stores the result; resolves with the seqs it used. */
+  async tick(): Promise<number[]> {
+    const items: BatchItem[] = [];
+    try {
+      items.push(await this.#o.host.sample());
+    } catch (error) {
+      this.#o.log.error({ err: errorMessage(error) }, 'host sample failed');
+    }
+    items.push(...(await this.#o.engines.collect()));
+    const valid = items.filter((item) => {
+      const parsed = BatchItemSchema.safeParse(item);
+      // A batch the hub refuses would block the outbox for good: drop the item, not the batch.
+      if (!parsed.success)
+        this.#o.log.error(
+          { kind: item.kind, problem: describeIssues(parsed.error) },
+          'dropping an invalid item',
+        );
+      return parsed.success;
+    });
+    const { chunks, dropped } = splitItems(valid);
+    for (const item of dropped)
+      this.#o.log.error({ kind: item.kind }, 'dropping an item too large for one frame');
+    const seqs: number[] = [];
+    for (const chunk of chunks) seqs.push((await this.#o.outbox.append(chunk)).seq);
+    if (seqs.length > 0) this.#o.onBatch();
+    return seqs;
+  }
+}

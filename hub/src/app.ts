@@ -1,0 +1,49 @@
+/**
+ * The Hono application: security headers, health, public downloads, the session-guarded API,
+ * and the UI with its SPA fallback. Unknown /api paths answer a JSON 404; errors never carry a
+ * stack trace.
+ * @module
+ */
+import { LIVE_PATH } from '@unity/shared';
+import { Hono } from 'hono';
+import { agentRoutes } from './agents/routes.js';
+import { sessionMiddleware } from './auth/middleware.js';
+import { authRoutes } from './auth/routes.js';
+import { containerRoutes } from './containers/routes.js';
+import { hostRoutes } from './hosts/routes.js';
+import { errorResponse, onError } from './http/errors.js';
+import { healthRoutes } from './http/health.js';
+import { metricsRoutes } from './observe/metrics-route.js';
+import { statusRoutes } from './observe/status-route.js';
+import { seriesRoutes } from './series/routes.js';
+import type { HubDeps, HubEnv } from './types.js';
+import { downloadRoutes } from './web/downloads.js';
+import { securityHeaders } from './web/security-headers.js';
+import { serveUi } from './web/static-ui.js';
+
+export function createApp(deps: HubDeps) {
+  const app = new Hono<HubEnv>();
+  app.onError(onError(deps.log.child({ module: 'http' })));
+  app.use('*', securityHeaders);
+
+  app.route('/', healthRoutes(deps));
+  app.route('/', downloadRoutes(deps));
+  app.route('/', metricsRoutes(deps));
+
+  app.use('/api/*', sessionMiddleware(deps));
+  app.route('/api/auth', authRoutes(deps));
+  app.route('/', agentRoutes(deps));
+  app.route('/api/hosts', hostRoutes(deps));
+  app.route('/api/containers', containerRoutes(deps));
+  app.route('/api/status', statusRoutes(deps));
+  app.route('/api/series', seriesRoutes(deps));
+  // Reached only without an Upgrade header (upgrades are taken in http/upgrade.ts).
+  app.get(LIVE_PATH, (c) => errorResponse(c, 'bad_request', 'this endpoint speaks WebSocket only'));
+
+  app.all('/api/*', (c) => errorResponse(c, 'not_found', `no API route ${c.req.method} ${c.req.path}`));
+  app.get('*', serveUi(deps.config.uiDir));
+  app.notFound((c) => c.text('not found\n', 404));
+  return app;
+}
+
+export type HubApp = ReturnType<typeof createApp>;

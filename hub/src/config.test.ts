@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parseConfig } from './config.js';
+
+const main = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');
+
+describe('parseConfig', () => {
+  it('applies the defaults', () => {
+    const c = parseConfig({});
+    assert.equal(c.port, 8080);
+    assert.equal(c.host, '0.0.0.0');
+    assert.equal(c.databaseUrl, undefined);
+    assert.equal(c.admin, undefined);
+    assert.equal(c.hostIntervalMs, 10_000);
+    assert.equal(c.containerIntervalMs, 10_000);
+    assert.equal(c.agentOfflineAfterMs, 30_000);
+    assert.equal(c.secureCookies, 'auto');
+    assert.equal(c.logLevel, 'info');
+    assert.match(c.publicUrl, /^http:\/\/.+:8080$/);
+    assert.match(c.uiDir, /ui\/dist$/);
+    assert.match(c.agentBundle, /agent\/dist\/unity-agent\.mjs$/);
+    assert.match(c.installScript, /install\.sh$/);
+    assert.deepEqual(c.retention, {
+      raw: 48 * 3600_000,
+      '1m': 14 * 86_400_000,
+      '5m': 90 * 86_400_000,
+      '1h': 730 * 86_400_000,
+    });
+  });
+
+  it('reads every variable', () => {
+    const c = parseConfig({
+      PORT: '9000',
+      DATABASE_URL: 'postgres://u@db/unity',
+      UNITY_ADMIN_USER: 'root',
+      UNITY_ADMIN_PASSWORD: 'twelve chars!',
+      UNITY_PUBLIC_URL: 'https://hub.example.com/',
+      UNITY_BOOTSTRAP_TOKEN: 't'.repeat(32),
+      UNITY_HOST_INTERVAL_MS: '5000',
+      UNITY_SECURE_COOKIES: 'true',
+      UNITY_RETENTION_RAW: '3d',
+      UNITY_RETENTION_1M: '2w',
+      UNITY_RETENTION_5M: '2160h',
+      UNITY_RETENTION_1H: '365d',
+    });
+    assert.equal(c.port, 9000);
+    assert.equal(c.databaseUrl, 'postgres://u@db/unity');
+    assert.deepEqual(c.admin, { username: 'root', password: 'twelve chars!' });
+    assert.equal(c.publicUrl, 'https://hub.example.com');
+    assert.equal(c.hostIntervalMs, 5000);
+    assert.equal(c.secureCookies, 'true');
+    assert.deepEqual(c.retention, {
+      raw: 3 * 86_400_000,
+      '1m': 14 * 86_400_000,
+      '5m': 90 * 86_400_000,
+      '1h': 365 * 86_400_000,
+    });
+  });
+
+  for (const [env, variable] of [
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ UNITY_ADMIN_USER: 'root' }, 'UNITY_ADMIN_PASSWORD'],
+    [{ UNITY_ADMIN_PASSWORD: 'long enough pw' }, 'UNITY_ADMIN_USER'],
+    [{ UNITY_BOOTSTRAP_TOKEN: 'short' }, 'UNITY_BOOTSTRAP_TOKEN'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ UNITY_SECURE_COOKIES: 'yes' }, 'UNITY_SECURE_COOKIES'],
+    [{ UNITY_HOST_INTERVAL_MS: '10' }, 'UNITY_HOST_INTERVAL_MS'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ UNITY_RETENTION_RAW: 'forever' }, 'UNITY_RETENTION_RAW'],
+    [{ UNITY_RETENTION_1M: '30m' }, 'UNITY_RETENTION_1M'],
+    [{ UNITY_RETENTION_5M: '-5d' }, 'UNITY_RETENTION_5M'],
+    [{ UNITY_RETENTION_1H: '10y' }, 'UNITY_RETENTION_1H'],
+    [{ UNITY_METRICS_TOKEN: 'short' }, 'UNITY_METRICS_TOKEN'],
+  ] as const) {
+    it(`names ${variable} when it is bad (${JSON.stringify(env)})`, () => {
+      assert.throws(() => parseConfig(env), new RegExp(`^ConfigError: ${variable}: `));
+    });
+  }
+});
+
+describe('the hub process with a bad variable', () => {
+  it('prints `config error: VAR: …` and exits with code 2', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', main], {
+      env: { PATH: process.env.PATH, PORT: 'not-a-port' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /^config error: PORT: /m);
+  });
+
+  it('names a bad retention the same way', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', main], {
+      env: { PATH: process.env.PATH, UNITY_RETENTION_RAW: '2 days' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /^config error: UNITY_RETENTION_RAW: must be a duration/m);
+  });
+});

@@ -1,0 +1,156 @@
+/**
+ * Assembles and starts a hub: database → migrations → identity → first admin and bootstrap
+ * token → HTTP app and WebSocket upgrades → listen. `main.ts` runs it for real; tests run it on
+ * 127.0.0.1 with an in-memory database.
+ * @module
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createAdaptorServer } from '@hono/node-server';
+import { AgentHub } from './agents/agent-hub.js';
+import { type AgentSocketOptions, DEFAULT_SOCKET_OPTIONS } from './agents/agent-socket.js';
+import { registerBootstrapToken } from './agents/enrollment-tokens.js';
+import { loadOrCreateIdentity } from './agents/identity.js';
+import { ReplayCache } from './agents/replay-cache.js';
+import { createApp, type HubApp } from './app.js';
+import { bootstrapAuth } from './auth/bootstrap.js';
+import { warmPasswordCheck } from './auth/passwords.js';
+import { FailureLimiter } from './auth/rate-limit.js';
+import { pruneSessions } from './auth/sessions.js';
+import type { Config } from './config.js';
+import { type Database, openDatabase } from './db/client.js';
+import { migrate } from './db/migrate.js';
+import { handleUpgrades } from './http/upgrade.js';
+import { LiveBus } from './live/bus.js';
+import type { Logger } from './log.js';
+import { startMaintenance } from './metrics/maintenance.js';
+import { HubStats } from './observe/hub-stats.js';
+import { LoadWatch } from './observe/load-watch.js';
+import type { HubDeps } from './types.js';
+
+export type StartOptions = {
+  config: Config;
+  log: Logger;
+  /** Where the first-admin setup URL is printed; stdout by default. */
+  print?: (line: string) => void;
+  /** An already open database (tests); otherwise opened from the config. */
+  database?: Database;
+  agentSocket?: AgentSocketOptions;
+  /** The metrics maintenance clock (partitions, rollups, retention); Date.now by default. */
+  clock?: () => number;
+};
+
+export type RunningHub = {
+  /** Base URL the server listens on, e.g. http://127.0.0.1:8080. */
+  url: string;
+  port: number;
+  deps: HubDeps;
+  /** The Hono app (its `routes` list is walked by the allow-list test). */
+  app: HubApp;
+  setupUrl: string | undefined;
+  close(): Promise<void>;
+};
+
+export async function startHub(options: StartOptions): Promise<RunningHub> {
+  const { config, log } = options;
+  const database =
+    options.database ??
+    (await openDatabase(
+      config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') },
+    ));
+  log.info({ database: database.kind }, 'database opened');
+  let migrated = false;
+  await migrate(database.db, log.child({ module: 'migrate' }));
+  migrated = true;
+  // Before agents connect, so today's raw partition exists when their first batch arrives.
+  const maintenance = await startMaintenance({
+    db: database.db,
+    log: log.child({ module: 'metrics' }),
+    retention: config.retention,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+
+  const identity = await loadOrCreateIdentity(database.db);
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const setupUrl = await bootstrapAuth(
+    database.db,
+    { admin: config.admin, publicUrl: config.publicUrl, print },
+    log.child({ module: 'auth' }),
+  );
+  if (config.bootstrapToken) {
+    const fresh = await registerBootstrapToken(database.db, config.bootstrapToken);
+    log.info({ fresh }, 'bootstrap enrollment token registered (single use, 15 minutes)');
+  }
+
+  warmPasswordCheck();
+  const bus = new LiveBus();
+  const stats = new HubStats();
+  const connected = () => deps.agents.connected;
+  const loadWatch = new LoadWatch({
+    kind: database.kind,
+    stats,
+    connected,
+    log: log.child({ module: 'load' }),
+  });
+  const deps: HubDeps = {
+    config,
+    db: database.db,
+    log,
+    identity,
+    replay: new ReplayCache(),
+    bus,
+    agents: new AgentHub({
+      db: database.db,
+      bus,
+      log: log.child({ module: 'presence' }),
+      offlineAfterMs: config.agentOfflineAfterMs,
+    }),
+    loginLimiter: new FailureLimiter(),
+    stats,
+    database: database.kind,
+    loadWatch,
+    migrated: () => migrated,
+  };
+  const app = createApp(deps);
+  const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as Server;
+  // Pings must come often enough that a quiet but healthy agent never looks offline.
+  const agentSocket = options.agentSocket ?? {
+    ...DEFAULT_SOCKET_OPTIONS,
+    pingEveryMs: Math.min(DEFAULT_SOCKET_OPTIONS.pingEveryMs, Math.floor(config.agentOfflineAfterMs / 3)),
+  };
+  const upgrades = handleUpgrades(server, deps, agentSocket);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  loadWatch.check();
+  const loadTimer = setInterval(() => loadWatch.check(), 60_000);
+  loadTimer.unref();
+
+  const pruner = setInterval(() => {
+    pruneSessions(database.db).catch((error: unknown) => log.warn({ err: error }, 'session pruning failed'));
+  }, 3600_000);
+  pruner.unref();
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      clearInterval(pruner);
+      clearInterval(loadTimer);
+      await maintenance.stop();
+      deps.agents.closeAll();
+      upgrades.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      migrated = false;
+      await database.close();
+    })();
+    return closing;
+  };
+  return { url, port, deps, app, setupUrl, close };
+}

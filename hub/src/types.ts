@@ -1,0 +1,37 @@
+/**
+ * What the HTTP and WebSocket layers are built from: every dependency that talks to the world,
+ * handed in as one object so tests can build a hub on loopback with an in-memory database.
+ * @module
+ */
+import type { Me } from '@unity/shared';
+import type { AgentHub } from './agents/agent-hub.js';
+import type { HubIdentity } from './agents/identity.js';
+import type { ReplayCache } from './agents/replay-cache.js';
+import type { FailureLimiter } from './auth/rate-limit.js';
+import type { Config } from './config.js';
+import type { Db } from './db/client.js';
+import type { LiveBus } from './live/bus.js';
+import type { Logger } from './log.js';
+import type { HubStats } from './observe/hub-stats.js';
+import type { LoadWatch } from './observe/load-watch.js';
+
+export type HubDeps = {
+  config: Config;
+  db: Db;
+  log: Logger;
+  identity: HubIdentity;
+  replay: ReplayCache;
+  agents: AgentHub;
+  bus: LiveBus;
+  loginLimiter: FailureLimiter;
+  /** Counters for the `/metrics` exposition. */
+  stats: HubStats;
+  /** Which database, and the PGlite load warning for `/api/status`. */
+  database: 'pglite' | 'postgres';
+  loadWatch: LoadWatch;
+  /** True once migrations are applied; /readyz also checks the database answers. */
+  migrated: () => boolean;
+};
+
+/** Hono context variables set by the session middleware. */
+export type HubEnv = { Variables: { user: Me | undefined } };

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The README's test command (`npm test`), and what CI runs (.ci/run) on a fresh clone:
+# installs what the tests need, type-checks and lints every workspace, builds the UI and the
+# agent bundle, runs every test file of the repository in one node:test run (unit tests next to
+# the code, cross-package tests in test/), then a short benchmark smoke.
+#
+# Every step runs even when an earlier one failed (so one run reports everything), except the
+# setup steps the rest cannot do without; the exit code is non-zero if any step failed.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/node-env.sh
+source scripts/node-env.sh
+
+export CI="${CI:-}"
+mkdir -p test-results
+started_all=$(date +%s)
+declare -a summary=()
+failed=0
+
+# step NAME COMMAND...: prints a header, runs the command, records its time and outcome.
+step() {
+  local name="$1"
+  shift
+  echo
+  echo "==> $name"
+  local t0 rc
+  t0=$(date +%s)
+  set +e
+  "$@"
+  rc=$?
+  set -e
+  local dt=$(($(date +%s) - t0))
+  if [ "$rc" -eq 0 ]; then
+    echo "==> $name: ok (${dt}s)"
+    summary+=("ok      ${dt}s	$name")
+  else
+    echo "==> $name: FAILED with exit code $rc (${dt}s)"
+    summary+=("FAILED  ${dt}s	$name")
+    failed=1
+  fi
+  return "$rc"
+}
+
+print_summary() {
+  echo
+  echo "==> Summary ($(($(date +%s) - started_all))s in all)"
+  printf '    %s\n' "${summary[@]}"
+}
+
+# Setup: without packages or the test environment nothing after makes sense.
+step "Node $(node --version), packages" unity_npm_install || {
+  print_summary
+  exit 1
+}
+step "Test environment (PostgreSQL, Podman, Chromium)" bash scripts/test-env.sh || {
+  print_summary
+  exit 1
+}
+
+step "Type-check and lint (npm run check)" npm run --silent check || true
+step "Build UI and agent bundle (npm run build)" npm run --silent build || true
+
+# One node:test run over every test file. Two files at a time on a 2-core machine: the
+# cross-package tests mostly wait on processes, a third would starve the hub and agent they
+# start. A test that hangs is cancelled after 4 minutes instead of holding up CI.
+run_tests() {
+  node --import tsx --test \
+    --test-concurrency=2 \
+    --test-timeout=240000 \
+    --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=junit --test-reporter-destination=test-results/junit.xml \
+    'shared/src/**/*.test.ts' 'agent/src/**/*.test.ts' 'hub/src/**/*.test.ts' 'ui/src/**/*.test.ts' \
+    'test/**/*.test.ts' 2>&1 | tee test-results/node-test.log
+  return "${PIPESTATUS[0]}"
+}
+step "Tests (node:test: unit, end to end, delivery, bad input, install.sh, browser)" run_tests || true
+
+step "Benchmark smoke (npm run bench -- --smoke)" npm run --silent bench -- --smoke || true
+
+print_summary
+# node:test printed its own summary above; repeat its counts as one plain closing line.
+pass=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' test-results/node-test.log 2>/dev/null | tail -n1)
+fail=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' test-results/node-test.log 2>/dev/null | tail -n1)
+cancelled=$(sed -n 's/^ℹ cancelled \([0-9]*\)$/\1/p' test-results/node-test.log 2>/dev/null | tail -n1)
+echo "${pass:-0} passed, $((${fail:-0} + ${cancelled:-0})) failed"
+exit "$failed"

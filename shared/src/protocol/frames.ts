@@ -1,0 +1,131 @@
+/**
+ * The agent link's frames: JSON text messages over one WebSocket, validated on both ends.
+ * See docs/protocol.md for the sequence and the delivery rules.
+ * @module
+ */
+import { z } from 'zod';
+import { BatchItemSchema } from './items.js';
+
+/** Bumped on any change a peer of the previous version would misread. */
+export const PROTOCOL_VERSION = 1;
+
+/** Largest frame either end accepts; the hub closes the socket (1009) on anything larger. */
+export const MAX_FRAME_BYTES = 1024 * 1024;
+
+export const HostFactsSchema = z.object({
+  hostname: z.string().min(1).max(255),
+  os: z.string().max(255),
+  kernel: z.string().max(255),
+  arch: z.string().max(32),
+  cpus: z.int().positive().max(65536),
+  memoryBytes: z.number().nonnegative(),
+  bootTime: z.int().nonnegative().optional(),
+});
+
+export const CapabilitySchema = z.enum(['host', 'containers', 'logs', 'actions', 'probes', 'kubernetes']);
+
+// ---- agent → hub ----
+
+export const HelloFrameSchema = z.object({
+  type: z.literal('hello'),
+  protocol: z.int().positive(),
+  agentVersion: z.string().min(1).max(64),
+  capabilities: z.array(CapabilitySchema).max(32),
+  host: HostFactsSchema,
+  /** Highest seq the agent has produced so far (0 before the first batch). */
+  lastSeq: z.int().nonnegative(),
+});
+
+export const BatchFrameSchema = z.object({
+  type: z.literal('batch'),
+  /** Per-agent, strictly increasing, starting at 1. */
+  seq: z.int().positive(),
+  items: z.array(BatchItemSchema).min(1).max(1000),
+});
+
+export const CmdResultFrameSchema = z.object({
+  type: z.literal('cmd_result'),
+  id: z.string().min(1).max(64),
+  ok: z.boolean(),
+  result: z.unknown().optional(),
+  error: z.object({ code: z.string().max(64), message: z.string().max(4096) }).optional(),
+});
+
+export const StreamFrameSchema = z.object({
+  type: z.literal('stream'),
+  /** The id of the `cmd` this stream answers. */
+  id: z.string().min(1).max(64),
+  chunk: z.string().max(512 * 1024),
+  done: z.boolean().optional(),
+});
+
+export const AgentFrameSchema = z.discriminatedUnion('type', [
+  HelloFrameSchema,
+  BatchFrameSchema,
+  CmdResultFrameSchema,
+  StreamFrameSchema,
+]);
+
+// ---- hub → agent ----
+
+export const AckFrameSchema = z.object({
+  type: z.literal('ack'),
+  /** Every batch with seq ≤ this is stored; the agent may drop them from its outbox. */
+  seq: z.int().nonnegative(),
+});
+
+export const ConfigFrameSchema = z.object({
+  type: z.literal('config'),
+  hostIntervalMs: z.int().min(1000).max(3_600_000),
+  containerIntervalMs: z.int().min(1000).max(3_600_000),
+  /** The hub's stored high-water mark; batches up to it are already stored. */
+  ackedSeq: z.int().nonnegative(),
+  /**
+   * EdDSA JWT signed with the hub key the agent pinned at enrollment (aud = agent id,
+   * nonce = the jti of the agent's connect token): proves the agent reached its own hub.
+   */
+  hubProof: z.string().min(1).max(4096),
+});
+
+export const CmdFrameSchema = z.object({
+  type: z.literal('cmd'),
+  id: z.string().min(1).max(64),
+  kind: z.string().min(1).max(64),
+  args: z.record(z.string(), z.unknown()),
+});
+
+export const ErrorCodeSchema = z.enum([
+  'bad_frame',
+  'frame_too_large',
+  'unsupported_protocol',
+  'unauthorized',
+  'out_of_order',
+  'internal',
+]);
+
+export const ErrorFrameSchema = z.object({
+  type: z.literal('error'),
+  code: ErrorCodeSchema,
+  message: z.string().max(4096),
+});
+
+export const HubFrameSchema = z.discriminatedUnion('type', [
+  AckFrameSchema,
+  ConfigFrameSchema,
+  CmdFrameSchema,
+  ErrorFrameSchema,
+]);
+
+export type HostFacts = z.infer<typeof HostFactsSchema>;
+export type Capability = z.infer<typeof CapabilitySchema>;
+export type HelloFrame = z.infer<typeof HelloFrameSchema>;
+export type BatchFrame = z.infer<typeof BatchFrameSchema>;
+export type CmdResultFrame = z.infer<typeof CmdResultFrameSchema>;
+export type StreamFrame = z.infer<typeof StreamFrameSchema>;
+export type AgentFrame = z.infer<typeof AgentFrameSchema>;
+export type AckFrame = z.infer<typeof AckFrameSchema>;
+export type ConfigFrame = z.infer<typeof ConfigFrameSchema>;
+export type CmdFrame = z.infer<typeof CmdFrameSchema>;
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+export type ErrorFrame = z.infer<typeof ErrorFrameSchema>;
+export type HubFrame = z.infer<typeof HubFrameSchema>;

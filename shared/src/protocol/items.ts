@@ -1,0 +1,151 @@
+/**
+ * What an agent reports inside a `batch`: one discriminated union of items, keyed by `kind`.
+ * Each item carries the time it was sampled (`ts`, epoch milliseconds on the agent's clock).
+ * @module
+ */
+import { z } from 'zod';
+
+const nonNeg = z.number().nonnegative();
+const ts = z.int().positive();
+const shortText = z.string().max(512);
+
+export const CpuSchema = z.object({
+  /** Busy share of all cores, 0–100. */
+  total: z.number().min(0).max(100),
+  perCore: z.array(z.number().min(0).max(100)).max(1024),
+});
+
+export const MemorySchema = z.object({
+  totalBytes: nonNeg,
+  usedBytes: nonNeg,
+  availableBytes: nonNeg,
+  swapTotalBytes: nonNeg,
+  swapUsedBytes: nonNeg,
+});
+
+export const DiskUsageSchema = z.object({
+  mount: shortText,
+  fs: shortText,
+  totalBytes: nonNeg,
+  usedBytes: nonNeg,
+});
+
+export const NetRateSchema = z.object({
+  iface: z.string().max(64),
+  rxBytesPerSec: nonNeg,
+  txBytesPerSec: nonNeg,
+});
+
+/** Host sample from /proc. Rates are per second over the interval since the previous sample. */
+export const HostMetricsItemSchema = z.object({
+  kind: z.literal('host_metrics'),
+  ts,
+  cpu: CpuSchema,
+  load: z.tuple([nonNeg, nonNeg, nonNeg]),
+  memory: MemorySchema,
+  disks: z.array(DiskUsageSchema).max(256),
+  diskIo: z.object({ readBytesPerSec: nonNeg, writeBytesPerSec: nonNeg }),
+  net: z.array(NetRateSchema).max(256),
+  uptimeSec: nonNeg,
+});
+
+export const EngineKindSchema = z.enum(['docker', 'podman']);
+
+/** Which container engine an object came from; several may run side by side on one host. */
+export const EngineRefSchema = z.object({
+  /** Stable per host: the engine kind plus its socket path, e.g. `podman:/run/podman/podman.sock`. */
+  id: z.string().min(1).max(512),
+  kind: EngineKindSchema,
+  version: z.string().max(64).optional(),
+});
+
+export const ContainerStateSchema = z.enum([
+  'created',
+  'running',
+  'paused',
+  'restarting',
+  'removing',
+  'exited',
+  'dead',
+  'unknown',
+]);
+
+export const PortMappingSchema = z.object({
+  privatePort: z.int().min(0).max(65535),
+  publicPort: z.int().min(0).max(65535).optional(),
+  ip: z.string().max(64).optional(),
+  protocol: z.string().max(8),
+});
+
+export const ContainerInfoSchema = z.object({
+  /** The engine's full container id. */
+  id: z.string().min(1).max(128),
+  name: z.string().min(1).max(256),
+  image: shortText,
+  state: ContainerStateSchema,
+  /** The engine's human status line, e.g. "Up 3 minutes". */
+  status: shortText,
+  createdAt: ts.optional(),
+  labels: z.record(z.string().max(256), z.string().max(4096)),
+  ports: z.array(PortMappingSchema).max(512),
+  composeProject: z.string().max(256).optional(),
+  composeService: z.string().max(256).optional(),
+});
+
+/**
+ * A full inventory of one engine. The hub treats it as the truth: containers it no longer
+ * lists are marked removed.
+ */
+export const ContainersItemSchema = z.object({
+  kind: z.literal('containers'),
+  ts,
+  engine: EngineRefSchema,
+  containers: z.array(ContainerInfoSchema).max(10_000),
+});
+
+export const ContainerStatSchema = z.object({
+  id: z.string().min(1).max(128),
+  cpuPercent: nonNeg,
+  memoryBytes: nonNeg,
+  memoryLimitBytes: nonNeg,
+  netRxBytesPerSec: nonNeg,
+  netTxBytesPerSec: nonNeg,
+  blockReadBytesPerSec: nonNeg,
+  blockWriteBytesPerSec: nonNeg,
+  pids: z.int().nonnegative(),
+});
+
+export const ContainerStatsItemSchema = z.object({
+  kind: z.literal('container_stats'),
+  ts,
+  engineId: z.string().min(1).max(512),
+  stats: z.array(ContainerStatSchema).max(10_000),
+});
+
+/** The agent's outbox overflowed and dropped batches `fromSeq..toSeq`; the gap is reported, not hidden. */
+export const GapItemSchema = z.object({
+  kind: z.literal('gap'),
+  ts,
+  fromSeq: z.int().positive(),
+  toSeq: z.int().positive(),
+  droppedItems: z.int().nonnegative(),
+});
+
+export const BatchItemSchema = z.discriminatedUnion('kind', [
+  HostMetricsItemSchema,
+  ContainersItemSchema,
+  ContainerStatsItemSchema,
+  GapItemSchema,
+]);
+
+export type HostMetricsItem = z.infer<typeof HostMetricsItemSchema>;
+export type EngineRef = z.infer<typeof EngineRefSchema>;
+export type EngineKind = z.infer<typeof EngineKindSchema>;
+export type ContainerState = z.infer<typeof ContainerStateSchema>;
+export type PortMapping = z.infer<typeof PortMappingSchema>;
+export type ContainerInfo = z.infer<typeof ContainerInfoSchema>;
+export type ContainersItem = z.infer<typeof ContainersItemSchema>;
+export type ContainerStat = z.infer<typeof ContainerStatSchema>;
+export type ContainerStatsItem = z.infer<typeof ContainerStatsItemSchema>;
+export type GapItem = z.infer<typeof GapItemSchema>;
+export type BatchItem = z.infer<typeof BatchItemSchema>;

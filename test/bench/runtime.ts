@@ -1,0 +1,106 @@
+/**
+ * Runtime figures: the hub's resident memory when idle on PGlite, then the agent's memory and
+ * CPU while it watches N busybox containers on a real Podman engine at a fixed interval.
+ * Full: 30 s idle, 20 containers at 10 s for 2 minutes. Smoke: 5 s idle, 5 containers, 3
+ * samples at 2 s.
+ * @module
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type AgentProcess, startAgent } from '../lib/agent.js';
+import { ApiClient } from '../lib/api.js';
+import { type HubProcess, startHub } from '../lib/hub.js';
+import { REPO_ROOT } from '../lib/paths.js';
+import { type PodmanEngine, startPodman } from '../lib/podman.js';
+import { waitForHostOnline } from '../lib/stack.js';
+import { NotYet, sleep, waitFor } from '../lib/wait.js';
+import { rssBytes, sampleUsage, type Usage } from './proc-sampler.js';
+import { printTable, writeJson } from './report.js';
+
+export type RuntimeParams = { idleSec: number; containers: number; intervalSec: number; samples: number };
+
+export const FULL: RuntimeParams = { idleSec: 30, containers: 20, intervalSec: 10, samples: 12 };
+export const SMOKE: RuntimeParams = { idleSec: 5, containers: 5, intervalSec: 2, samples: 3 };
+
+const AGENT_BUNDLE = join(REPO_ROOT, 'agent', 'dist', 'unity-agent.mjs');
+
+export async function runtimeBench(p: RuntimeParams, mode: string): Promise<void> {
+  let hub: HubProcess | undefined;
+  let engine: PodmanEngine | undefined;
+  let agent: AgentProcess | undefined;
+  try {
+    const interval = String(p.intervalSec * 1000);
+    const t0 = performance.now();
+    hub = await startHub({
+      name: 'bench',
+      env: { UNITY_HOST_INTERVAL_MS: interval, UNITY_CONTAINER_INTERVAL_MS: interval, LOG_LEVEL: 'warn' },
+    });
+    const hubReadySec = (performance.now() - t0) / 1000;
+    const rssAtReady = rssBytes(hub.pid) / 2 ** 20;
+    const hubIdle = await sampleUsage(hub.pid, p.idleSec * 1000);
+    const hubRows = [
+      {
+        measure: `hub idle on PGlite (${p.idleSec} s after ready)`,
+        'ready s': Math.round(hubReadySec * 10) / 10,
+        'RSS at ready MiB': Math.round(rssAtReady * 10) / 10,
+        'RSS after idle MiB': hubIdle.rssLastMiB,
+        'RSS peak MiB': hubIdle.rssPeakMiB,
+        'RSS avg MiB': hubIdle.rssAvgMiB,
+        'CPU avg %': hubIdle.cpuAvgPercent,
+      },
+    ];
+    printTable(`Hub (${mode})`, hubRows);
+    writeJson('hub', { mode, params: p, hubReadySec, rssAtReadyMiB: rssAtReady, idle: hubIdle });
+
+    engine = await startPodman('bench');
+    for (let i = 0; i < p.containers; i++) await engine.run({ name: `c${i}` });
+    const api = await ApiClient.login(hub.url);
+    const token = await api.createEnrollmentToken({ ttlSec: 600 });
+    const bundled = existsSync(AGENT_BUNDLE);
+    agent = startAgent({
+      name: 'bench',
+      hubUrl: hub.url,
+      token: token.token,
+      dockerHost: engine.dockerHost,
+      hostInterval: `${p.intervalSec}s`,
+      env: { LOG_LEVEL: 'warn' },
+      ...(bundled ? { entry: AGENT_BUNDLE } : {}),
+    });
+    const host = await waitForHostOnline(api, agent, 60_000);
+    // Measure the steady state: from the first tick that reports every container.
+    await waitFor(
+      async () => {
+        const n = (await api.containers(host.id)).filter((c) => c.memoryBytes !== null).length;
+        if (n < p.containers) throw new NotYet(`${n} containers with stats`);
+        return true;
+      },
+      { timeoutMs: 60_000, what: `${p.containers} containers with stats` },
+    );
+    const usage: Usage = await sampleUsage(agent.pid, p.samples * p.intervalSec * 1000);
+    const hubLoaded = rssBytes(hub.pid) / 2 ** 20;
+    const agentRows = [
+      {
+        measure: `agent, ${p.containers} containers, ${p.intervalSec} s interval`,
+        runs: bundled ? 'bundle' : 'tsx (no bundle built)',
+        'window s': usage.seconds,
+        'RSS peak MiB': usage.rssPeakMiB,
+        'RSS avg MiB': usage.rssAvgMiB,
+        'CPU avg %': usage.cpuAvgPercent,
+      },
+    ];
+    printTable(`Agent (${mode})`, agentRows);
+    console.log(`  hub RSS with the agent connected: ${hubLoaded.toFixed(1)} MiB`);
+    writeJson('agent', {
+      mode,
+      params: p,
+      agentEntry: bundled ? 'agent/dist/unity-agent.mjs' : 'agent/src/main.ts via tsx',
+      usage,
+      hubRssWithAgentMiB: hubLoaded,
+    });
+  } finally {
+    await agent?.cleanup();
+    await hub?.cleanup();
+    await engine?.cleanup();
+  }
+  await sleep(0);
+}

@@ -1,0 +1,114 @@
+/**
+ * A real agent process (`node --import tsx agent/src/main.ts`) with its own state directory,
+ * pointed at one container engine socket (engine auto-detection off, so a test sees only the
+ * engine it started).
+ * @module
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeTempDir, REPO_ROOT, removeDir } from './paths.js';
+import { type Managed, startProcess } from './process.js';
+
+export type AgentOptions = {
+  name: string;
+  hubUrl: string;
+  /** Enrollment token; not needed once the state dir holds an identity. */
+  token?: string;
+  stateDir?: string;
+  /** `unix:///path/podman.sock`; none means no engine at all. */
+  dockerHost?: string;
+  /** e.g. `1s`. */
+  hostInterval?: string;
+  /** Host name to report; defaults to a unique one so tests can tell their hosts apart. */
+  hostName?: string;
+  extraArgs?: string[];
+  /** Run this built file (e.g. agent/dist/unity-agent.mjs) instead of the TypeScript source. */
+  entry?: string;
+  env?: Record<string, string>;
+};
+
+export class AgentProcess {
+  process: Managed | undefined;
+
+  private constructor(
+    readonly options: AgentOptions,
+    readonly stateDir: string,
+    private readonly ownsStateDir: boolean,
+  ) {}
+
+  static start(options: AgentOptions): AgentProcess {
+    const stateDir = options.stateDir ?? makeTempDir(`agent-${options.name}`);
+    const agent = new AgentProcess(options, stateDir, options.stateDir === undefined);
+    agent.spawn();
+    return agent;
+  }
+
+  /** The host name the agent reports (`--name`). */
+  get hostName(): string {
+    return this.options.hostName ?? `test-${this.options.name}-${process.pid}`;
+  }
+
+  get pid(): number {
+    if (!this.process) throw new Error('agent is not running');
+    return this.process.pid;
+  }
+
+  get logs(): string {
+    return this.process?.logs ?? '';
+  }
+
+  spawn(): void {
+    const o = this.options;
+    // A built bundle runs with the V8 flag install.sh's systemd unit gives it, so measurements
+    // match an installed agent.
+    const entry = o.entry
+      ? ['--max-semi-space-size=1', o.entry]
+      : ['--import', 'tsx', join('agent', 'src', 'main.ts')];
+    const args = [...entry, '--hub', o.hubUrl, '--state-dir', this.stateDir];
+    if (o.token) args.push('--token', o.token);
+    if (o.dockerHost) args.push('--docker-host', o.dockerHost);
+    if (o.hostInterval) args.push('--host-interval', o.hostInterval);
+    args.push('--name', this.hostName);
+    args.push('--no-engine-autodetect');
+    args.push(...(o.extraArgs ?? []));
+    this.process = startProcess({
+      name: `agent-${o.name}`,
+      command: process.execPath,
+      args,
+      cwd: REPO_ROOT,
+      env: { ...process.env, LOG_LEVEL: 'info', DOCKER_HOST: '', ...o.env },
+    });
+  }
+
+  /** The identity the agent saved at enrollment (`<state dir>/identity.json`). */
+  identity(): Record<string, unknown> | undefined {
+    try {
+      return JSON.parse(readFileSync(join(this.stateDir, 'identity.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Files in the state dir, for debugging and the delivery test. */
+  stateFiles(sub = ''): string[] {
+    try {
+      return readdirSync(join(this.stateDir, sub));
+    } catch {
+      return [];
+    }
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    await this.process?.stop(signal, 15_000);
+  }
+
+  async cleanup(): Promise<void> {
+    await this.process?.stop('SIGTERM', 5000);
+    if (this.ownsStateDir) removeDir(this.stateDir);
+  }
+}
+
+export const startAgent = (options: AgentOptions): AgentProcess => AgentProcess.start(options);

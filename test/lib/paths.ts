@@ -1,0 +1,33 @@
+/**
+ * Where things are: the repository root, the artifacts folder (`test-results/`, kept by CI for
+ * debugging) and per-test temporary folders.
+ * @module
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Logs, screenshots and benchmark JSON land here. */
+export const RESULTS_DIR = join(REPO_ROOT, 'test-results');
+
+/** Podman is pointed at this file (runc, explicit ulimits); scripts/test-env.sh writes it. */
+export const CONTAINERS_CONF = join(REPO_ROOT, '.tools', 'podman', 'containers.conf');
+
+/** `test-results/<sub>`, created. */
+export function resultsPath(...parts: string[]): string {
+  const path = join(RESULTS_DIR, ...parts);
+  mkdirSync(dirname(path), { recursive: true });
+  return path;
+}
+
+/** A fresh temporary folder with a short path (unix socket paths are limited to 107 bytes). */
+export function makeTempDir(label: string): string {
+  return mkdtempSync(join(tmpdir(), `unity-${label}-`));
+}
+
+export function removeDir(path: string): void {
+  rmSync(path, { recursive: true, force: true });
+}

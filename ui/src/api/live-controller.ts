@@ -1,0 +1,48 @@
+/**
+ * A Lit reactive controller that ties a component to live topics: it subscribes while the
+ * component is connected and calls `refresh` when one of its topics may have changed.
+ * @module
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { type LiveTopic, live } from './live.js';
+
+export class LiveRefresh implements ReactiveController {
+  readonly #topics: () => LiveTopic[];
+  readonly #refresh: () => void;
+  #unsubscribe: (() => void)[] = [];
+  #key = '';
+  #connected = false;
+
+  constructor(host: ReactiveControllerHost, topics: () => LiveTopic[], refresh: () => void) {
+    this.#topics = topics;
+    this.#refresh = refresh;
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.#connected = true;
+    this.sync();
+  }
+
+  hostDisconnected(): void {
+    this.#connected = false;
+    this.#clear();
+  }
+
+  /** Re-reads the topics (call after the ids they depend on change). */
+  sync(): void {
+    if (!this.#connected) return;
+    const topics = this.#topics();
+    const key = topics.join('\n');
+    if (key === this.#key) return;
+    this.#clear();
+    this.#key = key;
+    this.#unsubscribe = topics.map((t) => live.subscribe(t, this.#refresh));
+  }
+
+  #clear(): void {
+    for (const u of this.#unsubscribe) u();
+    this.#unsubscribe = [];
+    this.#key = '';
+  }
+}

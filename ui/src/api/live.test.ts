@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { LiveClient } from './live.js';
+
+/** A stand-in for the browser WebSocket: the test drives open, message and close. */
+class FakeSocket extends EventTarget {
+  closed = false;
+  open() {
+    this.dispatchEvent(new Event('open'));
+  }
+  message(data: unknown) {
+    this.dispatchEvent(new MessageEvent('message', { data: JSON.stringify(data) }));
+  }
+  drop() {
+    this.dispatchEvent(new Event('close'));
+  }
+  close() {
+    this.closed = true;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function setup(opts: { throttleMs?: number; pollMs?: number } = {}) {
+  const sockets: FakeSocket[] = [];
+  const client = new LiveClient({
+    url: () => 'ws://test/api/live',
+    throttleMs: opts.throttleMs ?? 50,
+    pollMs: opts.pollMs ?? 10_000,
+    createSocket: () => {
+      const s = new FakeSocket();
+      sockets.push(s);
+      return s as unknown as WebSocket;
+    },
+  });
+  return { client, sockets };
+}
+
+describe('LiveClient', () => {
+  it('connects on the first subscription and routes notices to host and fleet topics', async () => {
+    const { client, sockets } = setup();
+    const calls: string[] = [];
+    client.subscribe('hosts', () => calls.push('hosts'));
+    client.subscribe('host:a', () => calls.push('host:a'));
+    client.subscribe('host:b', () => calls.push('host:b'));
+    assert.equal(sockets.length, 1);
+    sockets[0]?.open();
+    assert.equal(client.status, 'open');
+    sockets[0]?.message({ type: 'host_updated', hostId: 'a', at: 1 });
+    assert.deepEqual(calls.sort(), ['host:a', 'hosts']);
+    client.stop();
+  });
+
+  it('throttles each topic to one leading and one trailing call per window', async () => {
+    const { client, sockets } = setup({ throttleMs: 50 });
+    let n = 0;
+    client.subscribe('host:a', () => n++);
+    sockets[0]?.open();
+    for (let i = 0; i < 10; i++) sockets[0]?.message({ type: 'presence', hostId: 'a', online: true, at: i });
+    assert.equal(n, 1);
+    await sleep(80);
+    assert.equal(n, 2);
+    client.stop();
+  });
+
+  it('ignores malformed and unknown messages', () => {
+    const { client, sockets } = setup();
+    let n = 0;
+    client.subscribe('hosts', () => n++);
+    sockets[0]?.open();
+    sockets[0]?.dispatchEvent(new MessageEvent('message', { data: 'not json' }));
+    sockets[0]?.message({ type: 'something_new', hostId: 'a' });
+    assert.equal(n, 0);
+    client.stop();
+  });
+
+  it('polls while the socket is down and stops after it reconnects', async () => {
+    const { client, sockets } = setup({ throttleMs: 0, pollMs: 20 });
+    let n = 0;
+    client.subscribe('hosts', () => n++);
+    sockets[0]?.open();
+    sockets[0]?.drop();
+    assert.equal(client.status, 'down');
+    await sleep(70);
+    assert.ok(n >= 2, `expected polling refreshes, got ${n}`);
+    client.stop();
+    assert.equal(client.status, 'idle');
+    const after = n;
+    await sleep(50);
+    assert.equal(n, after);
+  });
+
+  it('stops reconnecting and closes the socket on stop()', () => {
+    const { client, sockets } = setup();
+    const unsubscribe = client.subscribe('hosts', () => {});
+    sockets[0]?.open();
+    client.stop();
+    assert.equal(sockets[0]?.closed, true);
+    unsubscribe();
+  });
+});

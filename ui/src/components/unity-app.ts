@@ -1,0 +1,367 @@
+/**
+ * The application shell: top bar, navigation, user menu, session handling and the client-side
+ * router. Pages are lazy-free (the whole UI is small) and receive ids as attributes.
+ * @module
+ */
+import type { Me } from '@unity/shared';
+import { assertNever } from '@unity/shared';
+import { css, html, LitElement } from 'lit';
+import { api, onUnauthorized } from '../api/client.js';
+import { type LiveStatus, live } from '../api/live.js';
+import { loginPath, NAVIGATE_EVENT, navigate, parseRoute, type Route } from '../router.js';
+import { base, controls } from './styles.js';
+import './unity-add-host.js';
+import './unity-container.js';
+import './unity-host.js';
+import './unity-login.js';
+import './unity-overview.js';
+import './unity-setup.js';
+
+const PUBLIC_ROUTES: ReadonlySet<Route['name']> = new Set(['login', 'setup']);
+
+const TITLES: Record<Route['name'], string> = {
+  overview: 'Hosts',
+  login: 'Sign in',
+  setup: 'Set up',
+  host: 'Host',
+  container: 'Container',
+  'add-host': 'Add host',
+  'not-found': 'Not found',
+};
+
+export class UnityApp extends LitElement {
+  static override properties = {
+    route: { state: true },
+    me: { state: true },
+    setupRequired: { state: true },
+    liveStatus: { state: true },
+  };
+  declare route: Route;
+  /** undefined while the session is being checked, null when signed out. */
+  declare me: Me | null | undefined;
+  declare setupRequired: boolean;
+  declare liveStatus: LiveStatus;
+
+  #cleanup: (() => void)[] = [];
+
+  constructor() {
+    super();
+    this.route = parseRoute(location.pathname, location.search);
+    this.me = undefined;
+    this.setupRequired = false;
+    this.liveStatus = live.status;
+  }
+
+  static override styles = [
+    base,
+    controls,
+    css`
+      :host {
+        min-height: 100vh;
+        display: flex;
+        flex-direction: column;
+      }
+      .skip {
+        position: absolute;
+        left: var(--u-space-2);
+        top: -3rem;
+        background: var(--u-surface);
+        padding: var(--u-space-2) var(--u-space-3);
+        border-radius: var(--u-radius-sm);
+        z-index: 10;
+      }
+      .skip:focus {
+        top: var(--u-space-2);
+      }
+      header {
+        background: var(--u-surface);
+        border-bottom: 1px solid var(--u-border);
+      }
+      .bar {
+        max-width: 1280px;
+        margin: 0 auto;
+        display: flex;
+        align-items: center;
+        flex-wrap: wrap;
+        gap: var(--u-space-2) var(--u-space-5);
+        padding: var(--u-space-2) var(--u-space-4);
+        min-height: 3.5rem;
+      }
+      .brand {
+        display: inline-flex;
+        align-items: center;
+        gap: var(--u-space-2);
+        font-weight: 800;
+        font-size: var(--u-text-lg);
+        color: var(--u-text);
+        text-decoration: none;
+      }
+      .brand img {
+        width: 24px;
+        height: 24px;
+      }
+      nav.main {
+        display: flex;
+        gap: var(--u-space-1);
+        flex: 1;
+      }
+      nav.main a {
+        color: var(--u-text-muted);
+        text-decoration: none;
+        font-weight: 600;
+        padding: var(--u-space-2) var(--u-space-3);
+        border-radius: var(--u-radius-sm);
+      }
+      nav.main a:hover {
+        color: var(--u-text);
+        background: var(--u-surface-2);
+      }
+      nav.main a[aria-current='page'] {
+        color: var(--u-accent);
+        background: var(--u-surface-2);
+      }
+      .right {
+        display: flex;
+        align-items: center;
+        gap: var(--u-space-3);
+        margin-left: auto;
+      }
+      .live {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.4em;
+        font-size: var(--u-text-sm);
+        color: var(--u-text-muted);
+      }
+      .live::before {
+        content: '';
+        width: 0.55em;
+        height: 0.55em;
+        border-radius: 50%;
+        background: var(--u-text-muted);
+      }
+      .live.open::before {
+        background: var(--u-ok);
+      }
+      .live.down::before {
+        background: var(--u-warn);
+      }
+      details {
+        position: relative;
+      }
+      summary {
+        cursor: pointer;
+        list-style: none;
+        font-weight: 600;
+        padding: var(--u-space-2) var(--u-space-3);
+        border: 1px solid var(--u-border);
+        border-radius: var(--u-radius-sm);
+      }
+      summary::-webkit-details-marker {
+        display: none;
+      }
+      summary::after {
+        content: ' ▾';
+        color: var(--u-text-muted);
+      }
+      .menu {
+        position: absolute;
+        right: 0;
+        top: calc(100% + var(--u-space-1));
+        min-width: 12rem;
+        background: var(--u-surface);
+        border: 1px solid var(--u-border);
+        border-radius: var(--u-radius);
+        box-shadow: var(--u-shadow);
+        padding: var(--u-space-3);
+        display: grid;
+        gap: var(--u-space-2);
+        z-index: 5;
+      }
+      .menu p {
+        margin: 0;
+        font-size: var(--u-text-sm);
+      }
+      main {
+        flex: 1;
+        width: 100%;
+        max-width: 1280px;
+        margin: 0 auto;
+        padding: var(--u-space-5) var(--u-space-4);
+      }
+      main:focus {
+        outline: none;
+      }
+      @media (max-width: 600px) {
+        /* Brand and user menu on the first row, the navigation below. */
+        .right {
+          order: 2;
+        }
+        nav.main {
+          order: 3;
+          flex-basis: 100%;
+        }
+        .live span {
+          display: none;
+        }
+        main {
+          padding: var(--u-space-4) var(--u-space-3);
+        }
+      }
+    `,
+  ];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const onRoute = () => this.#applyRoute(true);
+    window.addEventListener('popstate', onRoute);
+    window.addEventListener(NAVIGATE_EVENT, onRoute);
+    this.addEventListener('click', this.#onClick);
+    this.addEventListener('signed-in', this.#onSignedIn as EventListener);
+    this.#cleanup.push(
+      () => window.removeEventListener('popstate', onRoute),
+      () => window.removeEventListener(NAVIGATE_EVENT, onRoute),
+      () => this.removeEventListener('click', this.#onClick),
+      () => this.removeEventListener('signed-in', this.#onSignedIn as EventListener),
+      onUnauthorized(() => this.#signedOut(true)),
+      live.onStatus((s) => {
+        this.liveStatus = s;
+      }),
+    );
+    void this.#checkSession();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const c of this.#cleanup) c();
+    this.#cleanup = [];
+  }
+
+  async #checkSession(): Promise<void> {
+    const [me, status] = await Promise.all([api.me(), api.authStatus()]);
+    if (status.ok) this.setupRequired = status.value.setupRequired;
+    this.me = me.ok ? me.value : null;
+    this.#applyRoute(false);
+  }
+
+  /** Parses the URL and enforces sign-in; `focus` moves focus to the new page for screen readers. */
+  #applyRoute(focus: boolean): void {
+    const route = parseRoute(location.pathname, location.search);
+    if (this.me === null && !PUBLIC_ROUTES.has(route.name)) {
+      navigate(this.setupRequired && route.name === 'overview' ? '/setup' : loginPath(), { replace: true });
+      return;
+    }
+    if (this.me && (route.name === 'login' || route.name === 'setup')) {
+      navigate(route.name === 'login' ? route.next : '/', { replace: true });
+      return;
+    }
+    this.route = route;
+    document.title = `${TITLES[route.name]} · Unity`;
+    this.renderRoot.querySelector('details')?.removeAttribute('open');
+    if (focus) void this.updateComplete.then(() => this.renderRoot.querySelector('main')?.focus());
+  }
+
+  #onSignedIn = (e: CustomEvent<Me>) => {
+    this.me = e.detail;
+    this.setupRequired = false;
+    const route = this.route;
+    navigate(route.name === 'login' ? route.next : '/', { replace: true });
+  };
+
+  #signedOut(keepPath: boolean): void {
+    if (this.me === null) return;
+    this.me = null;
+    live.stop();
+    navigate(keepPath ? loginPath() : '/login', { replace: keepPath });
+  }
+
+  async #signOut(): Promise<void> {
+    await api.logout();
+    this.#signedOut(false);
+  }
+
+  /** Same-origin links anywhere in the UI (inside shadow roots too) navigate without a reload. */
+  #onClick = (e: MouseEvent) => {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    const anchor = e.composedPath().find((n): n is HTMLAnchorElement => n instanceof HTMLAnchorElement);
+    if (!anchor || anchor.target || anchor.hasAttribute('download')) return;
+    const url = new URL(anchor.href, location.href);
+    if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+    e.preventDefault();
+    navigate(url.pathname + url.search);
+  };
+
+  override render() {
+    const signedIn = !!this.me;
+    return html`<a class="skip" href="#main" @click=${this.#skip}>Skip to content</a>
+      ${signedIn ? this.#header() : null}
+      <main id="main" tabindex="-1">${this.#page()}</main>`;
+  }
+
+  #skip(e: Event): void {
+    e.preventDefault();
+    e.stopPropagation();
+    this.renderRoot.querySelector('main')?.focus();
+  }
+
+  #header() {
+    const r = this.route.name;
+    const current = (name: Route['name'] | Route['name'][]) =>
+      ([] as Route['name'][]).concat(name).includes(r) ? 'page' : 'false';
+    const liveText =
+      this.liveStatus === 'open' ? 'Live' : this.liveStatus === 'down' ? 'Reconnecting' : 'Connecting';
+    return html`<header>
+      <div class="bar">
+        <a class="brand" href="/"><img src="/favicon.svg" alt="" />Unity</a>
+        <nav class="main" aria-label="Main">
+          <a href="/" aria-current=${current(['overview', 'host', 'container'])}>Overview</a>
+          <a href="/add-host" aria-current=${current('add-host')}>Add host</a>
+        </nav>
+        <div class="right">
+          <span class="live ${this.liveStatus}" title="Live updates: ${liveText}" data-testid="live-status"
+            ><span>${liveText}</span></span
+          >
+          <details data-testid="user-menu">
+            <summary>${this.me?.username}</summary>
+            <div class="menu">
+              <p class="muted">Signed in as <strong>${this.me?.username}</strong> (${this.me?.role})</p>
+              <button type="button" class="secondary" @click=${this.#signOut}>Sign out</button>
+            </div>
+          </details>
+        </div>
+      </div>
+    </header>`;
+  }
+
+  #page() {
+    const route = this.route;
+    if (this.me === undefined && !PUBLIC_ROUTES.has(route.name)) return html`<p class="muted">Loading…</p>`;
+    switch (route.name) {
+      case 'login':
+        return html`<unity-login ?setup-required=${this.setupRequired}></unity-login>`;
+      case 'setup':
+        return html`<unity-setup .token=${route.token}></unity-setup>`;
+      case 'overview':
+        return html`<unity-overview></unity-overview>`;
+      case 'host':
+        return html`<unity-host host-id=${route.id}></unity-host>`;
+      case 'container':
+        return html`<unity-container container-id=${route.id}></unity-container>`;
+      case 'add-host':
+        return html`<unity-add-host></unity-add-host>`;
+      case 'not-found':
+        return html`<h1>Page not found</h1>
+          <p>Nothing lives at <span class="mono">${route.path}</span>. <a href="/">Go to the overview</a></p>`;
+      default:
+        return assertNever(route);
+    }
+  }
+}
+
+customElements.define('unity-app', UnityApp);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'unity-app': UnityApp;
+  }
+}

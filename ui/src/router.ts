@@ -1,0 +1,56 @@
+/**
+ * Client-side routes over the history API. The hub answers every non-API path with index.html,
+ * so a reload or a deep link lands here and is parsed the same way as an in-app navigation.
+ * @module
+ */
+
+export type Route =
+  | { name: 'overview' }
+  | { name: 'login'; next: string }
+  | { name: 'setup'; token: string | null }
+  | { name: 'host'; id: string }
+  | { name: 'container'; id: string }
+  | { name: 'add-host' }
+  | { name: 'not-found'; path: string };
+
+/** Fired on window after `navigate`, so the shell re-renders (pushState fires no event). */
+export const NAVIGATE_EVENT = 'unity:navigate';
+
+export function parseRoute(pathname: string, search: string): Route {
+  const params = new URLSearchParams(search);
+  const path = pathname.replace(/\/+$/, '') || '/';
+  if (path === '/') return { name: 'overview' };
+  if (path === '/login') return { name: 'login', next: safeNext(params.get('next')) };
+  if (path === '/setup') return { name: 'setup', token: params.get('token') };
+  if (path === '/add-host') return { name: 'add-host' };
+  const match = /^\/(hosts|containers)\/([^/]+)$/.exec(path);
+  if (match?.[1] && match[2]) {
+    const id = decodeURIComponent(match[2]);
+    return match[1] === 'hosts' ? { name: 'host', id } : { name: 'container', id };
+  }
+  return { name: 'not-found', path };
+}
+
+/**
+ * A return path after sign-in: only a same-origin absolute path, never `//evil` or a URL, so
+ * the login page cannot be used as an open redirect.
+ */
+export function safeNext(next: string | null | undefined): string {
+  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  if (next.startsWith('/login') || next.startsWith('/setup')) return '/';
+  return next;
+}
+
+export function navigate(path: string, { replace = false }: { replace?: boolean } = {}): void {
+  if (path === location.pathname + location.search) return;
+  if (replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  window.dispatchEvent(new Event(NAVIGATE_EVENT));
+}
+
+/** The sign-in URL that returns to where the user is now. */
+export function loginPath(): string {
+  const here = location.pathname + location.search;
+  const next = safeNext(here);
+  return next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`;
+}
