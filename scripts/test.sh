@@ -78,6 +78,12 @@ step "Tests (node:test: unit, end to end, delivery, bad input, install.sh, brows
 step "Benchmark smoke (npm run bench -- --smoke)" npm run --silent bench -- --smoke || true
 
 print_summary
+# CI shows only the end of this output: repeat node:test's list of failing tests there, with
+# their errors, so a red run says what failed without the full log.
+if grep -q '^✖ failing tests:' test-results/node-test.log 2>/dev/null; then
+  echo
+  sed -n '/^✖ failing tests:/,$p' test-results/node-test.log | grep -v '^ℹ ' | head -n 80
+fi
 # node:test printed its own summary above; repeat its counts as one plain closing line.
 pass=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' test-results/node-test.log 2>/dev/null | tail -n1)
 fail=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' test-results/node-test.log 2>/dev/null | tail -n1)

@@ -112,6 +112,7 @@ describe('hosts and containers API', () => {
     await socket.closed;
     await waitFor(
       async () => HostListSchema.parse((await get('/api/hosts')).body).items[0]?.online === false,
+      10_000,
     );
     assert.ok(live.some((m) => m.type === 'presence' && !m.online));
   });
