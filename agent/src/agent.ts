@@ -8,6 +8,8 @@ import type { Logger } from 'pino';
 import { EngineSet } from './collectors/engine-set.js';
 import { candidateEndpoints } from './collectors/engines.js';
 import { HostCollector, type HostCollectorOptions } from './collectors/host.js';
+import { agentInfoCommand } from './commands/agent-info.js';
+import { CommandDispatcher } from './commands/dispatcher.js';
 import type { AgentConfig } from './config.js';
 import type { ConnectionOptions } from './link/connection.js';
 import { ensureEnrolled } from './link/enrollment.js';
@@ -39,6 +41,8 @@ export type RunningAgent = {
   outbox: Outbox;
   link: Link;
   scheduler: Scheduler;
+  /** The hub's commands this agent runs; capabilities register their handlers here. */
+  commands: CommandDispatcher;
   stop(): Promise<void>;
 };
 
@@ -73,6 +77,11 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   const engines =
     deps.collectors?.engines ??
     new EngineSet({ endpoints, explicit: config.dockerHosts, log: log.child({ module: 'engines' }) });
+  const commands = new CommandDispatcher({
+    readOnly: config.readOnly,
+    log: log.child({ module: 'commands' }),
+  });
+  commands.register('agent.info', agentInfoCommand(commands, config.readOnly));
   // Declared before the link so its config callback can reach it; started after.
   let scheduler: Scheduler | undefined;
   const link = new Link({
@@ -88,6 +97,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     },
     ...(deps.connection ? { connection: deps.connection } : {}),
     ...(deps.sendWindow ? { sendWindow: deps.sendWindow } : {}),
+    commands,
   });
   scheduler = new Scheduler({
     host,
@@ -124,6 +134,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     outbox,
     link,
     scheduler: running,
+    commands,
     stop: async () => {
       clearInterval(refreshFacts);
       await running.stop();

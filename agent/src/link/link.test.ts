@@ -233,15 +233,24 @@ describe('agent ↔ hub link', { timeout: 60_000 }, () => {
     assert.ok(!lines.some((l) => l.includes('enroll_')), 'the enrollment token never reaches the log');
   });
 
-  it('answers any command as unsupported', async () => {
+  it('runs the hub’s commands it knows and answers the others as unsupported', async () => {
     const agent = await start(config({ token: hub.addToken() }));
     await waitFor('ready', () => agent.link.ready);
-    hub.broadcast({ type: 'cmd', id: 'c-1', kind: 'container.restart', args: {} });
-    await waitFor('cmd_result', () => hub.cmdResults.length > 0);
-    assert.deepEqual(
-      (hub.cmdResults[0] as { ok: boolean; error: { code: string } }).error.code,
-      'unsupported',
+    hub.cmdResults.length = 0;
+    hub.broadcast({ type: 'cmd', id: 'c-1', kind: 'no.such.command', args: {} });
+    hub.broadcast({ type: 'cmd', id: 'c-2', kind: 'agent.info', args: {} });
+    await waitFor('cmd_result', () => hub.cmdResults.length >= 2);
+    const byId = new Map(
+      (hub.cmdResults as { id: string; ok: boolean; error?: { code: string }; result?: unknown }[]).map(
+        (r) => [r.id, r],
+      ),
     );
+    assert.equal(byId.get('c-1')?.error?.code, 'unsupported');
+    assert.deepEqual(byId.get('c-2')?.result, {
+      version: AGENT_VERSION,
+      readOnly: false,
+      commands: ['agent.info'],
+    });
   });
 
   it('gives up on a refused token: AgentError enroll_rejected, and exit code 3 from the CLI', async () => {

@@ -16,6 +16,7 @@ import {
   parseHubFrame,
 } from '@unity/shared';
 import type { Logger } from 'pino';
+import type { CommandDispatcher } from '../commands/dispatcher.js';
 import { errorMessage } from '../errors.js';
 import { Serial } from '../util/serial.js';
 import { AGENT_VERSION } from '../version.js';
@@ -39,6 +40,8 @@ export type LinkOptions = {
   connection?: Partial<Omit<ConnectionOptions, 'url' | 'hooks' | 'log'>>;
   /** Batches sent but not yet acknowledged, at most; default SEND_WINDOW. */
   sendWindow?: number;
+  /** Runs the hub's commands; without it every command is answered `unsupported`. */
+  commands?: CommandDispatcher;
 };
 
 /**
@@ -90,6 +93,7 @@ export class Link {
           void this.#serial.run(() => this.#onMessage(text, socket));
         },
         onClose: () => {
+          this.#o.commands?.cancelAll();
           clearTimeout(this.#session?.timer);
           this.#session = undefined;
         },
@@ -160,20 +164,31 @@ export class Link {
         session.ackedUpTo = Math.max(session.ackedUpTo, frame.seq);
         void this.#pump(); // the window has room again
         return;
-      case 'cmd':
-        await session.socket
-          .send(
+      case 'cmd': {
+        const { socket } = session;
+        const send = (text: string) => socket.send(text);
+        if (!session.ready) return;
+        if (this.#o.commands) {
+          // Not awaited: a long command (a log follow) must not hold up acks and other frames.
+          void this.#o.commands.run(frame, send);
+        } else {
+          const message = `this agent does not support ${frame.kind.slice(0, 64)}`;
+          await send(
             JSON.stringify({
               type: 'cmd_result',
               id: frame.id,
               ok: false,
-              error: {
-                code: 'unsupported',
-                message: `this agent does not support ${frame.kind.slice(0, 64)} yet`,
-              },
+              error: { code: 'unsupported', message },
             }),
-          )
-          .catch(() => undefined);
+          ).catch(() => undefined);
+        }
+        return;
+      }
+      case 'cancel':
+        this.#o.commands?.cancel(frame);
+        return;
+      case 'credit':
+        this.#o.commands?.credit(frame);
         return;
       case 'error':
         this.#o.log.error({ code: frame.code, problem: frame.message }, 'the hub reported an error');

@@ -9,6 +9,7 @@ import type { Db } from '../db/client.js';
 import { agents } from '../db/schema.js';
 import type { LiveBus } from '../live/bus.js';
 import type { Logger } from '../log.js';
+import { AgentCommands } from './commands.js';
 
 /** Application close codes (RFC 6455 §7.4.2 reserves 4000–4999 for private use). */
 export const CLOSE_REPLACED = 4000;
@@ -19,8 +20,15 @@ type Link = { ws: WebSocket; lastHeard: number };
 
 export class AgentHub {
   readonly #links = new Map<string, Link>();
+  /** Commands to connected agents, answered over their sockets. */
+  readonly commands: AgentCommands;
 
-  constructor(private readonly deps: { db: Db; bus: LiveBus; log: Logger; offlineAfterMs: number }) {}
+  constructor(private readonly deps: { db: Db; bus: LiveBus; log: Logger; offlineAfterMs: number }) {
+    this.commands = new AgentCommands({
+      socketOf: (agentId) => this.#links.get(agentId)?.ws,
+      log: deps.log.child({ module: 'agent-commands' }),
+    });
+  }
 
   /** Makes `ws` the agent's connection, closing any previous one. */
   register(agentId: string, ws: WebSocket): void {

@@ -104,10 +104,11 @@ export function attachAgentSocket(
         return;
       }
       case 'cmd_result':
+        if (!greeted) return fail('bad_frame', 'hello must be the first frame');
+        return deps.agents.commands.onResult(agentId, frame);
       case 'stream':
-        // No commands are sent yet, so there is nothing to route these to.
-        log.debug({ type: frame.type, id: frame.id }, 'ignoring answer to an unknown command');
-        return;
+        if (!greeted) return fail('bad_frame', 'hello must be the first frame');
+        return deps.agents.commands.onStream(agentId, frame);
       default:
         return assertNever(frame);
     }
@@ -149,6 +150,7 @@ export function attachAgentSocket(
   ws.on('close', (code: number) => {
     ended = true;
     clearInterval(timer);
+    deps.agents.commands.socketClosed(ws);
     deps.agents.unregister(agentId, ws);
     log.info({ code }, 'agent disconnected');
   });

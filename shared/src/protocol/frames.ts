@@ -24,6 +24,25 @@ export const HostFactsSchema = z.object({
 
 export const CapabilitySchema = z.enum(['host', 'containers', 'logs', 'actions', 'probes', 'kubernetes']);
 
+/** Why a command failed; `message` says it for people. */
+export const CommandErrorCodeSchema = z.enum([
+  'unsupported',
+  'bad_args',
+  'read_only',
+  'busy',
+  'not_found',
+  'failed',
+  'cancelled',
+  'timeout',
+  'agent_offline',
+  'agent_disconnected',
+]);
+
+export const CommandErrorSchema = z.object({
+  code: CommandErrorCodeSchema,
+  message: z.string().max(4096),
+});
+
 // ---- agent → hub ----
 
 export const HelloFrameSchema = z.object({
@@ -48,9 +67,13 @@ export const CmdResultFrameSchema = z.object({
   id: z.string().min(1).max(64),
   ok: z.boolean(),
   result: z.unknown().optional(),
-  error: z.object({ code: z.string().max(64), message: z.string().max(4096) }).optional(),
+  error: CommandErrorSchema.optional(),
 });
 
+/**
+ * Part of a streaming command's output (log lines, say). The agent sends one only while it holds
+ * credit for that command (see `credit`); the final `cmd_result` ends the stream.
+ */
 export const StreamFrameSchema = z.object({
   type: z.literal('stream'),
   /** The id of the `cmd` this stream answers. */
@@ -94,6 +117,26 @@ export const CmdFrameSchema = z.object({
   args: z.record(z.string(), z.unknown()),
 });
 
+/** Asks the agent to stop a running command (a closed log follow); it answers with `cmd_result`. */
+export const CancelFrameSchema = z.object({
+  type: z.literal('cancel'),
+  id: z.string().min(1).max(64),
+});
+
+/**
+ * Flow control of a streaming command: the agent may send `chunks` more `stream` frames for `id`.
+ * Every command starts with INITIAL_STREAM_CREDIT; the hub grants one more per chunk its
+ * consumer has taken, so a slow reader slows the agent instead of filling the hub's memory.
+ */
+export const CreditFrameSchema = z.object({
+  type: z.literal('credit'),
+  id: z.string().min(1).max(64),
+  chunks: z.int().positive().max(1024),
+});
+
+/** Stream frames a command may send before the hub grants more. */
+export const INITIAL_STREAM_CREDIT = 16;
+
 export const ErrorCodeSchema = z.enum([
   'bad_frame',
   'frame_too_large',
@@ -113,6 +156,8 @@ export const HubFrameSchema = z.discriminatedUnion('type', [
   AckFrameSchema,
   ConfigFrameSchema,
   CmdFrameSchema,
+  CancelFrameSchema,
+  CreditFrameSchema,
   ErrorFrameSchema,
 ]);
 
@@ -126,6 +171,10 @@ export type AgentFrame = z.infer<typeof AgentFrameSchema>;
 export type AckFrame = z.infer<typeof AckFrameSchema>;
 export type ConfigFrame = z.infer<typeof ConfigFrameSchema>;
 export type CmdFrame = z.infer<typeof CmdFrameSchema>;
+export type CancelFrame = z.infer<typeof CancelFrameSchema>;
+export type CreditFrame = z.infer<typeof CreditFrameSchema>;
+export type CommandErrorCode = z.infer<typeof CommandErrorCodeSchema>;
+export type CommandError = z.infer<typeof CommandErrorSchema>;
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 export type ErrorFrame = z.infer<typeof ErrorFrameSchema>;
 export type HubFrame = z.infer<typeof HubFrameSchema>;
