@@ -80,6 +80,10 @@ describe('UI in headless Chromium', () => {
         await r.waitFor();
         await assertText(r.locator('[data-testid=state]'), 'running');
       }
+      // The CPU chart draws the average with the bucket's min/max as a band, named in its legend.
+      const cpuLegend = page.locator('unity-chart[label^="CPU usage"] .u-legend');
+      await assertText(cpuLegend, 'Max');
+      assert.match((await cpuLegend.first().textContent()) ?? '', /Average.*Max.*Min/s);
       await page.screenshot({ path: resultsPath('ui-host.png'), fullPage: true });
     } catch (error) {
       await page.screenshot({ path: resultsPath('ui-failure.png'), fullPage: true }).catch(() => {});

@@ -16,9 +16,41 @@ export type ChartSeries = {
   label: string;
   color: ChartColor;
   values: (number | null)[];
-  /** Draw as a dashed line without fill (a maximum or a limit next to an average). */
+  /** Draw as a dashed line without fill (a limit next to a usage line). */
+  dashed?: boolean;
+  /**
+   * The lowest and highest sample inside each point (the hub's min/max of a bucket): drawn as a
+   * shaded band around the line, so a spike averaged away over a long range stays visible.
+   */
+  band?: { min: (number | null)[]; max: (number | null)[] };
+};
+
+/** The uPlot series behind one ChartSeries: the line, then its band's max and min edges. */
+type Plotted = {
+  label: string;
+  color: ChartColor;
+  values: (number | null)[];
+  role: 'line' | 'max' | 'min';
   dashed?: boolean;
 };
+
+function plotted(series: ChartSeries[]): Plotted[] {
+  return series.flatMap((s): Plotted[] => {
+    const line: Plotted = {
+      label: s.label,
+      color: s.color,
+      values: s.values,
+      role: 'line',
+      ...(s.dashed ? { dashed: true } : {}),
+    };
+    if (!s.band) return [line];
+    return [
+      line,
+      { label: 'Max', color: s.color, values: s.band.max, role: 'max' },
+      { label: 'Min', color: s.color, values: s.band.min, role: 'min' },
+    ];
+  });
+}
 
 /** Up to this many points, each is drawn as a dot as well as joined by the line. */
 const SPARSE_POINTS = 12;
@@ -120,7 +152,7 @@ export class UnityChart extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     const shape = JSON.stringify([
-      this.series.map((s) => [s.label, s.color, s.dashed]),
+      this.series.map((s) => [s.label, s.color, s.dashed, s.band !== undefined]),
       this.yMax,
       this.height,
     ]);
@@ -136,7 +168,7 @@ export class UnityChart extends LitElement {
   };
 
   #data(): uPlot.AlignedData {
-    return [this.times.map((t) => t / 1000), ...this.series.map((s) => s.values)];
+    return [this.times.map((t) => t / 1000), ...plotted(this.series).map((s) => s.values)];
   }
 
   #create(shape: string): void {
@@ -151,6 +183,7 @@ export class UnityChart extends LitElement {
     const fmt = this.format;
     const yMax = this.yMax;
     const axisFont = `12px ${style.getPropertyValue('--u-font') || 'sans-serif'}`;
+    const lines = plotted(this.series);
     const opts: uPlot.Options = {
       width: Math.max(200, this.clientWidth),
       height: this.height,
@@ -182,8 +215,12 @@ export class UnityChart extends LitElement {
       ],
       series: [
         { label: 'Time' },
-        ...this.series.map((s) => {
+        ...lines.map((s) => {
           const color = token(s.color);
+          const value = (_u: uPlot, v: number | null) => (v == null ? MISSING : fmt(v));
+          // A band's edges are hairlines; the fill between them (below) is what the eye reads.
+          if (s.role !== 'line')
+            return { label: s.label, stroke: `${color}55`, width: 0.5, points: { show: false }, value };
           return {
             label: s.label,
             stroke: color,
@@ -191,10 +228,14 @@ export class UnityChart extends LitElement {
             ...(s.dashed ? { dash: [4, 4] } : { fill: `${color}22` }),
             // A line needs two points: a host that has just joined shows its few samples as dots.
             points: { show: (u: uPlot) => (u.data[0]?.length ?? 0) <= SPARSE_POINTS, size: 6 },
-            value: (_u: uPlot, v: number | null) => (v == null ? MISSING : fmt(v)),
+            value,
           };
         }),
       ],
+      bands: lines.flatMap((s, i) =>
+        // uPlot series indexes are 1-based (0 is time); a `max` is followed by its `min`.
+        s.role === 'max' ? [{ series: [i + 1, i + 2] as [number, number], fill: `${token(s.color)}33` }] : [],
+      ),
     };
     this.#plot = new uPlot(opts, this.#data(), target);
   }

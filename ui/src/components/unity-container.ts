@@ -140,12 +140,11 @@ export class UnityContainer extends LitElement {
         title: 'CPU',
         label: 'CPU usage',
         series: [
-          { label: 'Average', color: 'chart-1', values: this.#series.column('cpuPercent') },
           {
-            label: 'Peak',
-            color: 'chart-2',
-            dashed: true,
-            values: this.#series.column('cpuPercentMax'),
+            label: 'Average',
+            color: 'chart-1',
+            values: this.#series.column('cpuPercent'),
+            band: { min: this.#series.column('cpuPercentMin'), max: this.#series.column('cpuPercentMax') },
           },
         ],
         format: formatPercent,
@@ -154,12 +153,11 @@ export class UnityContainer extends LitElement {
         title: 'Memory',
         label: 'Memory used',
         series: [
-          { label: 'Average', color: 'chart-3', values: this.#series.column('memoryBytes') },
           {
-            label: 'Peak',
-            color: 'chart-2',
-            dashed: true,
-            values: this.#series.column('memoryBytesMax'),
+            label: 'Average',
+            color: 'chart-3',
+            values: this.#series.column('memoryBytes'),
+            band: { min: this.#series.column('memoryBytesMin'), max: this.#series.column('memoryBytesMax') },
           },
         ],
         format: formatBytes,

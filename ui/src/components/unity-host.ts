@@ -134,12 +134,11 @@ export class UnityHost extends LitElement {
         title: 'CPU',
         label: 'CPU usage',
         series: [
-          { label: 'Average', color: 'chart-1', values: this.#series.column('cpuPercent') },
           {
-            label: 'Peak',
-            color: 'chart-2',
-            dashed: true,
-            values: this.#series.column('cpuPercentMax'),
+            label: 'Average',
+            color: 'chart-1',
+            values: this.#series.column('cpuPercent'),
+            band: { min: this.#series.column('cpuPercentMin'), max: this.#series.column('cpuPercentMax') },
           },
         ],
         format: formatPercent,
@@ -148,7 +147,17 @@ export class UnityHost extends LitElement {
       {
         title: 'Memory',
         label: 'Memory used',
-        series: [{ label: 'Used', color: 'chart-3', values: this.#series.column('memoryUsedBytes') }],
+        series: [
+          {
+            label: 'Used',
+            color: 'chart-3',
+            values: this.#series.column('memoryUsedBytes'),
+            band: {
+              min: this.#series.column('memoryUsedBytesMin'),
+              max: this.#series.column('memoryUsedBytesMax'),
+            },
+          },
+        ],
         format: formatBytes,
         binary: true,
         yMax: h?.memoryTotalBytes || undefined,
