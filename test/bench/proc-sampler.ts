@@ -39,6 +39,8 @@ export type Usage = {
   rssAvgMiB: number;
   rssLastMiB: number;
   cpuAvgPercent: number;
+  /** CPU time spent in the window, user + system. */
+  cpuSeconds: number;
 };
 
 const MiB = 1024 * 1024;
@@ -62,5 +64,6 @@ export async function sampleUsage(pid: number, durationMs: number, everyMs = 100
     rssAvgMiB: round(rss.reduce((a, b) => a + b, 0) / rss.length / MiB),
     rssLastMiB: round((rss.at(-1) ?? 0) / MiB),
     cpuAvgPercent: round((cpu / seconds) * 100, 2),
+    cpuSeconds: cpu,
   };
 }

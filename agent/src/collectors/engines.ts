@@ -56,7 +56,7 @@ export function engineKind(version: VersionInfo): EngineKind {
  * Probes one endpoint: undefined when its socket does not exist or it does not answer `/_ping`.
  * The engine id is stable for the host: kind plus endpoint path.
  */
-export async function detectEngine(endpoint: string, timeoutMs = 5_000): Promise<Engine | undefined> {
+export async function detectEngine(endpoint: string, timeoutMs = 10_000): Promise<Engine | undefined> {
   let key = endpoint;
   if (endpoint.startsWith('unix://')) {
     try {
