@@ -39,6 +39,8 @@ export class Scheduler {
   #running: Promise<unknown> | undefined;
   #stopped = true;
   readonly #serial = new Serial();
+  /** Urgent batches run one at a time but beside a tick: a slow tick (stats) must not delay events. */
+  readonly #urgentSerial = new Serial();
   #urgentTimer: NodeJS.Timeout | undefined;
 
   constructor(options: SchedulerOptions) {
@@ -72,7 +74,7 @@ export class Scheduler {
     clearTimeout(this.#urgentTimer);
     this.#urgentTimer = undefined;
     await this.#running;
-    await this.#serial.run(async () => undefined);
+    await this.#urgentSerial.run(async () => undefined);
   }
 
   /** Asks for a batch of urgent items (events, touched health) shortly; calls coalesce. */
@@ -84,9 +86,9 @@ export class Scheduler {
     }, URGENT_DELAY_MS);
   }
 
-  /** Collects and stores the urgent items now (never overlapping a tick); resolves with the seqs. */
+  /** Collects and stores the urgent items now; resolves with the seqs. */
   urgent(): Promise<number[]> {
-    return this.#serial.run(async () => {
+    return this.#urgentSerial.run(async () => {
       const collect = this.#o.engines.collectUrgent;
       if (!collect) return [];
       return this.#store(await collect.call(this.#o.engines));
