@@ -74,16 +74,22 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     autodetect: config.engineAutodetect,
     uid: deps.uid ?? process.getuid?.(),
   });
+  // Declared before the engines and the link so their callbacks can reach it; started after.
+  let scheduler: Scheduler | undefined;
   const engines =
     deps.collectors?.engines ??
-    new EngineSet({ endpoints, explicit: config.dockerHosts, log: log.child({ module: 'engines' }) });
+    new EngineSet({
+      endpoints,
+      explicit: config.dockerHosts,
+      log: log.child({ module: 'engines' }),
+      // Events go out within about a second instead of waiting for the next tick.
+      onActivity: () => scheduler?.soon(),
+    });
   const commands = new CommandDispatcher({
     readOnly: config.readOnly,
     log: log.child({ module: 'commands' }),
   });
   commands.register('agent.info', agentInfoCommand(commands, config.readOnly));
-  // Declared before the link so its config callback can reach it; started after.
-  let scheduler: Scheduler | undefined;
   const link = new Link({
     hubUrl: enrollment.hubUrl,
     privateKey: identity.privateKey,
@@ -138,6 +144,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     stop: async () => {
       clearInterval(refreshFacts);
       await running.stop();
+      await engines.stop?.();
       await link.stop();
     },
   };

@@ -2,6 +2,8 @@
  * The sampling loop: every host interval one tick makes one batch (more only if it would not fit
  * one frame) with the host sample and, per engine, the inventory and the stats; the batch goes
  * into the outbox first and is sent from there. Ticks never overlap; a slow tick delays the next.
+ * Between ticks, `soon()` (engine events arrived) makes a small batch of what is urgent within
+ * a fraction of a second, so a container dying shows up in seconds rather than at the next tick.
  * @module
  */
 import { type BatchItem, BatchItemSchema, describeIssues } from '@unity/shared';
@@ -11,10 +13,14 @@ import type { HostCollector } from './collectors/host.js';
 import { errorMessage } from './errors.js';
 import type { Outbox } from './link/outbox.js';
 import { splitItems } from './link/split.js';
+import { Serial } from './util/serial.js';
 
 /** What a tick reads: the procfs and engine collectors, or stand-ins (the ingest benchmark). */
 export type HostSource = Pick<HostCollector, 'sample'>;
-export type EngineSource = Pick<EngineSet, 'collect'>;
+export type EngineSource = Pick<EngineSet, 'collect'> & Partial<Pick<EngineSet, 'collectUrgent' | 'stop'>>;
+
+/** How long `soon()` waits for more events to arrive before making the batch. */
+export const URGENT_DELAY_MS = 250;
 
 export type SchedulerOptions = {
   host: HostSource;
@@ -32,6 +38,10 @@ export class Scheduler {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> | undefined;
   #stopped = true;
+  readonly #serial = new Serial();
+  /** Urgent batches run one at a time but beside a tick: a slow tick (stats) must not delay events. */
+  readonly #urgentSerial = new Serial();
+  #urgentTimer: NodeJS.Timeout | undefined;
 
   constructor(options: SchedulerOptions) {
     this.#o = options;
@@ -61,7 +71,28 @@ export class Scheduler {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    clearTimeout(this.#urgentTimer);
+    this.#urgentTimer = undefined;
     await this.#running;
+    await this.#urgentSerial.run(async () => undefined);
+  }
+
+  /** Asks for a batch of urgent items (events, touched health) shortly; calls coalesce. */
+  soon(): void {
+    if (this.#stopped || this.#urgentTimer) return;
+    this.#urgentTimer = setTimeout(() => {
+      this.#urgentTimer = undefined;
+      this.urgent().catch((error) => this.#o.log.error({ err: errorMessage(error) }, 'urgent batch failed'));
+    }, URGENT_DELAY_MS);
+  }
+
+  /** Collects and stores the urgent items now; resolves with the seqs. */
+  urgent(): Promise<number[]> {
+    return this.#urgentSerial.run(async () => {
+      const collect = this.#o.engines.collectUrgent;
+      if (!collect) return [];
+      return this.#store(await collect.call(this.#o.engines));
+    });
   }
 
   #schedule(delay: number): void {
@@ -77,7 +108,11 @@ export class Scheduler {
   }
 
   /** Samples everything once and stores the result; resolves with the seqs it used. */
-  async tick(): Promise<number[]> {
+  tick(): Promise<number[]> {
+    return this.#serial.run(() => this.#tick());
+  }
+
+  async #tick(): Promise<number[]> {
     const items: BatchItem[] = [];
     try {
       items.push(await this.#o.host.sample());
@@ -85,6 +120,10 @@ export class Scheduler {
       this.#o.log.error({ err: errorMessage(error) }, 'host sample failed');
     }
     items.push(...(await this.#o.engines.collect()));
+    return this.#store(items);
+  }
+
+  async #store(items: BatchItem[]): Promise<number[]> {
     const valid = items.filter((item) => {
       const parsed = BatchItemSchema.safeParse(item);
       // A batch the hub refuses would block the outbox for good: drop the item, not the batch.

@@ -10,6 +10,7 @@ import { agentRoutes } from './agents/routes.js';
 import { sessionMiddleware } from './auth/middleware.js';
 import { authRoutes } from './auth/routes.js';
 import { containerRoutes } from './containers/routes.js';
+import { eventRoutes } from './events/routes.js';
 import { hostRoutes } from './hosts/routes.js';
 import { errorResponse, onError } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
@@ -37,6 +38,7 @@ export function createApp(deps: HubDeps) {
   app.route('/api/containers', containerRoutes(deps));
   app.route('/api/status', statusRoutes(deps));
   app.route('/api/series', seriesRoutes(deps));
+  app.route('/api', eventRoutes(deps));
   // Reached only without an Upgrade header (upgrades are taken in http/upgrade.ts).
   app.get(LIVE_PATH, (c) => errorResponse(c, 'bad_request', 'this endpoint speaks WebSocket only'));
 

@@ -2,9 +2,11 @@
  * @unity/shared: the wire protocol, the HTTP API shapes and the few pure helpers both ends need.
  * @module
  */
+export * from './api/container-events.js';
 export * from './api/live.js';
 export * from './api/schemas.js';
 export * from './backoff.js';
+export * from './protocol/container-events.js';
 export * from './protocol/enroll.js';
 export * from './protocol/frames.js';
 export * from './protocol/items.js';

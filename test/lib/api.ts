@@ -6,6 +6,8 @@
  */
 import {
   type Container,
+  ContainerEventListSchema,
+  ContainerHealthViewSchema,
   ContainerListSchema,
   ContainerSeriesSchema,
   type CreateEnrollmentToken,
@@ -90,6 +92,17 @@ export class ApiClient {
     return ContainerSeriesSchema.parse(
       await this.json(`/api/containers/${encodeURIComponent(containerId)}/stats?${q}`),
     );
+  }
+
+  /** `GET /api/containers/:id/events` (or a host's with `host`), query as given. */
+  async events(scope: { container: string } | { host: string }, query: Record<string, string> = {}) {
+    const base = 'container' in scope ? `/api/containers/${scope.container}` : `/api/hosts/${scope.host}`;
+    const qs = new URLSearchParams(query).toString();
+    return ContainerEventListSchema.parse(await this.json(`${base}/events${qs ? `?${qs}` : ''}`)).items;
+  }
+
+  async containerHealth(containerId: string) {
+    return ContainerHealthViewSchema.parse(await this.json(`/api/containers/${containerId}/health`));
   }
 
   async createEnrollmentToken(body: CreateEnrollmentToken = {}): Promise<EnrollmentToken> {

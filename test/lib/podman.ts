@@ -53,6 +53,8 @@ export type ContainerSpec = {
   /** CPU limit, e.g. 0.2, for a busy loop that must not take a whole core. */
   cpus?: number;
   memory?: string;
+  /** More `podman run` options, e.g. a health check or a restart policy. */
+  options?: string[];
 };
 
 export class PodmanEngine {
@@ -83,22 +85,33 @@ export class PodmanEngine {
       throw new Error(`${CONTAINERS_CONF} is missing: run bash scripts/test-env.sh first`);
     }
     const engine = new PodmanEngine(label, makeTempDir(`podman-${label}`));
-    engine.service = startProcess({
-      name: `podman-${label}`,
+    await engine.startService();
+    return engine;
+  }
+
+  /** (Re)starts the API service on the same socket and waits until `/_ping` answers OK. */
+  async startService(): Promise<void> {
+    const service = startProcess({
+      name: `podman-${this.label}`,
       command: 'podman',
-      args: ['system', 'service', '--time=0', engine.dockerHost],
+      args: ['system', 'service', '--time=0', this.dockerHost],
       env: podmanEnv(),
     });
-    const service = engine.service;
+    this.service = service;
     await waitFor(
       async () => {
         if (!service.running) throw new Error(`podman service exited: ${service.tail()}`);
-        const res = await getUnix(engine.socketPath, '/_ping');
+        const res = await getUnix(this.socketPath, '/_ping');
         return res.status === 200 && res.body.trim() === 'OK';
       },
-      { timeoutMs: 30_000, intervalMs: 200, what: `podman API on ${engine.socketPath}` },
+      { timeoutMs: 30_000, intervalMs: 200, what: `podman API on ${this.socketPath}` },
     );
-    return engine;
+  }
+
+  /** Stops the API service (an engine restart as the agent sees it); the CLI keeps working. */
+  async stopService(): Promise<void> {
+    await this.service?.stop('SIGTERM', 5000);
+    this.service = undefined;
   }
 
   fullName(name: string): string {
@@ -111,6 +124,7 @@ export class PodmanEngine {
     args.push('--label', `unity-test=${this.prefix}`);
     if (spec.cpus !== undefined) args.push('--cpus', String(spec.cpus));
     if (spec.memory !== undefined) args.push('--memory', spec.memory);
+    if (spec.options) args.push(...spec.options);
     args.push(BUSYBOX_IMAGE, ...(spec.command ?? ['sleep', '3600']));
     const id = await podman(args);
     this.created.add(id);

@@ -76,6 +76,13 @@ export class ContainerCollector {
     return this.#engine;
   }
 
+  /** The inventory alone (a resync between ticks); throws when the engine does not answer. */
+  async inventory(): Promise<ContainersItem> {
+    const list = await this.#engine.docker.listContainers({ all: true });
+    const containers = list.slice(0, 10_000).map(toContainerInfo);
+    return { kind: 'containers', ts: this.#now(), engine: this.#engine.ref, containers };
+  }
+
   /** Inventory and stats; throws when the engine does not answer the listing. */
   async collect(): Promise<{ containers: ContainersItem; stats: ContainerStatsItem }> {
     const list = await this.#engine.docker.listContainers({ all: true });

@@ -1,14 +1,17 @@
 /**
  * All container engines of the host, kept current across ticks: an endpoint that appears later
  * is picked up, one that goes away is logged once and retried on every tick, and a tick reports
- * whichever engines answer.
+ * whichever engines answer. Each engine found also gets an event follower (kept across engine
+ * outages, so it resumes where it stopped) and a health watch fed by its events.
  * @module
  */
-import type { BatchItem } from '@unity/shared';
+import type { BatchItem, EngineEvent } from '@unity/shared';
 import type { Logger } from 'pino';
 import { errorMessage } from '../errors.js';
 import { ContainerCollector } from './containers.js';
 import { detectEngine, type Engine } from './engines.js';
+import { EventFollower } from './event-follower.js';
+import { HealthWatch } from './health.js';
 
 export type EngineSetOptions = {
   endpoints: readonly string[];
@@ -17,9 +20,27 @@ export type EngineSetOptions = {
   log: Logger;
   detect?: (endpoint: string) => Promise<Engine | undefined>;
   concurrency?: number;
+  /** Follow each engine's event stream (default true). */
+  followEvents?: boolean;
+  /** Something happened (events arrived, a stream resynced): worth a batch before the next tick. */
+  onActivity?: () => void;
+  now?: () => number;
 };
 
-type Slot = { endpoint: string; collector?: ContainerCollector; warned: boolean; seen: boolean };
+type Slot = {
+  endpoint: string;
+  collector?: ContainerCollector;
+  warned: boolean;
+  seen: boolean;
+  follower?: EventFollower;
+  health?: HealthWatch;
+  events: EngineEvent[];
+  /** The event stream reconnected: send a fresh inventory with the next batch. */
+  resync: boolean;
+};
+
+/** Events held per engine while nothing drains them (an engine storm), oldest dropped first. */
+const MAX_PENDING_EVENTS = 5_000;
 
 export class EngineSet {
   readonly #o: EngineSetOptions;
@@ -27,7 +48,13 @@ export class EngineSet {
 
   constructor(options: EngineSetOptions) {
     this.#o = options;
-    this.#slots = options.endpoints.map((endpoint) => ({ endpoint, warned: false, seen: false }));
+    this.#slots = options.endpoints.map((endpoint) => ({
+      endpoint,
+      warned: false,
+      seen: false,
+      events: [],
+      resync: false,
+    }));
   }
 
   /** The engines that answered on the last tick. */
@@ -35,12 +62,41 @@ export class EngineSet {
     return this.#slots.flatMap((s) => (s.collector ? [s.collector.engine] : []));
   }
 
-  /** One `containers` and one `container_stats` item per engine that answers. */
+  /** Per engine that answers: inventory, stats, pending events and changed health. */
   async collect(): Promise<BatchItem[]> {
     // One engine after the other: few engines, and detection must see the ones found before it.
     const items: BatchItem[] = [];
     for (const slot of this.#slots) items.push(...(await this.#collectSlot(slot)));
     return items;
+  }
+
+  /**
+   * Between ticks: the events that arrived, health of the containers they touched, and a fresh
+   * inventory for an engine whose event stream just resynced.
+   */
+  async collectUrgent(): Promise<BatchItem[]> {
+    const items: BatchItem[] = [];
+    for (const slot of this.#slots) {
+      const collector = slot.collector;
+      if (!collector) continue;
+      try {
+        if (slot.resync) {
+          slot.resync = false;
+          const inventory = await collector.inventory();
+          slot.health?.observe(inventory.containers);
+          items.push(inventory);
+        }
+        items.push(...this.#drain(slot), ...(await this.#health(slot, false)));
+      } catch (error) {
+        this.#o.log.debug({ endpoint: slot.endpoint, err: errorMessage(error) }, 'urgent collect failed');
+      }
+    }
+    return items;
+  }
+
+  /** Stops the event followers. */
+  async stop(): Promise<void> {
+    await Promise.all(this.#slots.map((s) => s.follower?.stop()));
   }
 
   async #collectSlot(slot: Slot): Promise<BatchItem[]> {
@@ -60,12 +116,16 @@ export class EngineSet {
         slot.seen ? 'container engine is back' : 'container engine found',
       );
       slot.collector = new ContainerCollector(engine, { concurrency: this.#o.concurrency ?? 4 });
+      slot.health = new HealthWatch(engine.docker, this.#o.concurrency ?? 4);
       slot.seen = true;
       slot.warned = false;
+      this.#follow(slot);
     }
     try {
       const { containers, stats } = await slot.collector.collect();
-      return [containers, stats];
+      slot.resync = false;
+      slot.health?.observe(containers.containers);
+      return [containers, stats, ...this.#drain(slot), ...(await this.#health(slot, true))];
     } catch (error) {
       log.warn(
         { endpoint: slot.endpoint, err: errorMessage(error) },
@@ -75,5 +135,42 @@ export class EngineSet {
       slot.warned = true;
       return [];
     }
+  }
+
+  #follow(slot: Slot): void {
+    if (slot.follower || this.#o.followEvents === false) return;
+    slot.follower = new EventFollower({
+      endpoint: slot.endpoint,
+      log: this.#o.log.child({ endpoint: slot.endpoint }),
+      ...(this.#o.now ? { now: this.#o.now } : {}),
+      onEvents: (events) => {
+        for (const e of events) if (e.type === 'container' && e.actorId) slot.health?.touch(e.actorId);
+        slot.events.push(...events);
+        if (slot.events.length > MAX_PENDING_EVENTS)
+          slot.events.splice(0, slot.events.length - MAX_PENDING_EVENTS);
+        this.#o.onActivity?.();
+      },
+      onResync: () => {
+        slot.resync = true;
+        slot.health?.touchAll();
+        this.#o.onActivity?.();
+      },
+    });
+    slot.follower.start();
+  }
+
+  #drain(slot: Slot): BatchItem[] {
+    const engineId = slot.collector?.engine.ref.id;
+    if (!engineId || slot.events.length === 0) return [];
+    const events = slot.events.splice(0, slot.events.length);
+    return [{ kind: 'engine_events', ts: (this.#o.now ?? Date.now)(), engineId, events }];
+  }
+
+  async #health(slot: Slot, includeChecks: boolean): Promise<BatchItem[]> {
+    const engineId = slot.collector?.engine.ref.id;
+    if (!engineId || !slot.health) return [];
+    const containers = await slot.health.collect(includeChecks);
+    if (containers.length === 0) return [];
+    return [{ kind: 'container_health', ts: (this.#o.now ?? Date.now)(), engineId, containers }];
   }
 }

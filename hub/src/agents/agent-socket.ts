@@ -96,10 +96,17 @@ export function attachAgentSocket(
       case 'batch': {
         if (!greeted) return fail('bad_frame', 'hello must be the first frame');
         const started = performance.now();
-        const { stored } = await storeBatch(deps.db, agentId, frame, log);
+        const { stored, eventContainers } = await storeBatch(deps.db, agentId, frame, log);
         deps.stats.recordBatch(stored, ...sampleCounts(frame), (performance.now() - started) / 1000);
         send({ type: 'ack', seq: frame.seq });
         if (stored) deps.bus.publish({ type: 'host_updated', hostId: agentId, at: Date.now() });
+        if (eventContainers)
+          deps.bus.publish({
+            type: 'container_events',
+            hostId: agentId,
+            containerIds: eventContainers,
+            at: Date.now(),
+          });
         else log.debug({ seq: frame.seq }, 'batch already stored; acknowledged again');
         return;
       }

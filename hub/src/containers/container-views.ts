@@ -2,14 +2,15 @@
  * Containers as the API shows them; removed ones are not listed.
  * @module
  */
-import type { Container, ContainerState, PortMapping } from '@unity/shared';
+import type { Container, ContainerState, HealthStatus, PortMapping } from '@unity/shared';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { containers } from '../db/schema.js';
+import { containerHealth, containers } from '../db/schema.js';
 
 type Row = typeof containers.$inferSelect;
+type HealthRow = typeof containerHealth.$inferSelect;
 
-export function toContainer(r: Row): Container {
+export function toContainer(r: Row, h: HealthRow | null = null): Container {
   return {
     id: r.id,
     hostId: r.hostId,
@@ -29,21 +30,29 @@ export function toContainer(r: Row): Container {
     cpuPercent: r.cpuPercent,
     memoryBytes: r.memoryBytes,
     memoryLimitBytes: r.memoryLimitBytes,
+    health: (h?.status as HealthStatus | undefined) ?? null,
+    restartCount: h?.restartCount ?? null,
+    exitCode: h?.exitCode ?? null,
+    oomKilled: h?.oomKilled ?? null,
   };
 }
+
+/** Containers with their latest health (issue 3), when one was reported. */
+const withHealth = (db: Db) =>
+  db
+    .select({ c: containers, h: containerHealth })
+    .from(containers)
+    .leftJoin(containerHealth, eq(containerHealth.containerId, containers.id));
 
 export async function listContainers(db: Db, hostId?: string): Promise<Container[]> {
   const where = hostId
     ? and(isNull(containers.removedAt), eq(containers.hostId, hostId))
     : isNull(containers.removedAt);
-  const rows = await db.select().from(containers).where(where).orderBy(asc(containers.name));
-  return rows.map(toContainer);
+  const rows = await withHealth(db).where(where).orderBy(asc(containers.name));
+  return rows.map((r) => toContainer(r.c, r.h));
 }
 
 export async function findContainer(db: Db, id: string): Promise<Container | undefined> {
-  const [row] = await db
-    .select()
-    .from(containers)
-    .where(and(eq(containers.id, id), isNull(containers.removedAt)));
-  return row ? toContainer(row) : undefined;
+  const [row] = await withHealth(db).where(and(eq(containers.id, id), isNull(containers.removedAt)));
+  return row ? toContainer(row.c, row.h) : undefined;
 }

@@ -9,10 +9,15 @@ import { assertNever } from '@unity/shared';
 import { and, eq, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { agents, containerSamples, containers, hostSamples, hosts } from '../db/schema.js';
+import { storeContainerHealth, storeEngineEvents } from '../events/store.js';
 import type { Logger } from '../log.js';
 import { chunks, containerRow, containerSampleRow, hostSampleRow } from './rows.js';
 
-export type StoreOutcome = { stored: boolean };
+export type StoreOutcome = {
+  stored: boolean;
+  /** Hub ids of the containers that got new events (for the live bus). */
+  eventContainers?: string[];
+};
 
 /** Stores a batch for `agentId` (= its host id); `stored: false` when its seq was already stored. */
 export async function storeBatch(
@@ -31,6 +36,7 @@ export async function storeBatch(
 
     const hostMetrics: HostMetricsItem[] = [];
     const stats: ContainerStatsItem[] = [];
+    const eventContainers = new Set<string>();
     for (const item of batch.items) {
       switch (item.kind) {
         case 'host_metrics':
@@ -45,13 +51,21 @@ export async function storeBatch(
         case 'gap':
           await recordGap(tx, agentId, item, log);
           break;
+        case 'engine_events':
+          for (const id of await storeEngineEvents(tx, agentId, batch.seq, item)) eventContainers.add(id);
+          break;
+        case 'container_health':
+          await storeContainerHealth(tx, agentId, item);
+          break;
         default:
           assertNever(item);
       }
     }
     await storeHostMetrics(tx, agentId, batch.seq, hostMetrics);
     await storeContainerStats(tx, agentId, batch.seq, stats);
-    return { stored: true };
+    return eventContainers.size > 0
+      ? { stored: true, eventContainers: [...eventContainers] }
+      : { stored: true };
   });
 }
 

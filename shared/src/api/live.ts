@@ -13,6 +13,13 @@ export const LiveMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('host_updated'), hostId: z.string(), at: z.number() }),
   /** An agent connected or went away. */
   z.object({ type: z.literal('presence'), hostId: z.string(), online: z.boolean(), at: z.number() }),
+  /** New engine events (and so maybe health) for these containers (hub ids) of a host. */
+  z.object({
+    type: z.literal('container_events'),
+    hostId: z.string(),
+    containerIds: z.array(z.string()),
+    at: z.number(),
+  }),
 ]);
 
 export type LiveMessage = z.infer<typeof LiveMessageSchema>;

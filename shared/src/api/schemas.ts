@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from 'zod';
+import { HealthStatusSchema } from '../protocol/container-events.js';
 import { ContainerStateSchema, EngineKindSchema, PortMappingSchema } from '../protocol/items.js';
 
 export const ApiErrorCodeSchema = z.enum([
@@ -90,6 +91,11 @@ export const ContainerSchema = z.object({
   cpuPercent: z.number().nullable(),
   memoryBytes: z.number().nullable(),
   memoryLimitBytes: z.number().nullable(),
+  /** Latest inspection (issue 3), or null before the first one. */
+  health: HealthStatusSchema.nullable(),
+  restartCount: z.number().nullable(),
+  exitCode: z.number().nullable(),
+  oomKilled: z.boolean().nullable(),
 });
 
 export const HostListSchema = listOf(HostSchema);

@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from 'zod';
+import { ContainerHealthItemSchema, EngineEventsItemSchema } from './container-events.js';
 
 const nonNeg = z.number().nonnegative();
 const ts = z.int().positive();
@@ -136,6 +137,8 @@ export const BatchItemSchema = z.discriminatedUnion('kind', [
   ContainersItemSchema,
   ContainerStatsItemSchema,
   GapItemSchema,
+  EngineEventsItemSchema,
+  ContainerHealthItemSchema,
 ]);
 
 export type HostMetricsItem = z.infer<typeof HostMetricsItemSchema>;

@@ -11,8 +11,11 @@ import { assertNever, backoffDelay } from '@unity/shared';
 /** `LIVE_PATH` in @unity/shared; not imported, because its module would pull zod into the bundle. */
 const LIVE_PATH = '/api/live';
 
-/** `hosts`: anything about any host; `host:<id>`: one host, its metrics and its containers. */
-export type LiveTopic = 'hosts' | `host:${string}`;
+/**
+ * `hosts`: anything about any host; `host:<id>`: one host, its metrics and its containers;
+ * `container:<id>`: new events (and health) of one container.
+ */
+export type LiveTopic = 'hosts' | `host:${string}` | `container:${string}`;
 export type LiveStatus = 'idle' | 'connecting' | 'open' | 'down';
 
 type Callback = () => void;
@@ -139,6 +142,10 @@ export class LiveClient {
       case 'presence':
         this.#notify('hosts');
         this.#notify(`host:${msg.hostId}`);
+        return;
+      case 'container_events':
+        this.#notify(`host:${msg.hostId}`);
+        for (const id of msg.containerIds) this.#notify(`container:${id}`);
         return;
       default:
         // A newer hub may send kinds this build does not know: ignore them at run time.

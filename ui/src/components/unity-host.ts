@@ -17,6 +17,7 @@ import {
   formatRelative,
   MISSING,
 } from '../format.js';
+import { healthBadge } from './health-tone.js';
 import { SeriesController } from './series-controller.js';
 import { containerTone } from './state-tone.js';
 import { base, controls, surfaces } from './styles.js';
@@ -202,7 +203,7 @@ export class UnityHost extends LitElement {
                       c,
                     ) => html`<tr data-testid="container-row" data-container-name=${c.name} data-container-id=${c.id}>
                       <td class="name"><a href="/containers/${encodeURIComponent(c.id)}">${c.name}</a></td>
-                      <td><unity-badge tone=${containerTone(c.state)} data-testid="state">${c.state}</unity-badge></td>
+                      <td><unity-badge tone=${containerTone(c.state)} data-testid="state">${c.state}</unity-badge>${healthBadge(c.health)}</td>
                       <td class="image mono" title=${c.image}>${c.image}</td>
                       <td>${c.composeProject ?? MISSING}</td>
                       <td class="num" data-testid="cpu">${formatPercent(c.cpuPercent)}</td>
