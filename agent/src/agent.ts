@@ -69,10 +69,16 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     dockerHosts: config.dockerHosts,
     autodetect: config.engineAutodetect,
     uid: deps.uid ?? process.getuid?.(),
+    runtimeDir: config.runtimeDir,
   });
   const engines =
     deps.collectors?.engines ??
-    new EngineSet({ endpoints, explicit: config.dockerHosts, log: log.child({ module: 'engines' }) });
+    new EngineSet({
+      endpoints,
+      explicit: config.dockerHosts,
+      log: log.child({ module: 'engines' }),
+      ...(config.inventoryIntervalMs ? { inventoryIntervalMs: config.inventoryIntervalMs } : {}),
+    });
   // Declared before the link so its config callback can reach it; started after.
   let scheduler: Scheduler | undefined;
   const link = new Link({

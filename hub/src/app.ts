@@ -13,6 +13,7 @@ import { containerRoutes } from './containers/routes.js';
 import { hostRoutes } from './hosts/routes.js';
 import { errorResponse, onError } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
+import { inventoryRoutes } from './inventory/routes.js';
 import { metricsRoutes } from './observe/metrics-route.js';
 import { statusRoutes } from './observe/status-route.js';
 import { seriesRoutes } from './series/routes.js';
@@ -36,6 +37,7 @@ export function createApp(deps: HubDeps) {
   app.route('/api/hosts', hostRoutes(deps));
   app.route('/api/containers', containerRoutes(deps));
   app.route('/api/status', statusRoutes(deps));
+  app.route('/api', inventoryRoutes(deps));
   app.route('/api/series', seriesRoutes(deps));
   // Reached only without an Upgrade header (upgrades are taken in http/upgrade.ts).
   app.get(LIVE_PATH, (c) => errorResponse(c, 'bad_request', 'this endpoint speaks WebSocket only'));

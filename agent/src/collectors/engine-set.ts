@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { errorMessage } from '../errors.js';
 import { ContainerCollector } from './containers.js';
 import { detectEngine, type Engine } from './engines.js';
+import { InventoryCollector } from './inventory.js';
 
 export type EngineSetOptions = {
   endpoints: readonly string[];
@@ -17,9 +18,17 @@ export type EngineSetOptions = {
   log: Logger;
   detect?: (endpoint: string) => Promise<Engine | undefined>;
   concurrency?: number;
+  /** How often images, volumes, networks and pods are re-read without a container change. */
+  inventoryIntervalMs?: number;
 };
 
-type Slot = { endpoint: string; collector?: ContainerCollector; warned: boolean; seen: boolean };
+type Slot = {
+  endpoint: string;
+  collector?: ContainerCollector;
+  inventory?: InventoryCollector;
+  warned: boolean;
+  seen: boolean;
+};
 
 export class EngineSet {
   readonly #o: EngineSetOptions;
@@ -35,7 +44,10 @@ export class EngineSet {
     return this.#slots.flatMap((s) => (s.collector ? [s.collector.engine] : []));
   }
 
-  /** One `containers` and one `container_stats` item per engine that answers. */
+  /**
+   * One `containers` and one `container_stats` item per engine that answers, and an `inventory`
+   * item when that engine's inventory is due and changed.
+   */
   async collect(): Promise<BatchItem[]> {
     // One engine after the other: few engines, and detection must see the ones found before it.
     const items: BatchItem[] = [];
@@ -60,20 +72,36 @@ export class EngineSet {
         slot.seen ? 'container engine is back' : 'container engine found',
       );
       slot.collector = new ContainerCollector(engine, { concurrency: this.#o.concurrency ?? 4 });
+      slot.inventory = new InventoryCollector(engine, {
+        ...(this.#o.inventoryIntervalMs ? { intervalMs: this.#o.inventoryIntervalMs } : {}),
+      });
       slot.seen = true;
       slot.warned = false;
     }
     try {
-      const { containers, stats } = await slot.collector.collect();
-      return [containers, stats];
+      const { containers, stats, listing } = await slot.collector.collect();
+      const inventory = await this.#collectInventory(slot, listing);
+      return inventory ? [containers, stats, inventory] : [containers, stats];
     } catch (error) {
       log.warn(
         { endpoint: slot.endpoint, err: errorMessage(error) },
         'container engine went away; will keep trying',
       );
       slot.collector = undefined;
+      void slot.inventory?.close().catch(() => undefined);
+      slot.inventory = undefined;
       slot.warned = true;
       return [];
+    }
+  }
+
+  /** A failing inventory read is logged and retried later; it never costs the stats. */
+  async #collectInventory(slot: Slot, listing: Parameters<InventoryCollector['collect']>[0]) {
+    try {
+      return await slot.inventory?.collect(listing);
+    } catch (error) {
+      this.#o.log.warn({ endpoint: slot.endpoint, err: errorMessage(error) }, 'inventory read failed');
+      return undefined;
     }
   }
 }

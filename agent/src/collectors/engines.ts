@@ -16,9 +16,14 @@ export type Engine = {
   key: string;
 };
 
-export const WELL_KNOWN_SOCKETS = (uid: number | undefined): string[] => [
+/**
+ * Rootful Docker and Podman, then rootless Podman: `$XDG_RUNTIME_DIR/podman/podman.sock` (where
+ * `systemctl --user enable podman.socket` puts it) and its usual value `/run/user/<uid>`.
+ */
+export const WELL_KNOWN_SOCKETS = (uid: number | undefined, runtimeDir?: string | undefined): string[] => [
   'unix:///var/run/docker.sock',
   'unix:///run/podman/podman.sock',
+  ...(runtimeDir ? [`unix://${runtimeDir.replace(/\/+$/, '')}/podman/podman.sock`] : []),
   ...(uid !== undefined ? [`unix:///run/user/${uid}/podman/podman.sock`] : []),
 ];
 
@@ -27,8 +32,13 @@ export function candidateEndpoints(options: {
   dockerHosts: readonly string[];
   autodetect: boolean;
   uid?: number | undefined;
+  /** `$XDG_RUNTIME_DIR`, read by config.ts. */
+  runtimeDir?: string | undefined;
 }): string[] {
-  const all = [...options.dockerHosts, ...(options.autodetect ? WELL_KNOWN_SOCKETS(options.uid) : [])];
+  const all = [
+    ...options.dockerHosts,
+    ...(options.autodetect ? WELL_KNOWN_SOCKETS(options.uid, options.runtimeDir) : []),
+  ];
   return [...new Set(all)];
 }
 

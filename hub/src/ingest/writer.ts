@@ -9,6 +9,7 @@ import { assertNever } from '@unity/shared';
 import { and, eq, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { agents, containerSamples, containers, hostSamples, hosts } from '../db/schema.js';
+import { storeInventoryItem } from '../inventory/store.js';
 import type { Logger } from '../log.js';
 import { chunks, containerRow, containerSampleRow, hostSampleRow } from './rows.js';
 
@@ -44,6 +45,9 @@ export async function storeBatch(
           break;
         case 'gap':
           await recordGap(tx, agentId, item, log);
+          break;
+        case 'inventory':
+          await storeInventoryItem(tx, agentId, item);
           break;
         default:
           assertNever(item);
