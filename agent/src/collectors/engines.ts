@@ -64,9 +64,11 @@ export function engineKind(version: VersionInfo): EngineKind {
 
 /**
  * Probes one endpoint: undefined when its socket does not exist or it does not answer `/_ping`.
- * The engine id is stable for the host: kind plus endpoint path.
+ * The engine id is stable for the host: kind plus endpoint path. A freshly started Podman service
+ * can take several seconds to answer its first `/version` on a busy host, hence the generous
+ * timeout (a missing socket is still ruled out at once by the access check).
  */
-export async function detectEngine(endpoint: string, timeoutMs = 5_000): Promise<Engine | undefined> {
+export async function detectEngine(endpoint: string, timeoutMs = 15_000): Promise<Engine | undefined> {
   let key = endpoint;
   if (endpoint.startsWith('unix://')) {
     try {
