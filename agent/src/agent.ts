@@ -73,6 +73,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     dockerHosts: config.dockerHosts,
     autodetect: config.engineAutodetect,
     uid: deps.uid ?? process.getuid?.(),
+    runtimeDir: config.runtimeDir,
   });
   // Declared before the engines and the link so their callbacks can reach it; started after.
   let scheduler: Scheduler | undefined;
@@ -84,6 +85,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       log: log.child({ module: 'engines' }),
       // Events go out within about a second instead of waiting for the next tick.
       onActivity: () => scheduler?.soon(),
+      ...(config.inventoryIntervalMs ? { inventoryIntervalMs: config.inventoryIntervalMs } : {}),
     });
   const commands = new CommandDispatcher({
     readOnly: config.readOnly,

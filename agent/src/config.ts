@@ -25,6 +25,10 @@ export type AgentConfig = {
   dockerHosts: string[];
   /** Also probe the well-known Docker and Podman socket paths. */
   engineAutodetect: boolean;
+  /** How often images, volumes, networks and pods are re-read when no container changed (default 60 s). */
+  inventoryIntervalMs?: number | undefined;
+  /** `$XDG_RUNTIME_DIR`, where a rootless Podman socket lives. */
+  runtimeDir?: string | undefined;
   outboxMaxBatches: number;
   outboxMaxBytes: number;
   readOnly: boolean;
@@ -46,6 +50,7 @@ const OPTIONS = {
   'host-interval': { type: 'string' },
   'docker-host': { type: 'string', multiple: true },
   'no-engine-autodetect': { type: 'boolean' },
+  'inventory-interval': { type: 'string' },
   'outbox-max-batches': { type: 'string' },
   'outbox-max-bytes': { type: 'string' },
   'read-only': { type: 'boolean' },
@@ -164,6 +169,16 @@ function buildConfig(values: Values, env: NodeJS.ProcessEnv): AgentConfig {
       env,
       'UNITY_NO_ENGINE_AUTODETECT',
     ),
+    inventoryIntervalMs: check(
+      pick(str('inventory-interval'), 'inventory-interval', env, 'UNITY_INVENTORY_INTERVAL'),
+      durationSchema,
+      'a duration like 60s or 5m, from 100ms to 1h',
+    ),
+    runtimeDir: check(
+      pick(undefined, 'xdg-runtime-dir', env, 'XDG_RUNTIME_DIR'),
+      z.string().startsWith('/'),
+      'an absolute directory path',
+    ),
     outboxMaxBatches:
       check(
         pick(str('outbox-max-batches'), 'outbox-max-batches', env, 'UNITY_OUTBOX_MAX_BATCHES'),
@@ -216,6 +231,9 @@ Usage: unity-agent --hub URL --token TOKEN [options]
                             comma-separated (env DOCKER_HOST)
   --no-engine-autodetect    do not probe /var/run/docker.sock and the Podman sockets
                             (env UNITY_NO_ENGINE_AUTODETECT=1)
+  --inventory-interval DURATION
+                            how often images, volumes, networks and pods are re-read when no
+                            container changed (env UNITY_INVENTORY_INTERVAL, default 60s)
   --outbox-max-batches N    unacknowledged batches kept on disk (env UNITY_OUTBOX_MAX_BATCHES,
                             default 8640)
   --outbox-max-bytes SIZE   their total size, e.g. 256MiB (env UNITY_OUTBOX_MAX_BYTES, default 256MiB)

@@ -3,12 +3,15 @@
  * @module
  */
 export * from './api/container-events.js';
+export * from './api/inventory.js';
 export * from './api/live.js';
 export * from './api/schemas.js';
 export * from './backoff.js';
+export * from './inventory/stacks.js';
 export * from './protocol/container-events.js';
 export * from './protocol/enroll.js';
 export * from './protocol/frames.js';
+export * from './protocol/inventory.js';
 export * from './protocol/items.js';
 export * from './protocol/parse.js';
 export * from './result.js';

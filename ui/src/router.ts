@@ -11,6 +11,8 @@ export type Route =
   | { name: 'host'; id: string }
   | { name: 'container'; id: string }
   | { name: 'add-host' }
+  | { name: 'containers' }
+  | { name: 'inventory'; kind: 'images' | 'volumes' | 'networks' | 'pods' }
   | { name: 'not-found'; path: string };
 
 /** Fired on window after `navigate`, so the shell re-renders (pushState fires no event). */
@@ -23,6 +25,9 @@ export function parseRoute(pathname: string, search: string): Route {
   if (path === '/login') return { name: 'login', next: safeNext(params.get('next')) };
   if (path === '/setup') return { name: 'setup', token: params.get('token') };
   if (path === '/add-host') return { name: 'add-host' };
+  if (path === '/containers') return { name: 'containers' };
+  if (path === '/images' || path === '/volumes' || path === '/networks' || path === '/pods')
+    return { name: 'inventory', kind: path.slice(1) as 'images' | 'volumes' | 'networks' | 'pods' };
   const match = /^\/(hosts|containers)\/([^/]+)$/.exec(path);
   if (match?.[1] && match[2]) {
     const id = decodeURIComponent(match[2]);

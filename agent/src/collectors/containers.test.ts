@@ -74,8 +74,13 @@ describe('containers on a real Podman engine', { timeout: 120_000 }, () => {
     const items = await set.collect();
     assert.deepEqual(
       items.map((i) => i.kind),
-      ['containers', 'container_stats'],
+      ['containers', 'container_stats', 'inventory'],
     );
     assert.equal(set.engines.length, 1);
+    // The inventory has not changed and is not due yet: only the per-tick items.
+    assert.deepEqual(
+      (await set.collect()).map((i) => i.kind),
+      ['containers', 'container_stats'],
+    );
   });
 });

@@ -83,8 +83,15 @@ export class ContainerCollector {
     return { kind: 'containers', ts: this.#now(), engine: this.#engine.ref, containers };
   }
 
-  /** Inventory and stats; throws when the engine does not answer the listing. */
-  async collect(): Promise<{ containers: ContainersItem; stats: ContainerStatsItem }> {
+  /**
+   * Inventory and stats, plus the raw listing (the inventory collector reads image ids, mounts
+   * and networks from it); throws when the engine does not answer the listing.
+   */
+  async collect(): Promise<{
+    containers: ContainersItem;
+    stats: ContainerStatsItem;
+    listing: Docker.ContainerInfo[];
+  }> {
     const list = await this.#engine.docker.listContainers({ all: true });
     const ts = this.#now();
     const containers = list.slice(0, 10_000).map(toContainerInfo);
@@ -113,6 +120,7 @@ export class ContainerCollector {
     return {
       containers: { kind: 'containers', ts, engine, containers },
       stats: { kind: 'container_stats', ts, engineId: engine.id, stats: out },
+      listing: list,
     };
   }
 }

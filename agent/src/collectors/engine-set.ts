@@ -12,6 +12,7 @@ import { ContainerCollector } from './containers.js';
 import { detectEngine, type Engine } from './engines.js';
 import { EventFollower } from './event-follower.js';
 import { HealthWatch } from './health.js';
+import { InventoryCollector } from './inventory.js';
 
 export type EngineSetOptions = {
   endpoints: readonly string[];
@@ -25,11 +26,14 @@ export type EngineSetOptions = {
   /** Something happened (events arrived, a stream resynced): worth a batch before the next tick. */
   onActivity?: () => void;
   now?: () => number;
+  /** How often images, volumes, networks and pods are re-read without a container change. */
+  inventoryIntervalMs?: number;
 };
 
 type Slot = {
   endpoint: string;
   collector?: ContainerCollector;
+  inventory?: InventoryCollector;
   warned: boolean;
   seen: boolean;
   follower?: EventFollower;
@@ -62,7 +66,10 @@ export class EngineSet {
     return this.#slots.flatMap((s) => (s.collector ? [s.collector.engine] : []));
   }
 
-  /** Per engine that answers: inventory, stats, pending events and changed health. */
+  /**
+   * Per engine that answers: containers, stats, pending events, changed health, and an
+   * `inventory` item (images, volumes, networks, pods) when it is due and changed.
+   */
   async collect(): Promise<BatchItem[]> {
     // One engine after the other: few engines, and detection must see the ones found before it.
     const items: BatchItem[] = [];
@@ -117,21 +124,33 @@ export class EngineSet {
       );
       slot.collector = new ContainerCollector(engine, { concurrency: this.#o.concurrency ?? 4 });
       slot.health = new HealthWatch(engine.docker, this.#o.concurrency ?? 4);
+      slot.inventory = new InventoryCollector(engine, {
+        ...(this.#o.inventoryIntervalMs ? { intervalMs: this.#o.inventoryIntervalMs } : {}),
+      });
       slot.seen = true;
       slot.warned = false;
       this.#follow(slot);
     }
     try {
-      const { containers, stats } = await slot.collector.collect();
+      const { containers, stats, listing } = await slot.collector.collect();
       slot.resync = false;
       slot.health?.observe(containers.containers);
-      return [containers, stats, ...this.#drain(slot), ...(await this.#health(slot, true))];
+      const inventory = await this.#collectInventory(slot, listing);
+      return [
+        containers,
+        stats,
+        ...(inventory ? [inventory] : []),
+        ...this.#drain(slot),
+        ...(await this.#health(slot, true)),
+      ];
     } catch (error) {
       log.warn(
         { endpoint: slot.endpoint, err: errorMessage(error) },
         'container engine went away; will keep trying',
       );
       slot.collector = undefined;
+      void slot.inventory?.close().catch(() => undefined);
+      slot.inventory = undefined;
       slot.warned = true;
       return [];
     }
@@ -172,5 +191,15 @@ export class EngineSet {
     const containers = await slot.health.collect(includeChecks);
     if (containers.length === 0) return [];
     return [{ kind: 'container_health', ts: (this.#o.now ?? Date.now)(), engineId, containers }];
+  }
+
+  /** A failing inventory read is logged and retried later; it never costs the stats. */
+  async #collectInventory(slot: Slot, listing: Parameters<InventoryCollector['collect']>[0]) {
+    try {
+      return await slot.inventory?.collect(listing);
+    } catch (error) {
+      this.#o.log.warn({ endpoint: slot.endpoint, err: errorMessage(error) }, 'inventory read failed');
+      return undefined;
+    }
   }
 }

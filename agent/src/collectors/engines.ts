@@ -16,9 +16,14 @@ export type Engine = {
   key: string;
 };
 
-export const WELL_KNOWN_SOCKETS = (uid: number | undefined): string[] => [
+/**
+ * Rootful Docker and Podman, then rootless Podman: `$XDG_RUNTIME_DIR/podman/podman.sock` (where
+ * `systemctl --user enable podman.socket` puts it) and its usual value `/run/user/<uid>`.
+ */
+export const WELL_KNOWN_SOCKETS = (uid: number | undefined, runtimeDir?: string | undefined): string[] => [
   'unix:///var/run/docker.sock',
   'unix:///run/podman/podman.sock',
+  ...(runtimeDir ? [`unix://${runtimeDir.replace(/\/+$/, '')}/podman/podman.sock`] : []),
   ...(uid !== undefined ? [`unix:///run/user/${uid}/podman/podman.sock`] : []),
 ];
 
@@ -27,8 +32,13 @@ export function candidateEndpoints(options: {
   dockerHosts: readonly string[];
   autodetect: boolean;
   uid?: number | undefined;
+  /** `$XDG_RUNTIME_DIR`, read by config.ts. */
+  runtimeDir?: string | undefined;
 }): string[] {
-  const all = [...options.dockerHosts, ...(options.autodetect ? WELL_KNOWN_SOCKETS(options.uid) : [])];
+  const all = [
+    ...options.dockerHosts,
+    ...(options.autodetect ? WELL_KNOWN_SOCKETS(options.uid, options.runtimeDir) : []),
+  ];
   return [...new Set(all)];
 }
 
@@ -54,9 +64,11 @@ export function engineKind(version: VersionInfo): EngineKind {
 
 /**
  * Probes one endpoint: undefined when its socket does not exist or it does not answer `/_ping`.
- * The engine id is stable for the host: kind plus endpoint path.
+ * The engine id is stable for the host: kind plus endpoint path. A freshly started Podman service
+ * can take several seconds to answer its first `/version` on a busy host, hence the generous
+ * timeout (a missing socket is still ruled out at once by the access check).
  */
-export async function detectEngine(endpoint: string, timeoutMs = 10_000): Promise<Engine | undefined> {
+export async function detectEngine(endpoint: string, timeoutMs = 15_000): Promise<Engine | undefined> {
   let key = endpoint;
   if (endpoint.startsWith('unix://')) {
     try {

@@ -88,6 +88,9 @@ export async function startPodmanEngine(): Promise<PodmanTestEngine> {
   const env = { ...process.env, CONTAINERS_CONF: conf };
   const base = ['--root', join(dir, 'root'), '--runroot', join(dir, 'run'), '--tmpdir', join(dir, 'tmp')];
   base.push('--storage-driver', 'vfs');
+  // Networks live in one machine-wide directory by default, and `system reset` below would wipe
+  // every other test's networks with it.
+  base.push('--network-config-dir', join(dir, 'networks'));
   const podman = async (args: string[]) => {
     const { stdout } = await run('podman', [...base, ...args], { env, maxBuffer: 16 * 1024 * 1024 });
     return stdout.trim();

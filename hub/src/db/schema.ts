@@ -326,3 +326,4 @@ export const seriesRollup1m = seriesRollup('1m');
 export const seriesRollup5m = seriesRollup('5m');
 export const seriesRollup1h = seriesRollup('1h');
 export * from './schema-events.js';
+export * from './schema-inventory.js';

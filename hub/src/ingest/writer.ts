@@ -10,6 +10,7 @@ import { and, eq, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { agents, containerSamples, containers, hostSamples, hosts } from '../db/schema.js';
 import { storeContainerHealth, storeEngineEvents } from '../events/store.js';
+import { storeInventoryItem } from '../inventory/store.js';
 import type { Logger } from '../log.js';
 import { chunks, containerRow, containerSampleRow, hostSampleRow } from './rows.js';
 
@@ -56,6 +57,9 @@ export async function storeBatch(
           break;
         case 'container_health':
           await storeContainerHealth(tx, agentId, item);
+          break;
+        case 'inventory':
+          await storeInventoryItem(tx, agentId, item);
           break;
         default:
           assertNever(item);

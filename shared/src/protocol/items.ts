@@ -5,6 +5,10 @@
  */
 import { z } from 'zod';
 import { ContainerHealthItemSchema, EngineEventsItemSchema } from './container-events.js';
+import { EngineKindSchema, EngineRefSchema, PortMappingSchema } from './engine-ref.js';
+import { InventoryItemSchema } from './inventory.js';
+
+export { EngineKindSchema, EngineRefSchema, PortMappingSchema };
 
 const nonNeg = z.number().nonnegative();
 const ts = z.int().positive();
@@ -50,16 +54,6 @@ export const HostMetricsItemSchema = z.object({
   uptimeSec: nonNeg,
 });
 
-export const EngineKindSchema = z.enum(['docker', 'podman']);
-
-/** Which container engine an object came from; several may run side by side on one host. */
-export const EngineRefSchema = z.object({
-  /** Stable per host: the engine kind plus its socket path, e.g. `podman:/run/podman/podman.sock`. */
-  id: z.string().min(1).max(512),
-  kind: EngineKindSchema,
-  version: z.string().max(64).optional(),
-});
-
 export const ContainerStateSchema = z.enum([
   'created',
   'running',
@@ -70,13 +64,6 @@ export const ContainerStateSchema = z.enum([
   'dead',
   'unknown',
 ]);
-
-export const PortMappingSchema = z.object({
-  privatePort: z.int().min(0).max(65535),
-  publicPort: z.int().min(0).max(65535).optional(),
-  ip: z.string().max(64).optional(),
-  protocol: z.string().max(8),
-});
 
 export const ContainerInfoSchema = z.object({
   /** The engine's full container id. */
@@ -139,6 +126,7 @@ export const BatchItemSchema = z.discriminatedUnion('kind', [
   GapItemSchema,
   EngineEventsItemSchema,
   ContainerHealthItemSchema,
+  InventoryItemSchema,
 ]);
 
 export type HostMetricsItem = z.infer<typeof HostMetricsItemSchema>;

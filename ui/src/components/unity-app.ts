@@ -12,7 +12,9 @@ import { loginPath, NAVIGATE_EVENT, navigate, parseRoute, type Route } from '../
 import { base, controls } from './styles.js';
 import './unity-add-host.js';
 import './unity-container.js';
+import './unity-containers.js';
 import './unity-host.js';
+import './unity-inventory.js';
 import './unity-login.js';
 import './unity-overview.js';
 import './unity-setup.js';
@@ -26,6 +28,8 @@ const TITLES: Record<Route['name'], string> = {
   host: 'Host',
   container: 'Container',
   'add-host': 'Add host',
+  containers: 'Containers',
+  inventory: 'Inventory',
   'not-found': 'Not found',
 };
 
@@ -256,7 +260,11 @@ export class UnityApp extends LitElement {
       return;
     }
     this.route = route;
-    document.title = `${TITLES[route.name]} · Unity`;
+    const title =
+      route.name === 'inventory'
+        ? `${route.kind[0]?.toUpperCase()}${route.kind.slice(1)}`
+        : TITLES[route.name];
+    document.title = `${title} · Unity`;
     this.renderRoot.querySelector('details')?.removeAttribute('open');
     if (focus) void this.updateComplete.then(() => this.renderRoot.querySelector('main')?.focus());
   }
@@ -314,7 +322,14 @@ export class UnityApp extends LitElement {
       <div class="bar">
         <a class="brand" href="/"><img src="/favicon.svg" alt="" />Unity</a>
         <nav class="main" aria-label="Main">
-          <a href="/" aria-current=${current(['overview', 'host', 'container'])}>Overview</a>
+          <a href="/" aria-current=${current(['overview', 'host'])}>Overview</a>
+          <a href="/containers" aria-current=${current(['containers', 'container'])}>Containers</a>
+          ${(['images', 'volumes', 'networks', 'pods'] as const).map(
+            (k) =>
+              html`<a href="/${k}" aria-current=${this.route.name === 'inventory' && this.route.kind === k ? 'page' : 'false'}
+                >${k[0]?.toUpperCase()}${k.slice(1)}</a
+              >`,
+          )}
           <a href="/add-host" aria-current=${current('add-host')}>Add host</a>
         </nav>
         <div class="right">
@@ -349,6 +364,10 @@ export class UnityApp extends LitElement {
         return html`<unity-container container-id=${route.id}></unity-container>`;
       case 'add-host':
         return html`<unity-add-host></unity-add-host>`;
+      case 'containers':
+        return html`<unity-containers></unity-containers>`;
+      case 'inventory':
+        return html`<unity-inventory kind=${route.kind}></unity-inventory>`;
       case 'not-found':
         return html`<h1>Page not found</h1>
           <p>Nothing lives at <span class="mono">${route.path}</span>. <a href="/">Go to the overview</a></p>`;

@@ -1,0 +1,107 @@
+/**
+ * One engine's inventory (images, volumes, networks, Podman pods) as an `inventory` item, on its
+ * own slower cadence: collected every `intervalMs` and right after the container listing changes
+ * in a way that matters (see containerFingerprint), and returned only when its content differs
+ * from the last one returned, or `resendMs` passed (so a batch lost to an outbox overflow does
+ * not leave the hub stale for good). Hashing the content keeps an idle host's agent quiet.
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import type { InventoryItem } from '@unity/shared';
+import type { Engine } from './engines.js';
+import {
+  buildImages,
+  buildNetworks,
+  buildPods,
+  buildVolumes,
+  containerFingerprint,
+  type RawContainer,
+  type RawDf,
+  type RawImage,
+  type RawNetwork,
+  type RawVolume,
+} from './inventory-build.js';
+import { type Libpod, libpodClient } from './libpod.js';
+
+export const DEFAULT_INVENTORY_INTERVAL_MS = 60_000;
+export const DEFAULT_INVENTORY_RESEND_MS = 15 * 60_000;
+
+export type InventoryCollectorOptions = {
+  intervalMs?: number;
+  resendMs?: number;
+  now?: () => number;
+  libpod?: Libpod;
+};
+
+export class InventoryCollector {
+  readonly #engine: Engine;
+  readonly #intervalMs: number;
+  readonly #resendMs: number;
+  readonly #now: () => number;
+  readonly #libpod: Libpod | undefined;
+  #collectedAt = Number.NEGATIVE_INFINITY;
+  #fingerprint: string | undefined;
+  #sentHash: string | undefined;
+  #sentAt = Number.NEGATIVE_INFINITY;
+
+  constructor(engine: Engine, options: InventoryCollectorOptions = {}) {
+    this.#engine = engine;
+    this.#intervalMs = options.intervalMs ?? DEFAULT_INVENTORY_INTERVAL_MS;
+    this.#resendMs = options.resendMs ?? DEFAULT_INVENTORY_RESEND_MS;
+    this.#now = options.now ?? Date.now;
+    this.#libpod =
+      options.libpod ?? (engine.ref.kind === 'podman' ? libpodClient(engine.endpoint) : undefined);
+  }
+
+  /**
+   * Given this tick's raw container listing: the inventory item when one is due and changed,
+   * else undefined. Throws when the engine fails to answer (the caller logs and goes on).
+   */
+  async collect(containers: readonly RawContainer[]): Promise<InventoryItem | undefined> {
+    const now = this.#now();
+    const fingerprint = containerFingerprint(containers);
+    const due = now - this.#collectedAt >= this.#intervalMs || fingerprint !== this.#fingerprint;
+    if (!due) return undefined;
+    // Marked before reading, so an engine that fails the read is retried next interval, not every tick.
+    this.#collectedAt = now;
+    this.#fingerprint = fingerprint;
+    const item = await this.#read(containers, now);
+    const { ts: _ts, ...content } = item;
+    const hash = createHash('sha256').update(JSON.stringify(content)).digest('hex');
+    if (hash === this.#sentHash && now - this.#sentAt < this.#resendMs) return undefined;
+    this.#sentHash = hash;
+    this.#sentAt = now;
+    return item;
+  }
+
+  /** Forgets what was sent, so the next due collection is sent even if unchanged. */
+  reset(): void {
+    this.#sentHash = undefined;
+    this.#collectedAt = Number.NEGATIVE_INFINITY;
+  }
+
+  async close(): Promise<void> {
+    await this.#libpod?.close();
+  }
+
+  async #read(containers: readonly RawContainer[], ts: number): Promise<InventoryItem> {
+    const docker = this.#engine.docker;
+    const [images, volumes, networks, df, pods] = await Promise.all([
+      docker.listImages({ all: false }) as Promise<RawImage[]>,
+      docker.listVolumes() as Promise<{ Volumes?: RawVolume[] | null }>,
+      docker.listNetworks() as Promise<RawNetwork[]>,
+      // Sizes are a nicety: an engine that cannot compute them still lists its volumes.
+      (docker.df() as Promise<RawDf>).catch(() => undefined),
+      this.#libpod?.pods(),
+    ]);
+    return {
+      kind: 'inventory',
+      ts,
+      engine: this.#engine.ref,
+      images: buildImages(images.slice(0, 10_000), containers),
+      volumes: buildVolumes((volumes.Volumes ?? []).slice(0, 10_000), containers, df),
+      networks: buildNetworks(networks.slice(0, 2_000), containers),
+      ...(pods ? { pods: buildPods(pods.slice(0, 2_000)) } : {}),
+    };
+  }
+}
