@@ -3,10 +3,12 @@
  * @module
  */
 export * from './api/live.js';
+export * from './api/logs.js';
 export * from './api/schemas.js';
 export * from './backoff.js';
 export * from './protocol/enroll.js';
 export * from './protocol/frames.js';
 export * from './protocol/items.js';
+export * from './protocol/logs.js';
 export * from './protocol/parse.js';
 export * from './result.js';

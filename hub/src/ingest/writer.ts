@@ -10,6 +10,7 @@ import { and, eq, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { agents, containerSamples, containers, hostSamples, hosts } from '../db/schema.js';
 import type { Logger } from '../log.js';
+import { storeLogLines } from '../logs/log-store.js';
 import { chunks, containerRow, containerSampleRow, hostSampleRow } from './rows.js';
 
 export type StoreOutcome = { stored: boolean };
@@ -44,6 +45,9 @@ export async function storeBatch(
           break;
         case 'gap':
           await recordGap(tx, agentId, item, log);
+          break;
+        case 'log_lines':
+          await storeLogLines(tx, agentId, batch.seq, item);
           break;
         default:
           assertNever(item);
