@@ -53,6 +53,9 @@ export type ContainerSpec = {
   /** CPU limit, e.g. 0.2, for a busy loop that must not take a whole core. */
   cpus?: number;
   memory?: string;
+  labels?: Record<string, string>;
+  /** Allocate a terminal (`-t`): the engine then serves logs raw, not multiplexed. */
+  tty?: boolean;
 };
 
 export class PodmanEngine {
@@ -111,6 +114,8 @@ export class PodmanEngine {
     args.push('--label', `unity-test=${this.prefix}`);
     if (spec.cpus !== undefined) args.push('--cpus', String(spec.cpus));
     if (spec.memory !== undefined) args.push('--memory', spec.memory);
+    for (const [k, v] of Object.entries(spec.labels ?? {})) args.push('--label', `${k}=${v}`);
+    if (spec.tty) args.push('-t');
     args.push(BUSYBOX_IMAGE, ...(spec.command ?? ['sleep', '3600']));
     const id = await podman(args);
     this.created.add(id);

@@ -26,13 +26,21 @@ export function toEngineTime(bound: string | number): string {
   return normal ? engineSeconds(normal) : String(Math.floor(Date.parse(bound) / 1000));
 }
 
-/** The level and text filters of the arguments as one predicate (undefined: keep all). */
-export function lineFilter(args: Pick<LogTailArgs, 'levels' | 'q'>): ((l: LogLine) => boolean) | undefined {
+/**
+ * The stream, level and text filters of the arguments as one predicate (undefined: keep all).
+ * The stream is filtered here, not by the engine: Podman counts `tail` over both streams.
+ */
+export function lineFilter(
+  args: Pick<LogTailArgs, 'levels' | 'q' | 'stdout' | 'stderr'>,
+): ((l: LogLine) => boolean) | undefined {
   const levels = args.levels && args.levels.length > 0 ? new Set<string>(args.levels) : undefined;
   const q = args.q?.toLowerCase();
-  if (!levels && !q) return undefined;
+  const stream = args.stdout && !args.stderr ? 'stdout' : !args.stdout && args.stderr ? 'stderr' : undefined;
+  if (!levels && !q && !stream) return undefined;
   return (l) =>
-    (!levels || (l.level !== null && levels.has(l.level))) && (!q || l.line.toLowerCase().includes(q));
+    (!stream || l.stream === stream) &&
+    (!levels || (l.level !== null && levels.has(l.level))) &&
+    (!q || l.line.toLowerCase().includes(q));
 }
 
 const statusOf = (error: unknown): number | undefined =>
@@ -66,8 +74,8 @@ export async function readLogs(
   };
   const query = {
     follow: options.follow,
-    stdout: args.stdout,
-    stderr: args.stderr,
+    stdout: true,
+    stderr: true,
     timestamps: true,
     tail: options.tail ?? args.tail,
     ...(args.since !== undefined ? { since: toEngineTime(args.since) } : {}),

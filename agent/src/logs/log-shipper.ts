@@ -93,7 +93,10 @@ export class LogShipper {
     const controller = new AbortController();
     const follower: Follower = { target, controller, pending: [], pendingBytes: 0, done: Promise.resolve() };
     this.#followers.set(key, follower);
-    const since = this.#o.state.lastTime(key);
+    const mark = this.#o.state.mark(key);
+    const since = mark?.time;
+    // Lines before the mark, and the first `n` at its time, were shipped before the restart.
+    let skip = mark ? { time: mark.time, left: mark.n } : undefined;
     const log = this.#o.log.child({ container: target.containerId.slice(0, 12) });
     log.info({ since: since ?? 'start' }, 'shipping container logs');
     follower.done = readLogs(
@@ -111,9 +114,19 @@ export class LogShipper {
         signal: controller.signal,
         tail: 'all',
         onLines: async (lines) => {
-          // `since` has second precision on some engines: skip what was shipped already.
-          const last = this.#o.state.lastTime(key);
-          const fresh = last ? lines.filter((l) => l.time > last) : lines;
+          let fresh = lines;
+          if (skip) {
+            const s = skip;
+            fresh = lines.filter((l) => {
+              if (l.time < s.time) return false;
+              if (l.time === s.time && s.left > 0) {
+                s.left--;
+                return false;
+              }
+              return true;
+            });
+            if (fresh.length > 0) skip = undefined;
+          }
           for (const l of fresh) {
             follower.pending.push(l);
             follower.pendingBytes += l.line.length + 64;
@@ -164,7 +177,10 @@ export class LogShipper {
           lines,
         };
         await this.#o.outbox.append([item]);
-        await this.#o.state.set(key, (lines[lines.length - 1] as LogLine).time);
+        await this.#o.state.advance(
+          key,
+          lines.map((l) => l.time),
+        );
         appended = true;
       }
     }

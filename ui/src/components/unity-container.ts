@@ -12,6 +12,7 @@ import { SeriesController } from './series-controller.js';
 import { containerTone } from './state-tone.js';
 import { base, controls, surfaces } from './styles.js';
 import './unity-badge.js';
+import './unity-log-viewer.js';
 import { usageCharts } from './usage-charts.js';
 
 export class UnityContainer extends LitElement {
@@ -118,7 +119,8 @@ export class UnityContainer extends LitElement {
         ${c ? html`<unity-badge tone=${containerTone(c.state)} data-testid="state">${c.state}</unity-badge>` : null}
       </div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : null}
-      ${c ? this.#facts(c) : null} ${this.#charts()} ${c ? this.#details(c) : null}`;
+      ${c ? this.#facts(c) : null} ${this.#charts()}
+      ${c ? html`<unity-log-viewer .container=${c}></unity-log-viewer>` : null} ${c ? this.#details(c) : null}`;
   }
 
   #facts(c: Container) {
