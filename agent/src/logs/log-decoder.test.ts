@@ -78,3 +78,23 @@ describe('times', () => {
     assert.equal(engineSeconds('1970-01-01T00:00:10.000000123Z'), '10.000000123');
   });
 });
+
+describe('Podman partial records', () => {
+  test('a line the engine stored in pieces, each stamped, is joined back', () => {
+    const d = new LogDecoder({ tty: false });
+    const lines = d.push(frame(1, '2026-11-23T09:29:37Z b 2026-11-23T09:29:37Z n=29871\n'));
+    assert.deepEqual(
+      lines.map((l) => l.line),
+      ['b n=29871'],
+    );
+  });
+
+  test("a timestamp that is part of the application's own text stays", () => {
+    const d = new LogDecoder({ tty: false });
+    const lines = d.push(frame(1, '2026-11-23T09:29:37Z started at 2026-11-20T08:00:00.123Z ok\n'));
+    assert.deepEqual(
+      lines.map((l) => l.line),
+      ['started at 2026-11-20T08:00:00.123Z ok'],
+    );
+  });
+});

@@ -55,7 +55,7 @@ export class LogDecoder {
   push(chunk: Buffer): LogLine[] {
     const out: LogLine[] = [];
     if (this.#tty) {
-      this.#payload('stdout', chunk, out);
+      this.#payload('stdout', chunk, 0, chunk.length, out);
       return out;
     }
     let buf = this.#pending.length > 0 ? Buffer.concat([this.#pending, chunk]) : chunk;
@@ -64,7 +64,7 @@ export class LogDecoder {
       const size = buf.readUInt32BE(offset + 4);
       if (buf.length - offset - HEADER_BYTES < size) break;
       const stream = STREAMS[buf[offset] ?? 1] ?? 'stdout';
-      this.#payload(stream, buf.subarray(offset + HEADER_BYTES, offset + HEADER_BYTES + size), out);
+      this.#payload(stream, buf, offset + HEADER_BYTES, offset + HEADER_BYTES + size, out);
       offset += HEADER_BYTES + size;
     }
     buf = buf.subarray(offset);
@@ -77,47 +77,58 @@ export class LogDecoder {
   end(): LogLine[] {
     const out: LogLine[] = [];
     for (const [stream, parts] of this.#partial) {
-      if (parts.length > 0) out.push(this.#line(stream, Buffer.concat(parts)));
+      if (parts.length > 0) {
+        const joined = Buffer.concat(parts);
+        out.push(this.#line(stream, joined, 0, joined.length));
+      }
     }
     this.#partial.clear();
     return out;
   }
 
-  #payload(stream: LogStream, data: Buffer, out: LogLine[]): void {
-    let start = 0;
+  /** `data[start, end)` of one stream; works on offsets, not slices (this runs per line). */
+  #payload(stream: LogStream, data: Buffer, start: number, end: number, out: LogLine[]): void {
     let nl = data.indexOf(10, start);
-    while (nl !== -1) {
+    while (nl !== -1 && nl < end) {
       const parts = this.#partial.get(stream);
-      const piece = data.subarray(start, nl);
       if (parts && parts.length > 0) {
-        parts.push(piece);
-        out.push(this.#line(stream, Buffer.concat(parts)));
+        parts.push(data.subarray(start, nl));
+        const joined = Buffer.concat(parts);
+        out.push(this.#line(stream, joined, 0, joined.length));
         parts.length = 0;
       } else {
-        out.push(this.#line(stream, piece));
+        out.push(this.#line(stream, data, start, nl));
       }
       start = nl + 1;
       nl = data.indexOf(10, start);
     }
-    if (start < data.length) {
+    if (start < end) {
       const parts = this.#partial.get(stream) ?? [];
-      parts.push(Buffer.from(data.subarray(start)));
+      parts.push(Buffer.from(data.subarray(start, end)));
       this.#partial.set(stream, parts);
       if (parts.reduce((n, p) => n + p.length, 0) > MAX_PENDING_BYTES) {
-        out.push(this.#line(stream, Buffer.concat(parts)));
+        const joined = Buffer.concat(parts);
+        out.push(this.#line(stream, joined, 0, joined.length));
         parts.length = 0;
       }
     }
   }
 
-  #line(stream: LogStream, bytes: Buffer): LogLine {
-    let text = bytes.toString('utf8');
+  #line(stream: LogStream, data: Buffer, start: number, end: number): LogLine {
+    let text = data.toString('utf8', start, end);
     if (text.endsWith('\r')) text = text.slice(0, -1);
     let time: string | undefined;
     const space = text.indexOf(' ');
     if (space > 0 && space <= 40) {
-      time = normalizeTime(text.slice(0, space));
-      if (time) text = text.slice(space + 1);
+      const raw = text.slice(0, space);
+      time = this.#normalize(raw);
+      if (time) {
+        text = text.slice(space + 1);
+        // Podman stores a line the pipe delivered in pieces as partial records, and its API
+        // writes each piece with its own timestamp and no newline between: `T1 ab T2 cd` is
+        // the line `abcd`. A stamp of the same form within a few seconds is such a seam.
+        if (text.includes(raw.slice(0, 11))) text = this.#joinPieces(text, raw.length, time);
+      }
     }
     if (text.length > MAX_LOG_LINE_CHARS) text = text.slice(0, MAX_LOG_LINE_CHARS);
     return {
@@ -127,4 +138,29 @@ export class LogDecoder {
       level: detectLevel(text),
     };
   }
+
+  /** One-entry cache: consecutive lines mostly share a timestamp (whole seconds on Podman). */
+  #lastRaw = '';
+  #lastTime: string | undefined;
+  #normalize(raw: string): string | undefined {
+    if (raw !== this.#lastRaw) {
+      this.#lastRaw = raw;
+      this.#lastTime = normalizeTime(raw);
+    }
+    return this.#lastTime;
+  }
+
+  #joinPieces(text: string, stampLength: number, time: string): string {
+    const lead = timeMs(time);
+    return text.replace(SEAM_RE, (match, stamp: string) => {
+      if (stamp.length !== stampLength) return match;
+      const t = normalizeTime(stamp);
+      const ms = t ? timeMs(t) : Number.NaN;
+      return ms >= lead && ms - lead <= SEAM_WINDOW_MS ? '' : match;
+    });
+  }
 }
+
+const SEAM_RE = /(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)) /g;
+/** How much later a piece's stamp may be than the line's first (the pieces arrive together). */
+const SEAM_WINDOW_MS = 5000;
