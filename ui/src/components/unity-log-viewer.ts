@@ -72,6 +72,16 @@ export class UnityLogViewer extends LitElement {
       .bar input[type='search'] {
         flex: 1 1 12rem;
       }
+      .bar label {
+        display: inline-flex;
+        align-items: center;
+        gap: var(--u-space-1);
+      }
+      .bar input[type='checkbox'] {
+        width: 1rem;
+        height: 1rem;
+        margin: 0;
+      }
       .lines {
         height: 28rem;
         overflow: auto;
