@@ -36,10 +36,12 @@ const uptimeMs = (): number => Number(readFileSync('/proc/uptime', 'utf8').split
 function script(rate: number | 'flood', seconds: number, delay: number): { sh: string; total: number } {
   const burst = rate === 'flood' ? 5000 : Math.max(1, Math.round(rate / 20));
   const total = rate === 'flood' ? 400_000 : rate * seconds;
+  // Shell parameter expansions, not template placeholders.
   const pace =
     rate === 'flood'
       ? ''
-      : 'next=$((next+5)); while :; do read u _ < /proc/uptime; now=${u%.*}${u#*.}; [ $now -ge $next ] && break; usleep 5000; done;';
+      : // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion
+        'next=$((next+5)); while :; do read u _ < /proc/uptime; now=${u%.*}${u#*.}; [ $now -ge $next ] && break; usleep 5000; done;';
   return {
     total,
     sh: `sleep ${delay}; read u _ < /proc/uptime; next=\${u%.*}\${u#*.}; i=0; while [ $i -lt ${total} ]; do read up _ < /proc/uptime; j=0; while [ $j -lt ${burst} ] && [ $i -lt ${total} ]; do echo "b n=$i up=$up"; i=$((i+1)); j=$((j+1)); done; ${pace} done; echo "b done"; sleep 3600`,

@@ -234,6 +234,32 @@ function logsSuite(storage: 'pglite' | 'postgres') {
       assert.equal(hit?.stream, 'stdout');
     });
 
+    test('a container chosen in the UI (PUT …/logs/ship) is shipped too', async () => {
+      const mixed = byName.get('mixed');
+      assert.ok(mixed);
+      const res = await stack.api.request(`/api/containers/${mixed.id}/logs/ship`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ship: true }),
+      });
+      assert.equal(res.status, 200, await res.clone().text());
+      assert.deepEqual(await res.json(), { ship: true, label: false });
+      const hits = await waitFor(
+        async () => {
+          const found = LogSearchResultSchema.parse(
+            await stack.api.json(`/api/logs/search?q=${encodeURIComponent('line 49')}&container=${mixed.id}`),
+          ).items;
+          if (found.length === 0) throw new NotYet('not shipped yet');
+          return found;
+        },
+        { timeoutMs: 30_000, what: "mixed's lines shipped after the switch" },
+      );
+      assert.deepEqual(
+        hits.map((h) => h.line),
+        ['line 49'],
+      );
+    });
+
     test('the follow WebSocket refuses a client without a session', async () => {
       const c = byName.get('mixed');
       assert.ok(c);

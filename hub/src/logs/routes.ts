@@ -12,7 +12,7 @@ import {
   SHIP_LABEL,
   SHIP_LABEL_VALUE,
 } from '@unity/shared';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { requireRole } from '../auth/middleware.js';
 import { logShipSettings } from '../db/schema.js';
@@ -66,7 +66,7 @@ export function logRoutes(deps: HubDeps) {
         .insert(logShipSettings)
         .values({ containerId: id, hostId: ref.hostId })
         .onConflictDoNothing();
-    else await deps.db.delete(logShipSettings).where(and(eq(logShipSettings.containerId, id)));
+    else await deps.db.delete(logShipSettings).where(eq(logShipSettings.containerId, id));
     await pushShipTargets(deps, ref.hostId);
     return c.json({ ship, label: ref.labels[SHIP_LABEL] === SHIP_LABEL_VALUE });
   });

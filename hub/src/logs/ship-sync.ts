@@ -17,9 +17,13 @@ export async function shipTargetsOf(db: Db, hostId: string) {
     .where(and(eq(logShipSettings.hostId, hostId), isNull(containers.removedAt)));
 }
 
-/** Sends `hostId`'s list to its agent; an offline agent gets it when it connects. */
-export async function pushShipTargets(deps: HubDeps, hostId: string): Promise<void> {
+/**
+ * Sends `hostId`'s list to its agent; an offline agent gets it when it connects. `onlyIfAny`:
+ * a freshly started agent already has the empty list, so it is sent nothing then.
+ */
+export async function pushShipTargets(deps: HubDeps, hostId: string, onlyIfAny = false): Promise<void> {
   const targets = await shipTargetsOf(deps.db, hostId);
+  if (onlyIfAny && targets.length === 0) return;
   const result = await deps.agents.commands.run(
     hostId,
     'logs.ship.set',
@@ -35,6 +39,6 @@ export function startShipSync(deps: HubDeps): () => void {
   return deps.bus.subscribe((message) => {
     if (message.type !== 'presence' || !message.online) return;
     // After the agent's hello was handled (the presence event comes with the socket).
-    setTimeout(() => void pushShipTargets(deps, message.hostId).catch(() => undefined), 1000).unref();
+    setTimeout(() => void pushShipTargets(deps, message.hostId, true).catch(() => undefined), 1000).unref();
   });
 }

@@ -133,10 +133,14 @@ export class UnityLogViewer extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     const key = this.container ? `${this.container.id}:${this.stack}` : '';
     if (key && key !== this.#openedFor) {
+      const sameContainer = this.#openedFor.split(':')[0] === this.container?.id;
       this.#openedFor = key;
       void this.#open();
+      if (!sameContainer) {
+        this.ship = null;
+        void this.#loadShip();
+      }
     }
-    if (changed.has('container') && this.container && !this.ship) void this.#loadShip();
     if (changed.has('minLevel') || changed.has('search') || (changed.has('paused') && !this.paused)) {
       if (changed.get('paused') !== undefined || changed.has('minLevel') || changed.has('search'))
         this.#rebuild();
