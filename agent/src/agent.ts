@@ -4,9 +4,10 @@
  * @module
  */
 import { join } from 'node:path';
+import type Docker from 'dockerode';
 import type { Logger } from 'pino';
 import { EngineSet } from './collectors/engine-set.js';
-import { candidateEndpoints } from './collectors/engines.js';
+import { candidateEndpoints, clientFor } from './collectors/engines.js';
 import { HostCollector, type HostCollectorOptions } from './collectors/host.js';
 import { agentInfoCommand } from './commands/agent-info.js';
 import { CommandDispatcher } from './commands/dispatcher.js';
@@ -16,6 +17,10 @@ import { ensureEnrolled } from './link/enrollment.js';
 import { loadOrCreateIdentity } from './link/identity.js';
 import { Link } from './link/link.js';
 import { Outbox } from './link/outbox.js';
+import { LogShipper } from './logs/log-shipper.js';
+import { logsFollowCommand, logsTailCommand } from './logs/logs-commands.js';
+import { logsShipSetCommand } from './logs/ship-command.js';
+import { ShipState } from './logs/ship-state.js';
 import { type EngineSource, type HostSource, Scheduler } from './scheduler.js';
 
 /** Until the hub's config frame says otherwise. */
@@ -77,28 +82,64 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   });
   // Declared before the engines and the link so their callbacks can reach it; started after.
   let scheduler: Scheduler | undefined;
-  const engines =
-    deps.collectors?.engines ??
-    new EngineSet({
-      endpoints,
-      explicit: config.dockerHosts,
-      log: log.child({ module: 'engines' }),
-      // Events go out within about a second instead of waiting for the next tick.
-      onActivity: () => scheduler?.soon(),
-      ...(config.inventoryIntervalMs ? { inventoryIntervalMs: config.inventoryIntervalMs } : {}),
-    });
+  const engineSet = deps.collectors
+    ? undefined
+    : new EngineSet({
+        endpoints,
+        explicit: config.dockerHosts,
+        log: log.child({ module: 'engines' }),
+        // Events go out within about a second instead of waiting for the next tick.
+        onActivity: () => scheduler?.soon(),
+        ...(config.inventoryIntervalMs ? { inventoryIntervalMs: config.inventoryIntervalMs } : {}),
+      });
+  // Log reads get clients of their own without a request timeout: a follow idles for hours.
+  const logClients = new Map<string, Docker>();
+  const engineFor = (engineId: string): Docker | undefined => {
+    const engine = engineSet?.engines.find((e) => e.ref.id === engineId);
+    if (!engine) return undefined;
+    let client = logClients.get(engine.endpoint);
+    if (!client) {
+      client = clientFor(engine.endpoint, 0);
+      logClients.set(engine.endpoint, client);
+    }
+    return client;
+  };
+  const shipper = new LogShipper({
+    outbox,
+    state: await ShipState.open(config.stateDir),
+    engineFor,
+    notify: () => link.notify(),
+    log: log.child({ module: 'log-shipper' }),
+  });
+  const inner: EngineSource = deps.collectors?.engines ?? (engineSet as EngineSet);
+  // Each tick's listing also decides which containers' logs are shipped.
+  const urgent = inner.collectUrgent?.bind(inner);
+  const engines: EngineSource = {
+    collect: async () => {
+      const items = await inner.collect();
+      shipper.reconcile(items);
+      return items;
+    },
+    ...(urgent ? { collectUrgent: urgent } : {}),
+    stop: async () => {
+      await inner.stop?.();
+    },
+  };
   const commands = new CommandDispatcher({
     readOnly: config.readOnly,
     log: log.child({ module: 'commands' }),
   });
   commands.register('agent.info', agentInfoCommand(commands, config.readOnly));
+  commands.register('logs.tail', logsTailCommand(engineFor));
+  commands.register('logs.follow', logsFollowCommand(engineFor));
+  commands.register('logs.ship.set', logsShipSetCommand(shipper));
   const link = new Link({
     hubUrl: enrollment.hubUrl,
     privateKey: identity.privateKey,
     enrollment,
     outbox,
     hostFacts: () => facts,
-    capabilities: ['host', 'containers'],
+    capabilities: ['host', 'containers', 'logs'],
     log: log.child({ module: 'link' }),
     onConfig: (frame) => {
       if (config.hostIntervalMs === undefined) scheduler?.setInterval(frame.hostIntervalMs);
@@ -147,6 +188,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       clearInterval(refreshFacts);
       await running.stop();
       await engines.stop?.();
+      await shipper.stop();
       await link.stop();
     },
   };

@@ -74,6 +74,7 @@ export const EnvSchema = z
     UNITY_RETENTION_1M: retention('14d'),
     UNITY_RETENTION_5M: retention('90d'),
     UNITY_RETENTION_1H: retention('730d'),
+    UNITY_RETENTION_LOGS: retention('7d'),
     UNITY_METRICS_TOKEN: z.preprocess(
       emptyAsUndefined,
       z.string().min(16, 'must be at least 16 characters').max(256).optional(),
@@ -115,6 +116,8 @@ export type Config = {
   secureCookies: 'auto' | 'true' | 'false';
   /** How long each resolution is kept, in ms. */
   retention: Retention;
+  /** How long shipped log lines are kept, in ms. */
+  logRetentionMs: number;
   /** Bearer token for `/metrics`; undefined leaves the endpoint off. */
   metricsToken: string | undefined;
   uiDir: string;
@@ -159,6 +162,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       '5m': e.UNITY_RETENTION_5M,
       '1h': e.UNITY_RETENTION_1H,
     },
+    logRetentionMs: e.UNITY_RETENTION_LOGS,
     metricsToken: e.UNITY_METRICS_TOKEN,
     uiDir: resolve(e.UNITY_UI_DIR ?? resolve(repoRoot, 'ui', 'dist')),
     agentBundle: resolve(e.UNITY_AGENT_BUNDLE ?? resolve(repoRoot, 'agent', 'dist', 'unity-agent.mjs')),

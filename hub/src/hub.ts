@@ -68,6 +68,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     db: database.db,
     log: log.child({ module: 'metrics' }),
     retention: config.retention,
+    logRetentionMs: config.logRetentionMs,
     ...(options.clock ? { clock: options.clock } : {}),
   });
 

@@ -5,6 +5,7 @@
 export * from './api/container-events.js';
 export * from './api/inventory.js';
 export * from './api/live.js';
+export * from './api/logs.js';
 export * from './api/schemas.js';
 export * from './backoff.js';
 export * from './inventory/stacks.js';
@@ -13,5 +14,6 @@ export * from './protocol/enroll.js';
 export * from './protocol/frames.js';
 export * from './protocol/inventory.js';
 export * from './protocol/items.js';
+export * from './protocol/logs.js';
 export * from './protocol/parse.js';
 export * from './result.js';

@@ -55,6 +55,11 @@ export class ApiClient {
     this.cookie = session.split(';')[0];
   }
 
+  /** The `unity_session=…` cookie, for WebSocket clients. */
+  get sessionCookie(): string | undefined {
+    return this.cookie;
+  }
+
   /** A raw request with the session cookie. */
   request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);

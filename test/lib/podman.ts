@@ -55,6 +55,9 @@ export type ContainerSpec = {
   memory?: string;
   /** More `podman run` options, e.g. a health check or a restart policy. */
   options?: string[];
+  labels?: Record<string, string>;
+  /** Allocate a terminal (`-t`): the engine then serves logs raw, not multiplexed. */
+  tty?: boolean;
 };
 
 export class PodmanEngine {
@@ -124,6 +127,8 @@ export class PodmanEngine {
     args.push('--label', `unity-test=${this.prefix}`);
     if (spec.cpus !== undefined) args.push('--cpus', String(spec.cpus));
     if (spec.memory !== undefined) args.push('--memory', spec.memory);
+    for (const [k, v] of Object.entries(spec.labels ?? {})) args.push('--label', `${k}=${v}`);
+    if (spec.tty) args.push('-t');
     if (spec.options) args.push(...spec.options);
     args.push(BUSYBOX_IMAGE, ...(spec.command ?? ['sleep', '3600']));
     const id = await podman(args);

@@ -11,6 +11,7 @@ import { WebSocketServer } from 'ws';
 import { type AgentSocketOptions, attachAgentSocket } from '../agents/agent-socket.js';
 import { verifyConnectToken } from '../agents/connect-auth.js';
 import { attachLiveSocket, authenticateLive } from '../live/live-socket.js';
+import { LogFollowEndpoint } from '../logs/follow-socket.js';
 import type { HubDeps } from '../types.js';
 import { errorBody } from './errors.js';
 
@@ -51,6 +52,7 @@ export function handleUpgrades(
   // A frame over the limit makes ws close the socket with 1009 (Message Too Big).
   const agentWss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const liveWss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  const logFollow = new LogFollowEndpoint(deps);
 
   const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -72,6 +74,7 @@ export function handleUpgrades(
       liveWss.handleUpgrade(req, socket, head, (ws) => attachLiveSocket(deps, ws, user.value));
       return;
     }
+    if (logFollow.matches(path)) return logFollow.upgrade(req, socket, head);
     refuseUpgrade(socket, 404, 'not_found', 'no WebSocket endpoint at this path');
   };
 
@@ -88,6 +91,7 @@ export function handleUpgrades(
       for (const ws of liveWss.clients) ws.terminate();
       agentWss.close();
       liveWss.close();
+      logFollow.close();
     },
   };
 }

@@ -12,6 +12,7 @@ import { agents, containerSamples, containers, hostSamples, hosts } from '../db/
 import { storeContainerHealth, storeEngineEvents } from '../events/store.js';
 import { storeInventoryItem } from '../inventory/store.js';
 import type { Logger } from '../log.js';
+import { storeLogLines } from '../logs/log-store.js';
 import { chunks, containerRow, containerSampleRow, hostSampleRow } from './rows.js';
 
 export type StoreOutcome = {
@@ -60,6 +61,9 @@ export async function storeBatch(
           break;
         case 'inventory':
           await storeInventoryItem(tx, agentId, item);
+          break;
+        case 'log_lines':
+          await storeLogLines(tx, agentId, batch.seq, item);
           break;
         default:
           assertNever(item);

@@ -8,6 +8,7 @@
 import type { Retention } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
+import { deleteLinesBefore } from '../logs/log-store.js';
 import { ensurePartitions } from './partitions.js';
 import { runRollupsAndRetention } from './rollup.js';
 
@@ -15,6 +16,8 @@ export type MaintenanceOptions = {
   db: Db;
   log: Logger;
   retention: Retention;
+  /** Shipped log lines older than this are deleted; undefined keeps them. */
+  logRetentionMs?: number;
   clock?: () => number;
   intervalMs?: number;
 };
@@ -35,6 +38,10 @@ export async function startMaintenance(options: MaintenanceOptions): Promise<Mai
       await runRollupsAndRetention({ db, log, retention, now }).catch((error: unknown) =>
         log.warn({ err: error }, 'rollups or retention failed'),
       );
+      if (options.logRetentionMs !== undefined)
+        await deleteLinesBefore(db, new Date(now - options.logRetentionMs)).catch((error: unknown) =>
+          log.warn({ err: error }, 'log retention failed'),
+        );
     })().finally(() => {
       running = undefined;
     });

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ContainerHealthItemSchema, EngineEventsItemSchema } from './container-events.js';
 import { EngineKindSchema, EngineRefSchema, PortMappingSchema } from './engine-ref.js';
 import { InventoryItemSchema } from './inventory.js';
+import { LogLinesItemSchema } from './logs.js';
 
 export { EngineKindSchema, EngineRefSchema, PortMappingSchema };
 
@@ -127,6 +128,7 @@ export const BatchItemSchema = z.discriminatedUnion('kind', [
   EngineEventsItemSchema,
   ContainerHealthItemSchema,
   InventoryItemSchema,
+  LogLinesItemSchema,
 ]);
 
 export type HostMetricsItem = z.infer<typeof HostMetricsItemSchema>;

@@ -14,6 +14,7 @@ import { base, controls, surfaces } from './styles.js';
 import './unity-badge.js';
 import './unity-container-events.js';
 import './unity-container-health.js';
+import './unity-log-viewer.js';
 import { usageCharts } from './usage-charts.js';
 
 export class UnityContainer extends LitElement {
@@ -120,7 +121,8 @@ export class UnityContainer extends LitElement {
         ${c ? html`<unity-badge tone=${containerTone(c.state)} data-testid="state">${c.state}</unity-badge>` : null}
       </div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : null}
-      ${c ? this.#facts(c) : null} ${this.#charts()} ${c ? this.#details(c) : null}
+      ${c ? this.#facts(c) : null} ${this.#charts()}
+      ${c ? html`<unity-log-viewer .container=${c}></unity-log-viewer>` : null} ${c ? this.#details(c) : null}
       ${c ? html`<unity-container-health container-id=${c.id} host-id=${c.hostId}></unity-container-health><unity-container-events container-id=${c.id}></unity-container-events>` : null}`;
   }
 
