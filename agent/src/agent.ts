@@ -9,13 +9,16 @@ import { EngineSet } from './collectors/engine-set.js';
 import { candidateEndpoints } from './collectors/engines.js';
 import { HostCollector, type HostCollectorOptions } from './collectors/host.js';
 import { agentInfoCommand } from './commands/agent-info.js';
+import { containerActionCommand } from './commands/container-action.js';
 import { CommandDispatcher } from './commands/dispatcher.js';
+import { imageScanCommand } from './commands/image-scan.js';
 import type { AgentConfig } from './config.js';
 import type { ConnectionOptions } from './link/connection.js';
 import { ensureEnrolled } from './link/enrollment.js';
 import { loadOrCreateIdentity } from './link/identity.js';
 import { Link } from './link/link.js';
 import { Outbox } from './link/outbox.js';
+import { ScanSchedule } from './scan/scan-schedule.js';
 import { type EngineSource, type HostSource, Scheduler } from './scheduler.js';
 
 /** Until the hub's config frame says otherwise. */
@@ -82,6 +85,13 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     log: log.child({ module: 'commands' }),
   });
   commands.register('agent.info', agentInfoCommand(commands, config.readOnly));
+  const liveEngines = () => (engines instanceof EngineSet ? engines.engines : []);
+  commands.register(
+    'container.action',
+    containerActionCommand({ engines: liveEngines, refresh: () => scheduler?.refresh() }),
+  );
+  const trivy = { searchPath: config.searchPath };
+  commands.register('image.scan', imageScanCommand(trivy));
   // Declared before the link so its config callback can reach it; started after.
   let scheduler: Scheduler | undefined;
   const link = new Link({
@@ -90,7 +100,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     enrollment,
     outbox,
     hostFacts: () => facts,
-    capabilities: ['host', 'containers'],
+    capabilities: config.readOnly ? ['host', 'containers'] : ['host', 'containers', 'actions'],
     log: log.child({ module: 'link' }),
     onConfig: (frame) => {
       if (config.hostIntervalMs === undefined) scheduler?.setInterval(frame.hostIntervalMs);
@@ -117,8 +127,19 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     },
     'agent starting',
   );
+  const scans = new ScanSchedule({
+    intervalMs: config.scanIntervalMs,
+    engines: liveEngines,
+    trivy,
+    deliver: async (item) => {
+      await outbox.append([item]);
+      link.notify();
+    },
+    log: log.child({ module: 'scans' }),
+  });
   link.start();
   scheduler.start();
+  scans.start();
   const refreshFacts = setInterval(() => {
     host.facts().then(
       (f) => {
@@ -137,6 +158,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     commands,
     stop: async () => {
       clearInterval(refreshFacts);
+      await scans.stop();
       await running.stop();
       await link.stop();
     },

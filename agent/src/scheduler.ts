@@ -32,6 +32,8 @@ export class Scheduler {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> | undefined;
   #stopped = true;
+  /** A refresh was asked for while a tick ran: run the next one at once. */
+  #again = false;
 
   constructor(options: SchedulerOptions) {
     this.#o = options;
@@ -53,6 +55,17 @@ export class Scheduler {
     }
   }
 
+  /** Samples now (or right after the running tick), e.g. after a container action. */
+  refresh(): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    clearTimeout(this.#timer);
+    this.#schedule(0);
+  }
+
   start(): void {
     this.#stopped = false;
     this.#schedule(0);
@@ -71,7 +84,9 @@ export class Scheduler {
         .catch((error) => this.#o.log.error({ err: errorMessage(error) }, 'sampling failed'))
         .finally(() => {
           this.#running = undefined;
-          if (!this.#stopped) this.#schedule(Math.max(0, this.#intervalMs - (Date.now() - started)));
+          const wait = this.#again ? 0 : Math.max(0, this.#intervalMs - (Date.now() - started));
+          this.#again = false;
+          if (!this.#stopped) this.#schedule(wait);
         });
     }, delay);
   }

@@ -2,11 +2,15 @@
  * @unity/shared: the wire protocol, the HTTP API shapes and the few pure helpers both ends need.
  * @module
  */
+
+export * from './api/actions.js';
+export * from './api/image-scan.js';
 export * from './api/live.js';
 export * from './api/schemas.js';
 export * from './backoff.js';
 export * from './protocol/enroll.js';
 export * from './protocol/frames.js';
+export * from './protocol/image-scan-item.js';
 export * from './protocol/items.js';
 export * from './protocol/parse.js';
 export * from './result.js';

@@ -325,3 +325,4 @@ const seriesRollup = (resolution: string) =>
 export const seriesRollup1m = seriesRollup('1m');
 export const seriesRollup5m = seriesRollup('5m');
 export const seriesRollup1h = seriesRollup('1h');
+export * from './schema-audit.js';

@@ -10,6 +10,7 @@ import { and, eq, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { agents, containerSamples, containers, hostSamples, hosts } from '../db/schema.js';
 import type { Logger } from '../log.js';
+import { saveScan } from '../scans/scan-store.js';
 import { chunks, containerRow, containerSampleRow, hostSampleRow } from './rows.js';
 
 export type StoreOutcome = { stored: boolean };
@@ -44,6 +45,9 @@ export async function storeBatch(
           break;
         case 'gap':
           await recordGap(tx, agentId, item, log);
+          break;
+        case 'image_scan':
+          await saveScan(tx, agentId, item.scan);
           break;
         default:
           assertNever(item);

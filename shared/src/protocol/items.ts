@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from 'zod';
+import { ImageScanItemSchema } from './image-scan-item.js';
 
 const nonNeg = z.number().nonnegative();
 const ts = z.int().positive();
@@ -136,6 +137,7 @@ export const BatchItemSchema = z.discriminatedUnion('kind', [
   ContainersItemSchema,
   ContainerStatsItemSchema,
   GapItemSchema,
+  ImageScanItemSchema,
 ]);
 
 export type HostMetricsItem = z.infer<typeof HostMetricsItemSchema>;
