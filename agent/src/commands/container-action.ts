@@ -15,9 +15,12 @@ import {
   type Result,
 } from '@unity/shared';
 import type Docker from 'dockerode';
-import type { Engine } from '../collectors/engines.js';
+import { clientFor, type Engine } from '../collectors/engines.js';
 import { errorMessage } from '../errors.js';
 import type { CommandHandler } from './dispatcher.js';
+
+/** Longer than the longest stop timeout (`timeoutSec` ≤ 300). */
+const ACTION_HTTP_TIMEOUT_MS = 330_000;
 
 export type ContainerActionDeps = {
   /** The engines that answer now. */
@@ -33,7 +36,8 @@ export const containerActionCommand = (deps: ContainerActionDeps): CommandHandle
     const engine = deps.engines().find((e) => e.ref.id === args.engineId);
     if (!engine)
       return err({ code: 'not_found', message: `no container engine ${args.engineId} on this host` });
-    const container = engine.docker.getContainer(args.containerId);
+    // The collectors' client gives up after 10 s; a stop may wait that long for the container.
+    const container = clientFor(engine.endpoint, ACTION_HTTP_TIMEOUT_MS).getContainer(args.containerId);
     const result = await perform(container, args);
     if (result.ok || result.error.code !== 'not_found') deps.refresh();
     log.info({ action: args.action, container: args.containerId, ok: result.ok }, 'container action');
@@ -67,6 +71,8 @@ async function perform(
         await container.kill(args.signal ? { signal: args.signal } : {});
         break;
       case 'remove':
+        // Forced means "kill it": Podman's compat API would otherwise wait out the stop timeout.
+        if (args.force) await container.kill({ signal: 'SIGKILL' }).catch(() => undefined);
         await container.remove({ force: args.force ?? false });
         break;
       default:
@@ -88,7 +94,10 @@ function engineError(error: unknown, args: ContainerActionArgs): CommandError {
   const detail = engineMessage(error);
   if (status === 304) return { code: 'conflict', message: `the container is already ${already(args)}` };
   if (status === 404) return { code: 'not_found', message: `no such container: ${detail}` };
-  if (status === 409) return { code: 'conflict', message: detail };
+  // Podman answers a wrong state with 500 "container state improper" where Docker says 409.
+  if (status === 409 || /state improper|is not running|not paused/i.test(detail)) {
+    return { code: 'conflict', message: detail };
+  }
   return { code: 'failed', message: `${args.action} failed: ${detail}` };
 }
 

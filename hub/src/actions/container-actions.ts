@@ -23,7 +23,7 @@ export type ActionRequest = {
 export async function runContainerAction(
   deps: Pick<HubDeps, 'db' | 'agents'>,
   req: ActionRequest,
-  timeoutMs = ACTION_TIMEOUT_MS,
+  timeoutMs = Math.max(ACTION_TIMEOUT_MS, ((req.body.timeoutSec ?? 0) + 30) * 1000),
 ): Promise<{ ok: true } | { ok: false; error: HubError }> {
   const { container, action } = req;
   const result = await deps.agents.commands.run(
