@@ -12,6 +12,8 @@ import { SeriesController } from './series-controller.js';
 import { containerTone } from './state-tone.js';
 import { base, controls, surfaces } from './styles.js';
 import './unity-badge.js';
+import './unity-container-actions.js';
+import './unity-image-scan.js';
 import { usageCharts } from './usage-charts.js';
 
 export class UnityContainer extends LitElement {
@@ -117,8 +119,10 @@ export class UnityContainer extends LitElement {
         <h1>${c?.name ?? 'Loading…'}</h1>
         ${c ? html`<unity-badge tone=${containerTone(c.state)} data-testid="state">${c.state}</unity-badge>` : null}
       </div>
+      <unity-container-actions .container=${c} @container-changed=${() => void this.load()}></unity-container-actions>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : null}
-      ${c ? this.#facts(c) : null} ${this.#charts()} ${c ? this.#details(c) : null}`;
+      ${c ? this.#facts(c) : null} ${this.#charts()} ${c ? this.#details(c) : null}
+      ${c ? html`<unity-image-scan container-id=${c.id}></unity-image-scan>` : null}`;
   }
 
   #facts(c: Container) {
