@@ -10,7 +10,9 @@ import { EngineSet } from './collectors/engine-set.js';
 import { candidateEndpoints, clientFor } from './collectors/engines.js';
 import { HostCollector, type HostCollectorOptions } from './collectors/host.js';
 import { agentInfoCommand } from './commands/agent-info.js';
+import { containerActionCommand } from './commands/container-action.js';
 import { CommandDispatcher } from './commands/dispatcher.js';
+import { imageScanCommand } from './commands/image-scan.js';
 import type { AgentConfig } from './config.js';
 import type { ConnectionOptions } from './link/connection.js';
 import { ensureEnrolled } from './link/enrollment.js';
@@ -21,6 +23,7 @@ import { LogShipper } from './logs/log-shipper.js';
 import { logsFollowCommand, logsTailCommand } from './logs/logs-commands.js';
 import { logsShipSetCommand } from './logs/ship-command.js';
 import { ShipState } from './logs/ship-state.js';
+import { ScanSchedule } from './scan/scan-schedule.js';
 import { type EngineSource, type HostSource, Scheduler } from './scheduler.js';
 
 /** Until the hub's config frame says otherwise. */
@@ -133,13 +136,22 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   commands.register('logs.tail', logsTailCommand(engineFor));
   commands.register('logs.follow', logsFollowCommand(engineFor));
   commands.register('logs.ship.set', logsShipSetCommand(shipper));
+  const liveEngines = () => engineSet?.engines ?? [];
+  commands.register(
+    'container.action',
+    containerActionCommand({ engines: liveEngines, refresh: () => scheduler?.refresh() }),
+  );
+  const trivy = { searchPath: config.searchPath };
+  commands.register('image.scan', imageScanCommand(trivy));
   const link = new Link({
     hubUrl: enrollment.hubUrl,
     privateKey: identity.privateKey,
     enrollment,
     outbox,
     hostFacts: () => facts,
-    capabilities: ['host', 'containers', 'logs'],
+    capabilities: config.readOnly
+      ? ['host', 'containers', 'logs']
+      : ['host', 'containers', 'logs', 'actions'],
     log: log.child({ module: 'link' }),
     onConfig: (frame) => {
       if (config.hostIntervalMs === undefined) scheduler?.setInterval(frame.hostIntervalMs);
@@ -166,8 +178,19 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     },
     'agent starting',
   );
+  const scans = new ScanSchedule({
+    intervalMs: config.scanIntervalMs,
+    engines: liveEngines,
+    trivy,
+    deliver: async (item) => {
+      await outbox.append([item]);
+      link.notify();
+    },
+    log: log.child({ module: 'scans' }),
+  });
   link.start();
   scheduler.start();
+  scans.start();
   const refreshFacts = setInterval(() => {
     host.facts().then(
       (f) => {
@@ -186,6 +209,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     commands,
     stop: async () => {
       clearInterval(refreshFacts);
+      await scans.stop();
       await running.stop();
       await engines.stop?.();
       await shipper.stop();

@@ -32,6 +32,10 @@ export type AgentConfig = {
   outboxMaxBatches: number;
   outboxMaxBytes: number;
   readOnly: boolean;
+  /** How often to scan the images of running containers with Trivy; 0 = never (on request only). */
+  scanIntervalMs: number;
+  /** PATH, where `trivy` is looked up. */
+  searchPath: string;
   logLevel: LogLevel;
 };
 
@@ -54,10 +58,14 @@ const OPTIONS = {
   'outbox-max-batches': { type: 'string' },
   'outbox-max-bytes': { type: 'string' },
   'read-only': { type: 'boolean' },
+  'scan-interval': { type: 'string' },
   'log-level': { type: 'string' },
   version: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
+
+/** Images are rescanned daily: new CVEs are published against unchanged images. */
+export const DEFAULT_SCAN_INTERVAL_MS = 86_400_000;
 
 type Values = Record<string, string | string[] | boolean | undefined>;
 
@@ -195,6 +203,16 @@ function buildConfig(values: Values, env: NodeJS.ProcessEnv): AgentConfig {
         'a size like 256MiB or 1GiB, at least 1MiB',
       ) ?? 256 * 1024 ** 2,
     readOnly: flagOrEnvBool(values['read-only'] as boolean | undefined, 'read-only', env, 'UNITY_READ_ONLY'),
+    scanIntervalMs:
+      check(
+        pick(str('scan-interval'), 'scan-interval', env, 'UNITY_SCAN_INTERVAL'),
+        z
+          .string()
+          .transform((s) => (['0', 'off'].includes(s.trim()) ? 0 : (parseDuration(s) ?? Number.NaN)))
+          .pipe(z.number().refine((ms) => ms === 0 || (ms >= 60_000 && ms <= 30 * 86_400_000))),
+        'a duration like 24h or 30m (1m to 720h), or 0/off',
+      ) ?? DEFAULT_SCAN_INTERVAL_MS,
+    searchPath: env.PATH ?? '',
     logLevel:
       check(
         pick(str('log-level'), 'log-level', env, 'LOG_LEVEL'),
@@ -238,6 +256,9 @@ Usage: unity-agent --hub URL --token TOKEN [options]
                             default 8640)
   --outbox-max-bytes SIZE   their total size, e.g. 256MiB (env UNITY_OUTBOX_MAX_BYTES, default 256MiB)
   --read-only               refuse actions on containers (env UNITY_READ_ONLY=1)
+  --scan-interval DURATION  scan images of running containers with Trivy (when installed) this
+                            often, e.g. 24h; 0 or off only on request (env UNITY_SCAN_INTERVAL,
+                            default 24h)
   --log-level LEVEL         fatal, error, warn, info, debug, trace, silent (env LOG_LEVEL, default info)
   --version                 print the version
   --help                    print this help

@@ -42,6 +42,8 @@ export class Scheduler {
   /** Urgent batches run one at a time but beside a tick: a slow tick (stats) must not delay events. */
   readonly #urgentSerial = new Serial();
   #urgentTimer: NodeJS.Timeout | undefined;
+  /** A refresh was asked for while a tick ran: run the next one at once. */
+  #again = false;
 
   constructor(options: SchedulerOptions) {
     this.#o = options;
@@ -61,6 +63,17 @@ export class Scheduler {
       clearTimeout(this.#timer);
       this.#schedule(ms);
     }
+  }
+
+  /** Samples now (or right after the running tick), e.g. after a container action. */
+  refresh(): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    clearTimeout(this.#timer);
+    this.#schedule(0);
   }
 
   start(): void {
@@ -102,7 +115,9 @@ export class Scheduler {
         .catch((error) => this.#o.log.error({ err: errorMessage(error) }, 'sampling failed'))
         .finally(() => {
           this.#running = undefined;
-          if (!this.#stopped) this.#schedule(Math.max(0, this.#intervalMs - (Date.now() - started)));
+          const wait = this.#again ? 0 : Math.max(0, this.#intervalMs - (Date.now() - started));
+          this.#again = false;
+          if (!this.#stopped) this.#schedule(wait);
         });
     }, delay);
   }

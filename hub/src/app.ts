@@ -6,7 +6,9 @@
  */
 import { LIVE_PATH } from '@unity/shared';
 import { Hono } from 'hono';
+import { actionRoutes } from './actions/routes.js';
 import { agentRoutes } from './agents/routes.js';
+import { auditRoutes } from './audit/routes.js';
 import { sessionMiddleware } from './auth/middleware.js';
 import { authRoutes } from './auth/routes.js';
 import { containerRoutes } from './containers/routes.js';
@@ -18,6 +20,7 @@ import { inventoryRoutes } from './inventory/routes.js';
 import { logRoutes } from './logs/routes.js';
 import { metricsRoutes } from './observe/metrics-route.js';
 import { statusRoutes } from './observe/status-route.js';
+import { scanRoutes } from './scans/routes.js';
 import { seriesRoutes } from './series/routes.js';
 import type { HubDeps, HubEnv } from './types.js';
 import { downloadRoutes } from './web/downloads.js';
@@ -38,6 +41,9 @@ export function createApp(deps: HubDeps) {
   app.route('/', agentRoutes(deps));
   app.route('/api/hosts', hostRoutes(deps));
   app.route('/api/containers', containerRoutes(deps));
+  app.route('/api/containers', actionRoutes(deps));
+  app.route('/api/audit', auditRoutes(deps));
+  app.route('/', scanRoutes(deps));
   app.route('/api/status', statusRoutes(deps));
   app.route('/api', inventoryRoutes(deps));
   app.route('/api/series', seriesRoutes(deps));

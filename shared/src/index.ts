@@ -2,7 +2,9 @@
  * @unity/shared: the wire protocol, the HTTP API shapes and the few pure helpers both ends need.
  * @module
  */
+export * from './api/actions.js';
 export * from './api/container-events.js';
+export * from './api/image-scan.js';
 export * from './api/inventory.js';
 export * from './api/live.js';
 export * from './api/logs.js';
@@ -12,6 +14,7 @@ export * from './inventory/stacks.js';
 export * from './protocol/container-events.js';
 export * from './protocol/enroll.js';
 export * from './protocol/frames.js';
+export * from './protocol/image-scan-item.js';
 export * from './protocol/inventory.js';
 export * from './protocol/items.js';
 export * from './protocol/logs.js';

@@ -64,6 +64,8 @@ function config(over: Partial<AgentConfig> = {}): AgentConfig {
     outboxMaxBatches: 1000,
     outboxMaxBytes: 64 * 1024 * 1024,
     readOnly: false,
+    scanIntervalMs: 0,
+    searchPath: '',
     logLevel: 'silent',
     ...over,
   };
@@ -98,7 +100,7 @@ describe('agent ↔ hub link', { timeout: 60_000 }, () => {
     const hello = hub.hellos[0];
     assert.equal(hello?.protocol, PROTOCOL_VERSION);
     assert.equal(hello?.agentVersion, AGENT_VERSION);
-    assert.deepEqual(hello?.capabilities, ['host', 'containers', 'logs']);
+    assert.deepEqual(hello?.capabilities, ['host', 'containers', 'logs', 'actions']);
     assert.equal(hello?.host.hostname, 'link-test');
     assert.ok(
       (hello?.lastSeq ?? -1) >= 0 && (hello?.lastSeq ?? 9) <= 1,
@@ -249,7 +251,7 @@ describe('agent ↔ hub link', { timeout: 60_000 }, () => {
     assert.deepEqual(byId.get('c-2')?.result, {
       version: AGENT_VERSION,
       readOnly: false,
-      commands: ['agent.info', 'logs.tail', 'logs.follow', 'logs.ship.set'],
+      commands: ['agent.info', 'logs.tail', 'logs.follow', 'logs.ship.set', 'container.action', 'image.scan'],
     });
   });
 

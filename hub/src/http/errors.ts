@@ -27,6 +27,16 @@ export function statusOf(code: ApiErrorCode): ContentfulStatusCode {
       return 429;
     case 'internal':
       return 500;
+    case 'read_only':
+      return 409;
+    case 'agent_offline':
+      return 503;
+    case 'timeout':
+      return 504;
+    case 'unsupported':
+      return 501;
+    case 'agent_error':
+      return 502;
     default:
       return assertNever(code);
   }

@@ -13,6 +13,7 @@ import { storeContainerHealth, storeEngineEvents } from '../events/store.js';
 import { storeInventoryItem } from '../inventory/store.js';
 import type { Logger } from '../log.js';
 import { storeLogLines } from '../logs/log-store.js';
+import { saveScan } from '../scans/scan-store.js';
 import { chunks, containerRow, containerSampleRow, hostSampleRow } from './rows.js';
 
 export type StoreOutcome = {
@@ -64,6 +65,9 @@ export async function storeBatch(
           break;
         case 'log_lines':
           await storeLogLines(tx, agentId, batch.seq, item);
+          break;
+        case 'image_scan':
+          await saveScan(tx, agentId, item.scan);
           break;
         default:
           assertNever(item);

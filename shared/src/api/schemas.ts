@@ -15,6 +15,16 @@ export const ApiErrorCodeSchema = z.enum([
   'conflict',
   'rate_limited',
   'internal',
+  /** The host's agent runs with --read-only and refuses actions (409). */
+  'read_only',
+  /** The host's agent is not connected (503). */
+  'agent_offline',
+  /** The agent did not answer in time (504). */
+  'timeout',
+  /** The agent cannot do this (no Trivy on the host; an older agent) (501). */
+  'unsupported',
+  /** The agent tried and failed (502). */
+  'agent_error',
 ]);
 export const ApiErrorSchema = z.object({
   error: z.object({ code: ApiErrorCodeSchema, message: z.string() }),

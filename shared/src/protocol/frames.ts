@@ -31,6 +31,8 @@ export const CommandErrorCodeSchema = z.enum([
   'read_only',
   'busy',
   'not_found',
+  /** The object is not in a state that allows it (pausing a stopped container). */
+  'conflict',
   'failed',
   'cancelled',
   'timeout',

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ContainerHealthItemSchema, EngineEventsItemSchema } from './container-events.js';
 import { EngineKindSchema, EngineRefSchema, PortMappingSchema } from './engine-ref.js';
+import { ImageScanItemSchema } from './image-scan-item.js';
 import { InventoryItemSchema } from './inventory.js';
 import { LogLinesItemSchema } from './logs.js';
 
@@ -129,6 +130,7 @@ export const BatchItemSchema = z.discriminatedUnion('kind', [
   ContainerHealthItemSchema,
   InventoryItemSchema,
   LogLinesItemSchema,
+  ImageScanItemSchema,
 ]);
 
 export type HostMetricsItem = z.infer<typeof HostMetricsItemSchema>;

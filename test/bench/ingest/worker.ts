@@ -63,6 +63,8 @@ async function startOne(spec: AgentSpec, cmd: Extract<WorkerCommand, { type: 'st
       outboxMaxBatches: 10_000,
       outboxMaxBytes: 256 * 2 ** 20,
       readOnly: false,
+      scanIntervalMs: 0,
+      searchPath: '',
       logLevel: 'warn',
     },
     {

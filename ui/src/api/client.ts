@@ -6,8 +6,12 @@
  */
 import type {
   ApiErrorCode,
+  AuditEntry,
   AuthStatus,
   Container,
+  ContainerAction,
+  ContainerActionBody,
+  ContainerScanResponse,
   ContainerSeries,
   CreateEnrollmentToken,
   EnrollmentToken,
@@ -116,6 +120,17 @@ export const api = {
   container: (containerId: string) => request<Container>(`/api/containers/${id(containerId)}`),
   containerStats: (containerId: string, w: SeriesWindow) =>
     request<ContainerSeries>(`/api/containers/${id(containerId)}/stats?${qs(w)}`),
+
+  containerAction: (containerId: string, action: ContainerAction, body: ContainerActionBody = {}) =>
+    request<{ ok: true }>(`/api/containers/${id(containerId)}/actions/${action}`, { method: 'POST', body }),
+  containerScan: (containerId: string) =>
+    request<ContainerScanResponse>(`/api/containers/${id(containerId)}/scan`),
+  scanContainer: (containerId: string) =>
+    request<ContainerScanResponse>(`/api/containers/${id(containerId)}/scan`, { method: 'POST' }),
+  audit: (limit = 100, before?: number) =>
+    request<{ items: AuditEntry[]; nextBefore: number | null }>(
+      `/api/audit?limit=${limit}${before ? `&before=${before}` : ''}`,
+    ),
 
   status: () => request<HubStatus>('/api/status'),
 

@@ -15,6 +15,8 @@ import './unity-badge.js';
 import './unity-container-events.js';
 import './unity-container-health.js';
 import './unity-log-viewer.js';
+import './unity-container-actions.js';
+import './unity-image-scan.js';
 import { usageCharts } from './usage-charts.js';
 
 export class UnityContainer extends LitElement {
@@ -120,10 +122,12 @@ export class UnityContainer extends LitElement {
         <h1>${c?.name ?? 'Loading…'}</h1>
         ${c ? html`<unity-badge tone=${containerTone(c.state)} data-testid="state">${c.state}</unity-badge>` : null}
       </div>
+      <unity-container-actions .container=${c} @container-changed=${() => void this.load()}></unity-container-actions>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : null}
       ${c ? this.#facts(c) : null} ${this.#charts()}
       ${c ? html`<unity-log-viewer .container=${c}></unity-log-viewer>` : null} ${c ? this.#details(c) : null}
-      ${c ? html`<unity-container-health container-id=${c.id} host-id=${c.hostId}></unity-container-health><unity-container-events container-id=${c.id}></unity-container-events>` : null}`;
+      ${c ? html`<unity-container-health container-id=${c.id} host-id=${c.hostId}></unity-container-health><unity-container-events container-id=${c.id}></unity-container-events>` : null}
+      ${c ? html`<unity-image-scan container-id=${c.id}></unity-image-scan>` : null}`;
   }
 
   #facts(c: Container) {
