@@ -22,6 +22,7 @@ import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { handleUpgrades } from './http/upgrade.js';
+import { GroupCommit } from './ingest/group-commit.js';
 import { LiveBus } from './live/bus.js';
 import type { Logger } from './log.js';
 import { startMaintenance } from './metrics/maintenance.js';
@@ -107,6 +108,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
       offlineAfterMs: config.agentOfflineAfterMs,
     }),
     loginLimiter: new FailureLimiter(),
+    ingest: new GroupCommit(database.db, log.child({ module: 'ingest' })),
     stats,
     database: database.kind,
     loadWatch,

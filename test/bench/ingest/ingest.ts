@@ -183,6 +183,10 @@ export async function ingestBench(p: IngestParams, mode: string): Promise<void> 
         UNITY_AGENT_OFFLINE_AFTER_MS: String(Math.max(30_000, 3 * p.intervalMs)),
         // The chart query's 30 days of generated raw history must survive retention.
         ...(p.history ? { UNITY_RETENTION_RAW: '31d' } : {}),
+        // BENCH_HUB_CPU_PROF=dir: a V8 CPU profile of the hub, written there when it exits.
+        ...(process.env.BENCH_HUB_CPU_PROF
+          ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_HUB_CPU_PROF}` }
+          : {}),
       },
     });
     const hubPid = hub.pid;
