@@ -118,6 +118,7 @@ export function attachAgentSocket(
   ws.on('message', (data: RawData, isBinary: boolean) => {
     lastHeard = Date.now();
     deps.agents.heard(agentId, ws);
+    deps.stats.framesWaiting++;
     if (++waiting > pauseAbove && !ws.isPaused) ws.pause();
     queue = queue.then(async () => {
       try {
@@ -128,6 +129,7 @@ export function attachAgentSocket(
         log.error({ err: error }, 'could not handle agent frame');
         fail('internal', 'the hub could not process this frame; retry later', CLOSE_INTERNAL);
       } finally {
+        deps.stats.framesWaiting--;
         if (--waiting < resumeBelow && ws.isPaused) ws.resume();
       }
     });
