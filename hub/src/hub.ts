@@ -22,7 +22,7 @@ import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { handleUpgrades } from './http/upgrade.js';
-import { GroupCommit } from './ingest/group-commit.js';
+import { DEFAULT_GROUP_COMMIT, GroupCommit } from './ingest/group-commit.js';
 import { LiveBus } from './live/bus.js';
 import type { Logger } from './log.js';
 import { startMaintenance } from './metrics/maintenance.js';
@@ -111,7 +111,10 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
       offlineAfterMs: config.agentOfflineAfterMs,
     }),
     loginLimiter: new FailureLimiter(),
-    ingest: new GroupCommit(database.db, log.child({ module: 'ingest' })),
+    ingest: new GroupCommit(database.db, log.child({ module: 'ingest' }), {
+      ...DEFAULT_GROUP_COMMIT,
+      pipeline: database.kind === 'postgres',
+    }),
     stats,
     database: database.kind,
     loadWatch,

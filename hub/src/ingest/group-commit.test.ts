@@ -7,7 +7,7 @@ import { migrate } from '../db/migrate.js';
 import { silentLogger } from '../log.js';
 import { backends, type TestDatabase } from '../testing/databases.js';
 import { batch, hostFacts, hostMetrics } from '../testing/fixtures.js';
-import { GroupCommit } from './group-commit.js';
+import { DEFAULT_GROUP_COMMIT, GroupCommit } from './group-commit.js';
 
 const log = silentLogger();
 const T0 = Date.UTC(2025, 0, 1);
@@ -24,6 +24,8 @@ for (const backend of backends) {
   describe(`group commit on ${backend.name}`, () => {
     let database: TestDatabase;
     const agents: string[] = [];
+    // The hub pipelines the sample statements on a PostgreSQL server only.
+    const pipeline = backend.name === 'postgres';
 
     before(async () => {
       database = await backend.open();
@@ -43,7 +45,7 @@ for (const backend of backends) {
     });
 
     it('stores batches of many agents arriving together in fewer transactions, each acknowledged', async () => {
-      const writer = new GroupCommit(database.db, log, { maxGroup: 8, maxInFlight: 1 });
+      const writer = new GroupCommit(database.db, log, { maxGroup: 8, maxInFlight: 1, pipeline });
       const pending = agents.map((id) => writer.store(id, batch(1, T0)));
       assert.equal(writer.waiting, agents.length, 'queued until the event loop turns');
       const outcomes = await Promise.all(pending);
@@ -58,7 +60,7 @@ for (const backend of backends) {
     });
 
     it('keeps one agent’s batches in order and ignores a duplicate seq in the same group', async () => {
-      const writer = new GroupCommit(database.db, log);
+      const writer = new GroupCommit(database.db, log, { ...DEFAULT_GROUP_COMMIT, pipeline });
       const [a, b] = agents as [string, string];
       const outcomes = await Promise.all([
         writer.store(a, batch(2, T0 + 10_000)),
@@ -76,7 +78,7 @@ for (const backend of backends) {
     });
 
     it('fails only the bad batch of a group; the others are stored and acknowledged', async () => {
-      const writer = new GroupCommit(database.db, log);
+      const writer = new GroupCommit(database.db, log, { ...DEFAULT_GROUP_COMMIT, pipeline });
       const [a, b, c] = agents.slice(2, 5) as [string, string, string];
       const bad = batch(2, T0 + 10_000);
       // A time no Date can hold: building its rows throws.

@@ -13,12 +13,14 @@
 import type { BatchFrame } from '@unity/shared';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
-import { type StoreOutcome, storeBatches } from './writer.js';
+import { type StoreOutcome, storeBatches, type WriteOptions } from './writer.js';
 
 export type GroupCommitOptions = {
   /** Most batches in one transaction (≈ 50 container samples each in a typical fleet). */
   maxGroup: number;
   maxInFlight: number;
+  /** Pipeline the sample statements (PostgreSQL server; see WriteOptions). */
+  pipeline?: boolean;
 };
 export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxGroup: 400, maxInFlight: 2 };
 
@@ -33,6 +35,7 @@ export class GroupCommit {
   readonly #db: Db;
   readonly #log: Logger;
   readonly #options: GroupCommitOptions;
+  readonly #write: WriteOptions;
   #waiting: Entry[] = [];
   #inFlight = 0;
   #inFlightBatches = 0;
@@ -47,6 +50,7 @@ export class GroupCommit {
     this.#db = db;
     this.#log = log;
     this.#options = options;
+    this.#write = { pipeline: options.pipeline ?? false };
   }
 
   /** Batches waiting for a transaction. */
@@ -111,7 +115,7 @@ export class GroupCommit {
 
   async #commit(group: Entry[]): Promise<void> {
     try {
-      const outcomes = await storeBatches(this.#db, group, this.#log);
+      const outcomes = await storeBatches(this.#db, group, this.#log, this.#write);
       this.groups++;
       this.groupedBatches += group.length;
       group.forEach((e, i) => {
@@ -128,7 +132,7 @@ export class GroupCommit {
       );
       for (const e of group) {
         try {
-          const [outcome] = await storeBatches(this.#db, [e], this.#log);
+          const [outcome] = await storeBatches(this.#db, [e], this.#log, this.#write);
           e.resolve(outcome as StoreOutcome);
         } catch (single) {
           e.reject(single);

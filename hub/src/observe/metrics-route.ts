@@ -103,7 +103,7 @@ async function render(deps: MetricsDeps): Promise<string> {
     },
     {
       name: 'unity_ingest_store_seconds_total',
-      help: 'Time spent storing batches (divide by batches for the mean).',
+      help: 'Time from a batch reaching the writer to its commit, group-commit wait included (divide by batches for the mean).',
       type: 'counter',
       value: s.storeSecondsSum,
     },
