@@ -79,6 +79,12 @@ export const EnvSchema = z
       emptyAsUndefined,
       z.string().min(16, 'must be at least 16 characters').max(256).optional(),
     ),
+    /** A second listener serving only `/metrics`, without a token (a port the scraper alone reaches). */
+    UNITY_METRICS_PORT: z.preprocess(
+      emptyAsUndefined,
+      z.coerce.number().int().min(0).max(65535, 'must be a port number 0-65535').optional(),
+    ),
+    UNITY_METRICS_HOST: optionalText,
     UNITY_UI_DIR: optionalText,
     UNITY_AGENT_BUNDLE: optionalText,
     UNITY_INSTALL_SCRIPT: optionalText,
@@ -120,6 +126,8 @@ export type Config = {
   logRetentionMs: number;
   /** Bearer token for `/metrics`; undefined leaves the endpoint off. */
   metricsToken: string | undefined;
+  /** `/metrics` open (no token) on its own listener; undefined: no such listener. 0 picks a free port. */
+  metricsListener: { port: number; host: string } | undefined;
   uiDir: string;
   agentBundle: string;
   installScript: string;
@@ -164,6 +172,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     logRetentionMs: e.UNITY_RETENTION_LOGS,
     metricsToken: e.UNITY_METRICS_TOKEN,
+    metricsListener:
+      e.UNITY_METRICS_PORT === undefined
+        ? undefined
+        : { port: e.UNITY_METRICS_PORT, host: e.UNITY_METRICS_HOST ?? e.HOST },
     uiDir: resolve(e.UNITY_UI_DIR ?? resolve(repoRoot, 'ui', 'dist')),
     agentBundle: resolve(e.UNITY_AGENT_BUNDLE ?? resolve(repoRoot, 'agent', 'dist', 'unity-agent.mjs')),
     installScript: resolve(e.UNITY_INSTALL_SCRIPT ?? resolve(repoRoot, 'install.sh')),

@@ -22,11 +22,13 @@ import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { handleUpgrades } from './http/upgrade.js';
+import { DEFAULT_GROUP_COMMIT, GroupCommit } from './ingest/group-commit.js';
 import { LiveBus } from './live/bus.js';
 import type { Logger } from './log.js';
 import { startMaintenance } from './metrics/maintenance.js';
 import { HubStats } from './observe/hub-stats.js';
 import { LoadWatch } from './observe/load-watch.js';
+import { openMetricsApp } from './observe/metrics-route.js';
 import type { HubDeps } from './types.js';
 
 export type StartOptions = {
@@ -49,6 +51,8 @@ export type RunningHub = {
   /** The Hono app (its `routes` list is walked by the allow-list test). */
   app: HubApp;
   setupUrl: string | undefined;
+  /** The open `/metrics` listener's base URL when UNITY_METRICS_PORT is set. */
+  metricsUrl: string | undefined;
   close(): Promise<void>;
 };
 
@@ -108,6 +112,10 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
       offlineAfterMs: config.agentOfflineAfterMs,
     }),
     loginLimiter: new FailureLimiter(),
+    ingest: new GroupCommit(database.db, log.child({ module: 'ingest' }), {
+      ...DEFAULT_GROUP_COMMIT,
+      pipeline: database.kind === 'postgres',
+    }),
     stats,
     database: database.kind,
     loadWatch,
@@ -126,8 +134,8 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     server.listen(config.port, config.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = baseUrl(config.host, port);
+  const metrics = config.metricsListener ? await listenMetrics(deps, config.metricsListener) : undefined;
 
   loadWatch.check();
   const loadTimer = setInterval(() => loadWatch.check(), 60_000);
@@ -148,10 +156,33 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
       upgrades.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (metrics) {
+        metrics.server.closeAllConnections();
+        await new Promise<void>((resolve) => metrics.server.close(() => resolve()));
+      }
       migrated = false;
       await database.close();
     })();
     return closing;
   };
-  return { url, port, deps, app, setupUrl, close };
+  return { url, port, deps, app, setupUrl, metricsUrl: metrics?.url, close };
+}
+
+/** A URL this machine reaches a listener on (a wildcard address is reached on loopback). */
+function baseUrl(listenHost: string, port: number): string {
+  const host = listenHost === '0.0.0.0' || listenHost === '::' ? '127.0.0.1' : listenHost;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** The open `/metrics` listener (UNITY_METRICS_PORT): nothing else is served on it. */
+async function listenMetrics(deps: HubDeps, at: { port: number; host: string }) {
+  const app = openMetricsApp(deps);
+  const server = createAdaptorServer({ fetch: app.fetch, hostname: at.host }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(at.port, at.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  deps.log.info({ port, host: at.host }, 'metrics listener open (no token)');
+  return { server, url: baseUrl(at.host, port) };
 }

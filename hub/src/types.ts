@@ -10,6 +10,7 @@ import type { ReplayCache } from './agents/replay-cache.js';
 import type { FailureLimiter } from './auth/rate-limit.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
+import type { GroupCommit } from './ingest/group-commit.js';
 import type { LiveBus } from './live/bus.js';
 import type { Logger } from './log.js';
 import type { HubStats } from './observe/hub-stats.js';
@@ -24,6 +25,8 @@ export type HubDeps = {
   agents: AgentHub;
   bus: LiveBus;
   loginLimiter: FailureLimiter;
+  /** The ingest writer: agent batches are stored through it, several agents per transaction. */
+  ingest: GroupCommit;
   /** Counters for the `/metrics` exposition. */
   stats: HubStats;
   /** Which database, and the PGlite load warning for `/api/status`. */

@@ -1,7 +1,8 @@
 /**
  * One agent's WebSocket after a successful upgrade: `hello` first (protocol check, then the
  * `config` frame with the stored hwm and the hub's proof), then batches, each stored in one
- * transaction and acknowledged after commit. Frames are handled strictly in order; a bad frame
+ * transaction (shared with other agents' batches, see ingest/group-commit.ts) and acknowledged
+ * after commit. Frames are handled strictly in order; a bad frame
  * ends this connection only, never another agent's.
  * @module
  */
@@ -15,7 +16,6 @@ import {
   parseAgentFrame,
 } from '@unity/shared';
 import type { RawData, WebSocket } from 'ws';
-import { storeBatch } from '../ingest/writer.js';
 import type { HubDeps } from '../types.js';
 import { findAgent, recordHello } from './agent-store.js';
 import type { ConnectClaims } from './connect-auth.js';
@@ -96,10 +96,14 @@ export function attachAgentSocket(
       case 'batch': {
         if (!greeted) return fail('bad_frame', 'hello must be the first frame');
         const started = performance.now();
-        const { stored, eventContainers } = await storeBatch(deps.db, agentId, frame, log);
+        const { stored, eventContainers } = await deps.ingest.store(agentId, frame);
         deps.stats.recordBatch(stored, ...sampleCounts(frame), (performance.now() - started) / 1000);
         send({ type: 'ack', seq: frame.seq });
-        if (stored) deps.bus.publish({ type: 'host_updated', hostId: agentId, at: Date.now() });
+        if (!stored) {
+          log.debug({ seq: frame.seq }, 'batch already stored; acknowledged again');
+          return;
+        }
+        deps.bus.publish({ type: 'host_updated', hostId: agentId, at: Date.now() });
         if (eventContainers)
           deps.bus.publish({
             type: 'container_events',
@@ -107,7 +111,6 @@ export function attachAgentSocket(
             containerIds: eventContainers,
             at: Date.now(),
           });
-        else log.debug({ seq: frame.seq }, 'batch already stored; acknowledged again');
         return;
       }
       case 'cmd_result':
@@ -126,6 +129,7 @@ export function attachAgentSocket(
   ws.on('message', (data: RawData, isBinary: boolean) => {
     lastHeard = Date.now();
     deps.agents.heard(agentId, ws);
+    deps.stats.framesWaiting++;
     if (++waiting > pauseAbove && !ws.isPaused) ws.pause();
     queue = queue.then(async () => {
       try {
@@ -136,6 +140,7 @@ export function attachAgentSocket(
         log.error({ err: error }, 'could not handle agent frame');
         fail('internal', 'the hub could not process this frame; retry later', CLOSE_INTERNAL);
       } finally {
+        deps.stats.framesWaiting--;
         if (--waiting < resumeBelow && ws.isPaused) ws.resume();
       }
     });

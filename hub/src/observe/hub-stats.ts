@@ -10,6 +10,8 @@ export class HubStats {
   hostSamples = 0;
   containerSamples = 0;
   storeSecondsSum = 0;
+  /** Agent frames received and not yet handled, over all sockets (each socket handles its own in order). */
+  framesWaiting = 0;
 
   /** Counts one batch the writer handled; `stored` false for a replayed seq. */
   recordBatch(stored: boolean, hostSamples: number, containerSamples: number, seconds: number): void {

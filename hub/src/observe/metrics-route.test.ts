@@ -39,6 +39,41 @@ describe('/metrics', () => {
     assert.match(text, /^unity_ingest_batches_total 1$/m);
     assert.match(text, /^unity_ingest_duplicate_batches_total 1$/m);
     assert.match(text, /^unity_ingest_container_samples_total 50$/m);
+    // Nothing is being ingested: every queue is empty.
+    assert.match(text, /^unity_ingest_queue_batches 0$/m);
+    assert.match(text, /^unity_ingest_commit_waiting_batches 0$/m);
+    assert.match(text, /^unity_ingest_commit_inflight_batches 0$/m);
+    assert.match(text, /^# TYPE unity_ingest_commits_total counter$/m);
+  });
+
+  it('reports batches waiting in agent sockets as the queue depth', async () => {
+    hub.deps.stats.framesWaiting += 3;
+    try {
+      const res = await fetch(`${hub.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      assert.match(await res.text(), /^unity_ingest_queue_batches 3$/m);
+    } finally {
+      hub.deps.stats.framesWaiting -= 3;
+    }
+  });
+
+  it('serves /metrics without a token on UNITY_METRICS_PORT, and nothing else there', async () => {
+    const open = await startTestHub({ env: { UNITY_METRICS_PORT: '0' } });
+    try {
+      assert.ok(open.metricsUrl && open.metricsUrl !== open.url);
+      const res = await fetch(`${open.metricsUrl}/metrics`);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+      assert.match(await res.text(), /^unity_ingest_queue_batches 0$/m);
+      for (const path of ['/api/hosts', '/api/auth/me', '/', '/healthz']) {
+        assert.equal((await fetch(`${open.metricsUrl}${path}`)).status, 404, path);
+      }
+      // The main port keeps its rule: no token configured, no /metrics there.
+      assert.equal((await fetch(`${open.url}/metrics`)).status, 404);
+    } finally {
+      await open.close();
+    }
+    // Closing the hub closes its metrics listener too.
+    await assert.rejects(fetch(`${open.metricsUrl}/metrics`));
   });
 
   it('is off (404) when no token is configured', async () => {

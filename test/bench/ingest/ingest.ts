@@ -116,6 +116,10 @@ export type WindowResult = {
   workersCpuPercent: number;
   backlogStart: number;
   backlogEnd: number;
+  /** Batches received by the hub and not yet stored, at the end of the window (/metrics). */
+  hubQueueEnd: number | null;
+  /** Batches per group-commit transaction over the window. */
+  batchesPerCommit: number | null;
   /** Stores ≥ 95 % of what is offered and the agents' backlog does not grow. */
   keepsUp: boolean;
   /** Keeps up, and p99 ≤ 2 s with no probe timing out. */
@@ -155,6 +159,26 @@ function cpuOf(pids: number[]): number {
   }, 0);
 }
 
+const METRICS_TOKEN = 'bench-ingest-metrics-token';
+
+/** The hub's own /metrics, as name → value; null when it does not answer within 5 s. */
+async function hubMetrics(url: string): Promise<Map<string, number> | null> {
+  try {
+    const res = await fetch(`${url}/metrics`, {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+      signal: AbortSignal.timeout(5000),
+    });
+    const out = new Map<string, number>();
+    for (const line of (await res.text()).split('\n')) {
+      const m = /^(\w+) (\S+)$/.exec(line);
+      if (m?.[1] && m[2]) out.set(m[1], Number(m[2]));
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
 async function counts(sql: postgres.Sql) {
   const [row] = await sql<{ cs: string; hs: string; ins: string; upd: string }[]>`
     select (select count(*) from container_samples) as cs, (select count(*) from host_samples) as hs,
@@ -178,14 +202,20 @@ export async function ingestBench(p: IngestParams, mode: string): Promise<void> 
       databaseUrl: db.url,
       env: {
         LOG_LEVEL: 'warn',
+        UNITY_METRICS_TOKEN: METRICS_TOKEN,
         UNITY_HOST_INTERVAL_MS: String(p.intervalMs),
         UNITY_CONTAINER_INTERVAL_MS: String(p.intervalMs),
         UNITY_AGENT_OFFLINE_AFTER_MS: String(Math.max(30_000, 3 * p.intervalMs)),
         // The chart query's 30 days of generated raw history must survive retention.
         ...(p.history ? { UNITY_RETENTION_RAW: '31d' } : {}),
+        // BENCH_HUB_CPU_PROF=dir: a V8 CPU profile of the hub, written there when it exits.
+        ...(process.env.BENCH_HUB_CPU_PROF
+          ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_HUB_CPU_PROF}` }
+          : {}),
       },
     });
     const hubPid = hub.pid;
+    const hubUrl = hub.url;
     const api = await ApiClient.login(hub.url);
     const maxAgents = Math.max(p.agents, ...p.steps);
     const token = await api.createEnrollmentToken({ ttlSec: 3600, maxUses: maxAgents });
@@ -207,9 +237,11 @@ export async function ingestBench(p: IngestParams, mode: string): Promise<void> 
       const w0 = cpuOf(poolRef.pids);
       const ta = Date.now();
       const c0 = await counts(sql);
+      const m0 = await hubMetrics(hubUrl);
       const usage = await sampleUsage(hubPid, seconds * 1000);
       const tb = Date.now();
       const c1 = await counts(sql);
+      const m1 = await hubMetrics(hubUrl);
       const pg1 = postgresCpu();
       const w1 = cpuOf(poolRef.pids);
       const rep1 = await poolRef.report();
@@ -219,6 +251,8 @@ export async function ingestBench(p: IngestParams, mode: string): Promise<void> 
       const offered = (agents * p.containers) / (p.intervalMs / 1000);
       const stored = (c1.cs - c0.cs) / secs;
       const p99 = percentile(lat, 99);
+      const diff = (name: string) => (m1?.get(name) ?? Number.NaN) - (m0?.get(name) ?? Number.NaN);
+      const perCommit = diff('unity_ingest_batches_total') / diff('unity_ingest_commits_total');
       return {
         agents,
         seconds: round(secs),
@@ -238,6 +272,8 @@ export async function ingestBench(p: IngestParams, mode: string): Promise<void> 
         workersCpuPercent: round(((w1 - w0) / secs) * 100),
         backlogStart: rep0.pending,
         backlogEnd: rep1.pending,
+        hubQueueEnd: m1?.get('unity_ingest_queue_batches') ?? null,
+        batchesPerCommit: Number.isFinite(perCommit) ? round(perCommit) : null,
         keepsUp: stored >= 0.95 * offered && rep1.pending - rep0.pending < agents / 2,
         meetsLatency:
           stored >= 0.95 * offered &&
@@ -336,6 +372,8 @@ export async function ingestBench(p: IngestParams, mode: string): Promise<void> 
       'PG ins/s': w.pgTupInsertedPerSec,
       'PG upd/s': w.pgTupUpdatedPerSec,
       backlog: `${w.backlogStart}→${w.backlogEnd}`,
+      'hub queue': w.hubQueueEnd,
+      'batches/commit': w.batchesPerCommit,
       'keeps up': w.keepsUp,
       'p99 ≤ 2 s': w.meetsLatency,
     }));

@@ -24,11 +24,15 @@ export async function verifyDelivery(
   agents: AgentFinal[],
   containers: number,
 ): Promise<Delivery> {
-  const host = await sql<{ agent: string; seq: string; n: number }[]>`
-    select host_id::text as agent, seq, count(*)::int as n from host_samples group by 1, 2`;
-  const cont = await sql<{ agent: string | null; seq: string; n: number; d: number }[]>`
-    select c.host_id::text as agent, s.seq, count(*)::int as n, count(distinct s.container_id)::int as d
-    from container_samples s left join containers c on c.id = s.container_id group by 1, 2`;
+  // One snapshot for both counts: a batch the hub commits between two plain queries (it may
+  // still be storing what an overloaded run left queued) would look half stored.
+  const [host, cont] = await sql.begin('isolation level repeatable read read only', async (tx) => [
+    await tx<{ agent: string; seq: string; n: number }[]>`
+      select host_id::text as agent, seq, count(*)::int as n from host_samples group by 1, 2`,
+    await tx<{ agent: string | null; seq: string; n: number; d: number }[]>`
+      select c.host_id::text as agent, s.seq, count(*)::int as n, count(distinct s.container_id)::int as d
+      from container_samples s left join containers c on c.id = s.container_id group by 1, 2`,
+  ]);
   const hostBy = new Map<string, number>();
   const contBy = new Map<string, { n: number; d: number }>();
   let hostRows = 0;
