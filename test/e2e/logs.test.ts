@@ -165,6 +165,18 @@ function logsSuite(storage: 'pglite' | 'postgres') {
         },
         { timeoutMs: 20_000, what: 'fast listed' },
       );
+      // Open the follow only once the container is writing: lines from `since` up to the moment
+      // the follow reaches the engine must come too (as they do when a busy agent lists late).
+      await waitFor(
+        async () => {
+          const { items } = ContainerLogsSchema.parse(
+            await stack.api.json(`/api/containers/${fast.id}/logs?tail=1`),
+          );
+          if (!items.some((l) => l.line.startsWith('fast n='))) throw new NotYet('fast not writing yet');
+          return true;
+        },
+        { timeoutMs: 20_000, intervalMs: 100, what: 'fast writing' },
+      );
       const client = await LogFollowClient.open(
         stack.hub.url,
         fast.id,

@@ -66,7 +66,14 @@ export function logsFollowCommand(engineFor: EngineLookup): CommandHandler<LogTa
       if (!docker) return noEngine();
       const batcher = new LineBatcher({ send: emit });
       try {
-        const read = await readLogs(docker, args, { follow: true, signal, onLines: (l) => batcher.push(l) });
+        const read = await readLogs(docker, args, {
+          follow: true,
+          // A follow from `since` starts there, whatever `tail` says: the client asked for every
+          // line from that moment, also those written before the follow reached the engine.
+          ...(args.since !== undefined ? { tail: 'all' as const } : {}),
+          signal,
+          onLines: (l) => batcher.push(l),
+        });
         await batcher.flush();
         return read;
       } finally {
