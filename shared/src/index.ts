@@ -8,6 +8,7 @@ export * from './api/live.js';
 export * from './api/schemas.js';
 export * from './backoff.js';
 export * from './inventory/stacks.js';
+export * from './notify/notification.js';
 export * from './protocol/container-events.js';
 export * from './protocol/enroll.js';
 export * from './protocol/frames.js';
