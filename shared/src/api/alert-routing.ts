@@ -156,13 +156,16 @@ function splitRange(text: string): [string, string] | undefined {
   return undefined;
 }
 
-/** "monday:friday" or "sunday" → 0-based weekdays (Sunday = 0). */
+/**
+ * "monday:friday" or "sunday" → 0-based weekdays (Sunday = 0). A range may wrap around the week
+ * ("saturday:sunday", "friday:monday"): then `start` is greater than `end`.
+ */
 export function parseWeekdayRange(text: string): NumberRange | undefined {
   const parts = splitRange(text);
   if (!parts) return undefined;
   const start = WEEKDAYS.indexOf(parts[0] as (typeof WEEKDAYS)[number]);
   const end = WEEKDAYS.indexOf(parts[1] as (typeof WEEKDAYS)[number]);
-  return start < 0 || end < 0 || start > end ? undefined : { start, end };
+  return start < 0 || end < 0 ? undefined : { start, end };
 }
 
 /** "1:5", "-1", "-7:-1", "1:-1" → days of the month; negative values count from its end (-1 = last). */
