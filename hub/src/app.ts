@@ -8,6 +8,7 @@ import { LIVE_PATH } from '@unity/shared';
 import { Hono } from 'hono';
 import { actionRoutes } from './actions/routes.js';
 import { agentRoutes } from './agents/routes.js';
+import { alertRoutingRoutes } from './alerts/route/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { sessionMiddleware } from './auth/middleware.js';
 import { authRoutes } from './auth/routes.js';
@@ -49,6 +50,7 @@ export function createApp(deps: HubDeps) {
   app.route('/api/series', seriesRoutes(deps));
   app.route('/api', eventRoutes(deps));
   app.route('/api', logRoutes(deps));
+  app.route('/api', alertRoutingRoutes(deps));
   // Reached only without an Upgrade header (upgrades are taken in http/upgrade.ts).
   app.get(LIVE_PATH, (c) => errorResponse(c, 'bad_request', 'this endpoint speaks WebSocket only'));
 

@@ -8,11 +8,13 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
+import type { NotificationSink } from '@unity/shared';
 import { AgentHub } from './agents/agent-hub.js';
 import { type AgentSocketOptions, DEFAULT_SOCKET_OPTIONS } from './agents/agent-socket.js';
 import { registerBootstrapToken } from './agents/enrollment-tokens.js';
 import { loadOrCreateIdentity } from './agents/identity.js';
 import { ReplayCache } from './agents/replay-cache.js';
+import { loggingSink, RoutingRuntime } from './alerts/route/runtime.js';
 import { createApp, type HubApp } from './app.js';
 import { bootstrapAuth } from './auth/bootstrap.js';
 import { warmPasswordCheck } from './auth/passwords.js';
@@ -41,6 +43,8 @@ export type StartOptions = {
   agentSocket?: AgentSocketOptions;
   /** The metrics maintenance clock (partitions, rollups, retention); Date.now by default. */
   clock?: () => number;
+  /** Where alert notifications go; by default a sink that only logs them (see below). */
+  notificationSink?: NotificationSink;
 };
 
 export type RunningHub = {
@@ -88,6 +92,16 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     log.info({ fresh }, 'bootstrap enrollment token registered (single use, 15 minutes)');
   }
 
+  // Alert routing: restored from its stores, ticked every second. Until the notification channels
+  // are merged, notifications go to a sink that logs them at info level: this is the integration
+  // point where the channels' durable outbox (a NotificationSink) is passed instead.
+  const alertRouter = await RoutingRuntime.start({
+    db: database.db,
+    log: log.child({ module: 'routing' }),
+    sink: options.notificationSink ?? loggingSink(log.child({ module: 'notify' })),
+    alertsUrl: `${config.publicUrl.replace(/\/+$/, '')}/alerts`,
+  });
+
   warmPasswordCheck();
   const bus = new LiveBus();
   const stats = new HubStats();
@@ -120,6 +134,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     database: database.kind,
     loadWatch,
     migrated: () => migrated,
+    alertRouter,
   };
   const app = createApp(deps);
   const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as Server;
@@ -152,6 +167,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
       clearInterval(pruner);
       clearInterval(loadTimer);
       await maintenance.stop();
+      await alertRouter.stop();
       deps.agents.closeAll();
       upgrades.close();
       server.closeAllConnections();

@@ -7,6 +7,7 @@ import type { Me } from '@unity/shared';
 import type { AgentHub } from './agents/agent-hub.js';
 import type { HubIdentity } from './agents/identity.js';
 import type { ReplayCache } from './agents/replay-cache.js';
+import type { RoutingRuntime } from './alerts/route/runtime.js';
 import type { FailureLimiter } from './auth/rate-limit.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
@@ -34,6 +35,11 @@ export type HubDeps = {
   loadWatch: LoadWatch;
   /** True once migrations are applied; /readyz also checks the database answers. */
   migrated: () => boolean;
+  /**
+   * Alert routing and delivery: rule evaluation calls `alertRouter.update(alerts, now)` after
+   * every evaluation with every instance firing plus those that just resolved.
+   */
+  alertRouter: RoutingRuntime;
 };
 
 /** Hono context variables set by the session middleware. */

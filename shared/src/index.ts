@@ -3,6 +3,7 @@
  * @module
  */
 export * from './api/actions.js';
+export * from './api/alert-routing.js';
 export * from './api/container-events.js';
 export * from './api/image-scan.js';
 export * from './api/inventory.js';
@@ -11,6 +12,7 @@ export * from './api/logs.js';
 export * from './api/schemas.js';
 export * from './backoff.js';
 export * from './inventory/stacks.js';
+export * from './notify/notification.js';
 export * from './protocol/container-events.js';
 export * from './protocol/enroll.js';
 export * from './protocol/frames.js';

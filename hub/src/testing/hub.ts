@@ -10,6 +10,7 @@ import {
   type EnrollResponse,
   type HubFrame,
   hubAudience,
+  type NotificationSink,
   PROTOCOL_VERSION,
 } from '@unity/shared';
 import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from 'jose';
@@ -34,6 +35,7 @@ export async function startTestHub(
     agentSocket?: AgentSocketOptions;
     /** Defaults to a fresh in-memory PGlite. */
     database?: Database;
+    notificationSink?: NotificationSink;
   } = {},
 ): Promise<TestHub> {
   const admin =
@@ -55,6 +57,7 @@ export async function startTestHub(
     database: options.database ?? (await freshPglite()),
     print: (line) => printed.push(line),
     ...(options.agentSocket ? { agentSocket: options.agentSocket } : {}),
+    ...(options.notificationSink ? { notificationSink: options.notificationSink } : {}),
   });
   return { ...hub, printed };
 }
