@@ -327,3 +327,4 @@ export const seriesRollup5m = seriesRollup('5m');
 export const seriesRollup1h = seriesRollup('1h');
 export * from './schema-events.js';
 export * from './schema-inventory.js';
+export * from './schema-notify.js';
