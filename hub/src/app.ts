@@ -15,6 +15,7 @@ import { hostRoutes } from './hosts/routes.js';
 import { errorResponse, onError } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { inventoryRoutes } from './inventory/routes.js';
+import { notifyRoutes } from './notify/routes.js';
 import { metricsRoutes } from './observe/metrics-route.js';
 import { statusRoutes } from './observe/status-route.js';
 import { seriesRoutes } from './series/routes.js';
@@ -41,6 +42,7 @@ export function createApp(deps: HubDeps) {
   app.route('/api', inventoryRoutes(deps));
   app.route('/api/series', seriesRoutes(deps));
   app.route('/api', eventRoutes(deps));
+  app.route('/api', notifyRoutes(deps));
   // Reached only without an Upgrade header (upgrades are taken in http/upgrade.ts).
   app.get(LIVE_PATH, (c) => errorResponse(c, 'bad_request', 'this endpoint speaks WebSocket only'));
 

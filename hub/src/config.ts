@@ -48,7 +48,10 @@ const duration = (fallback: string, minMs: number, minText: string) =>
       const ms =
         m?.[1] && m[2] ? Number(m[1]) * DURATION_UNITS[m[2] as keyof typeof DURATION_UNITS] : Number.NaN;
       if (!(ms >= minMs && ms <= 30 * 86_400_000)) {
-        ctx.addIssue({ code: 'custom', message: `must be a duration from ${minText} to 30d, e.g. 90s, 30m, 24h or 2d` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a duration from ${minText} to 30d, e.g. 90s, 30m, 24h or 2d`,
+        });
         return z.NEVER;
       }
       return ms;

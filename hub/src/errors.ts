@@ -19,3 +19,4 @@ export const badRequest = (message: string) => new HubError('bad_request', messa
 export const unauthorized = (message: string) => new HubError('unauthorized', message);
 export const forbidden = (message: string) => new HubError('forbidden', message);
 export const notFound = (message: string) => new HubError('not_found', message);
+export const conflict = (message: string) => new HubError('conflict', message);

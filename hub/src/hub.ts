@@ -25,6 +25,8 @@ import { handleUpgrades } from './http/upgrade.js';
 import { LiveBus } from './live/bus.js';
 import type { Logger } from './log.js';
 import { startMaintenance } from './metrics/maintenance.js';
+import { SecretBox } from './notify/secrets.js';
+import { type NotifyOptions, NotifyService } from './notify/service.js';
 import { HubStats } from './observe/hub-stats.js';
 import { LoadWatch } from './observe/load-watch.js';
 import type { HubDeps } from './types.js';
@@ -39,6 +41,8 @@ export type StartOptions = {
   agentSocket?: AgentSocketOptions;
   /** The metrics maintenance clock (partitions, rollups, retention); Date.now by default. */
   clock?: () => number;
+  /** Overrides for the notification outbox (tests: clock, timers, fetch, backoff, poll interval). */
+  notify?: Partial<Omit<NotifyOptions, 'db' | 'log'>>;
 };
 
 export type RunningHub = {
@@ -110,6 +114,15 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     stats,
     database: database.kind,
     loadWatch,
+    notify: new NotifyService({
+      db: database.db,
+      log: log.child({ module: 'notify' }),
+      box: SecretBox.fromConfig(config.notify.secretKey, config.dataDir),
+      publicUrl: config.publicUrl,
+      appriseCommand: config.notify.appriseCommand,
+      maxAgeMs: config.notify.maxAgeMs,
+      ...options.notify,
+    }),
     migrated: () => migrated,
   };
   const app = createApp(deps);
@@ -128,6 +141,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
+  deps.notify.start();
   loadWatch.check();
   const loadTimer = setInterval(() => loadWatch.check(), 60_000);
   loadTimer.unref();
@@ -142,6 +156,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     closing ??= (async () => {
       clearInterval(pruner);
       clearInterval(loadTimer);
+      await deps.notify.stop();
       await maintenance.stop();
       deps.agents.closeAll();
       upgrades.close();

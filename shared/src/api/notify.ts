@@ -17,7 +17,10 @@ const optionalText = (max = 500) => z.string().trim().max(max).optional();
 const HeadersSchema = z
   .record(
     z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a valid header name'),
-    z.string().max(4096).regex(/^[^\r\n]*$/, 'must be one line'),
+    z
+      .string()
+      .max(4096)
+      .regex(/^[^\r\n]*$/, 'must be one line'),
   )
   .default({});
 
@@ -166,7 +169,15 @@ export const GoogleChatSettingsSchema = z.object({
 export const AppriseSettingsSchema = z.object({
   type: z.literal('apprise'),
   /** Apprise URLs (`tgram://…`, `mailto://…`, `json://…`); every one gets the message. */
-  urls: z.array(z.string().trim().regex(/^[a-z][a-z0-9+.-]*:\/\/\S+$/i, 'must be an Apprise URL')).min(1).max(20),
+  urls: z
+    .array(
+      z
+        .string()
+        .trim()
+        .regex(/^[a-z][a-z0-9+.-]*:\/\/\S+$/i, 'must be an Apprise URL'),
+    )
+    .min(1)
+    .max(20),
   /** Send through an Apprise API server (its stateless `POST /notify/`) instead of the CLI. */
   apiUrl: httpUrl.optional(),
 });
@@ -232,7 +243,9 @@ export function maskSecret(kind: SecretKind, value: unknown): unknown {
       return maskUrl(String(value));
     case 'urls':
       // An Apprise URL may carry its key where a host would be (tgram://TOKEN/CHAT): scheme only.
-      return Array.isArray(value) ? value.map((v) => `${/^[a-z][a-z0-9+.-]*:\/\//i.exec(String(v))?.[0] ?? ''}${SECRET_MASK}`) : SECRET_MASK;
+      return Array.isArray(value)
+        ? value.map((v) => `${/^[a-z][a-z0-9+.-]*:\/\//i.exec(String(v))?.[0] ?? ''}${SECRET_MASK}`)
+        : SECRET_MASK;
     case 'headers':
       return Object.fromEntries(Object.keys(value as Record<string, string>).map((k) => [k, SECRET_MASK]));
     default: {
