@@ -52,8 +52,13 @@ export function emailHtml(n: Notification): string {
 /** SMTP reply codes: 5xx is permanent (RFC 5321 §4.2.1), 4xx and connection trouble are not. */
 function classify(error: unknown): SendResult {
   const e = error as { code?: string; responseCode?: number; response?: string; message?: string };
+  // A refused login stays refused; otherwise the reply code decides (503 is "bad sequence",
+  // nodemailer's own rule too), and an envelope refused without one (no recipient) is final.
   const permanent =
-    (e.responseCode !== undefined && e.responseCode >= 500) || e.code === 'EAUTH' || e.code === 'EENVELOPE';
+    e.code === 'EAUTH' ||
+    (e.responseCode !== undefined
+      ? e.responseCode >= 500 && e.responseCode !== 503
+      : e.code === 'EENVELOPE');
   const reason = (e.response ?? e.message ?? String(error)).replace(/\s+/g, ' ').slice(0, 200);
   return {
     ok: false,
