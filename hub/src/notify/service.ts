@@ -40,6 +40,7 @@ export type NotifyOptions = {
   fetch?: typeof fetch;
   senders?: SenderRegistry;
   pollMs?: number;
+  batchSize?: number;
   leaseMs?: number;
   sendTimeoutMs?: number;
   backoff?: { baseMs: number; maxMs: number };
