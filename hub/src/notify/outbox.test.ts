@@ -32,7 +32,11 @@ class Clock {
   readonly read = () => this.now;
 }
 
-function service(db: Db, clock: Clock, overrides: Partial<ConstructorParameters<typeof NotifyService>[0]> = {}) {
+function service(
+  db: Db,
+  clock: Clock,
+  overrides: Partial<ConstructorParameters<typeof NotifyService>[0]> = {},
+) {
   return new NotifyService({
     db,
     log: silentLogger(),
@@ -99,12 +103,18 @@ for (const backend of backends) {
         rateLimitPerMinute: 30,
         settings: { type: 'webhook', url: `${peer.url}/off`, method: 'POST', headers: {} },
       });
-      const cp = await createContactPoint(db, { name: 'both', channelIds: [a.channel.id, b.channel.id, off.id] });
+      const cp = await createContactPoint(db, {
+        name: 'both',
+        channelIds: [a.channel.id, b.channel.id, off.id],
+      });
       const s = service(db, new Clock());
       const n = note('idem-1');
       await Promise.all([s.enqueue(cp.id, n), s.enqueue(cp.id, n)]);
       await s.enqueue(cp.id, n);
-      const rows = await db.select().from(notificationOutbox).where(eq(notificationOutbox.notificationId, 'idem-1'));
+      const rows = await db
+        .select()
+        .from(notificationOutbox)
+        .where(eq(notificationOutbox.notificationId, 'idem-1'));
       assert.deepEqual(rows.map((r) => r.channelId).sort(), [a.channel.id, b.channel.id].sort());
       assert.ok(rows.every((r) => r.status === 'queued' && r.attempts === 0));
 
@@ -256,7 +266,9 @@ for (const backend of backends) {
       const clock = new Clock();
       const { path, cp } = await webhookPoint(db, peer, 6000);
       // On PostgreSQL the second worker has its own connection pool, like a second replica.
-      const second: Database | undefined = database.url ? await openDatabase({ url: database.url }) : undefined;
+      const second: Database | undefined = database.url
+        ? await openDatabase({ url: database.url })
+        : undefined;
       try {
         // Small batches, so both workers keep claiming while the other is sending.
         const a = service(db, clock, { batchSize: 4 });
@@ -264,15 +276,17 @@ for (const backend of backends) {
         const ids = Array.from({ length: 40 }, (_, i) => `pair-${i}`);
         for (const id of ids) await a.enqueue(cp.id, note(id));
         let total = 0;
-        const byWorker = [0, 0];
+        const byWorker: [number, number] = [0, 0];
         for (let round = 0; round < 30 && total < ids.length; round++) {
           const [x, y] = await Promise.all([a.worker.runOnce(), b.worker.runOnce()]);
           total += x + y;
           byWorker[0] += x;
           byWorker[1] += y;
         }
-        assert.ok((byWorker[0] ?? 0) > 0 && (byWorker[1] ?? 0) > 0, `both workers took rows: ${byWorker}`);
-        const delivered = hits(peer, path).map((r) => (JSON.parse(r.body) as { notificationId: string }).notificationId);
+        assert.ok(byWorker[0] > 0 && byWorker[1] > 0, `both workers took rows: ${byWorker}`);
+        const delivered = hits(peer, path).map(
+          (r) => (JSON.parse(r.body) as { notificationId: string }).notificationId,
+        );
         assert.equal(delivered.length, ids.length);
         assert.deepEqual(new Set(delivered), new Set(ids));
       } finally {
@@ -319,7 +333,11 @@ describe('a hub restart in the middle of retries (PGlite on disk)', () => {
     const d = await findDelivery(database.db, 'restart-1', channel.id);
     assert.equal(d?.status, 'delivered');
     assert.equal(d?.attempts, 3);
-    assert.equal(hits(peer, path).filter((r) => r.body.includes('"restart-1"')).length, 3, 'two failures, one delivery');
+    assert.equal(
+      hits(peer, path).filter((r) => r.body.includes('"restart-1"')).length,
+      3,
+      'two failures, one delivery',
+    );
     await database.close();
   });
 });

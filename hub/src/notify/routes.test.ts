@@ -28,7 +28,10 @@ describe('notification API', () => {
   const call = async (cookie: string | undefined, method: string, path: string, body?: unknown) => {
     const res = await fetch(`${hub.url}${path}`, {
       method,
-      headers: { ...(cookie ? { cookie } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...(cookie ? { cookie } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
@@ -36,7 +39,9 @@ describe('notification API', () => {
   };
 
   before(async () => {
-    peer = await startPeer((req) => (req.url.startsWith('/broken') ? { status: 500, body: 'down' } : { status: 200, body: 'ok' }));
+    peer = await startPeer((req) =>
+      req.url.startsWith('/broken') ? { status: 500, body: 'down' } : { status: 200, body: 'ok' },
+    );
     const log = pino({ level: 'trace' }, { write: (line: string) => logLines.push(line) });
     hub = await startTestHub({ log, notify: { pollMs: 200 } });
     admin = await login(hub);
@@ -97,10 +102,16 @@ describe('notification API', () => {
   });
 
   it('refuses bad settings with a 400 naming the field, and a duplicate name with 409', async () => {
-    const bad = await call(admin, 'POST', '/api/channels', { name: 'x', settings: { type: 'slack', url: 'not a url' } });
+    const bad = await call(admin, 'POST', '/api/channels', {
+      name: 'x',
+      settings: { type: 'slack', url: 'not a url' },
+    });
     assert.equal(bad.status, 400);
     assert.match(String((bad.body.error as { message: string }).message), /settings\.url: must be an http/);
-    const type = await call(admin, 'POST', '/api/channels', { name: 'x', settings: { type: 'carrier-pigeon' } });
+    const type = await call(admin, 'POST', '/api/channels', {
+      name: 'x',
+      settings: { type: 'carrier-pigeon' },
+    });
     assert.equal(type.status, 400);
     assert.match(type.text, /settings\.type/);
     const tg = await call(admin, 'POST', '/api/channels', {
@@ -114,7 +125,10 @@ describe('notification API', () => {
       settings: { type: 'teams', url: `${peer.url}/t` },
     });
     assert.match(rate.text, /rateLimitPerMinute/);
-    const dup = await call(admin, 'POST', '/api/channels', { name: 'hook', settings: { type: 'teams', url: `${peer.url}/t` } });
+    const dup = await call(admin, 'POST', '/api/channels', {
+      name: 'hook',
+      settings: { type: 'teams', url: `${peer.url}/t` },
+    });
     assert.equal(dup.status, 409);
     assert.equal((await call(admin, 'GET', '/api/channels/not-a-uuid')).status, 400);
     assert.equal((await call(admin, 'PUT', '/api/channels/not-a-uuid', {})).status, 400);
@@ -188,7 +202,9 @@ describe('notification API', () => {
     assert.equal(bad.status, 400);
     assert.match(bad.text, /settings\.method/);
 
-    const test = ChannelTestResultSchema.parse((await call(admin, 'POST', `/api/channels/${hookId}/test`)).body);
+    const test = ChannelTestResultSchema.parse(
+      (await call(admin, 'POST', `/api/channels/${hookId}/test`)).body,
+    );
     assert.equal(test.ok, true);
     const got = peer.requests.filter((r) => r.url === '/hook').at(-1);
     assert.equal(got?.headers.authorization, `Bearer ${HEADER_TOKEN}`, 'the header secret was kept');
@@ -200,7 +216,9 @@ describe('notification API', () => {
       name: 'broken',
       settings: { type: 'teams', url: `${peer.url}/broken/flow` },
     });
-    const test = ChannelTestResultSchema.parse((await call(admin, 'POST', `/api/channels/${created.body.id}/test`)).body);
+    const test = ChannelTestResultSchema.parse(
+      (await call(admin, 'POST', `/api/channels/${created.body.id}/test`)).body,
+    );
     assert.equal(test.ok, false);
     assert.equal(test.delivery.status, 'failed');
     assert.match(test.delivery.lastError ?? '', /answered 500: down \(a test is not retried\)$/);
@@ -214,24 +232,37 @@ describe('notification API', () => {
     });
     assert.equal(unknown.status, 400);
     assert.match(unknown.text, /channelIds: no channel 7d0c5b8e/);
-    assert.equal((await call(admin, 'POST', '/api/contact-points', { name: 'empty', channelIds: [] })).status, 400);
+    assert.equal(
+      (await call(admin, 'POST', '/api/contact-points', { name: 'empty', channelIds: [] })).status,
+      400,
+    );
     const made = await call(admin, 'POST', '/api/contact-points', { name: 'oncall', channelIds: [slackId] });
     assert.equal(made.status, 201, made.text);
     const cpId = String(made.body.id);
-    const put = await call(admin, 'PUT', `/api/contact-points/${cpId}`, { name: 'oncall', channelIds: [hookId, slackId] });
+    const put = await call(admin, 'PUT', `/api/contact-points/${cpId}`, {
+      name: 'oncall',
+      channelIds: [hookId, slackId],
+    });
     assert.deepEqual(put.body.channelIds, [hookId, slackId]);
     const list = await call(viewer, 'GET', '/api/contact-points');
-    assert.deepEqual((list.body.items as { id: string }[]).map((c) => c.id), [cpId]);
+    assert.deepEqual(
+      (list.body.items as { id: string }[]).map((c) => c.id),
+      [cpId],
+    );
 
     const before = peer.requests.length;
     await hub.deps.notify.enqueue(cpId, sampleNotification({ id: 'api-n-1' }));
     await peer.waitFor(before + 2);
-    const log = DeliveryListSchema.parse((await call(viewer, 'GET', `/api/notifications?channel=${hookId}`)).body);
+    const log = DeliveryListSchema.parse(
+      (await call(viewer, 'GET', `/api/notifications?channel=${hookId}`)).body,
+    );
     const mine = log.items.find((d) => d.notificationId === 'api-n-1');
     assert.equal(mine?.channelName, 'hook');
     assert.equal(mine?.contactPointId, cpId);
     await waitForStatus(hookId, 'api-n-1', 'delivered');
-    const delivered = DeliveryListSchema.parse((await call(viewer, 'GET', '/api/notifications?status=delivered')).body);
+    const delivered = DeliveryListSchema.parse(
+      (await call(viewer, 'GET', '/api/notifications?status=delivered')).body,
+    );
     assert.ok(delivered.items.every((d) => d.status === 'delivered'));
     assert.ok(delivered.items.some((d) => d.notificationId === 'api-n-1' && d.channelId === slackId));
     assert.equal((await call(viewer, 'GET', '/api/notifications?status=lost')).status, 400);
@@ -248,7 +279,9 @@ describe('notification API', () => {
 
   async function waitForStatus(channelId: string, notificationId: string, status: string) {
     for (let i = 0; i < 50; i++) {
-      const list = DeliveryListSchema.parse((await call(admin, 'GET', `/api/notifications?channel=${channelId}`)).body);
+      const list = DeliveryListSchema.parse(
+        (await call(admin, 'GET', `/api/notifications?channel=${channelId}`)).body,
+      );
       if (list.items.some((d) => d.notificationId === notificationId && d.status === status)) return;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -257,7 +290,9 @@ describe('notification API', () => {
 
   it('says whether the Apprise CLI is available, and how to install it when not', async () => {
     const { body } = await call(viewer, 'GET', '/api/channels/types');
-    const apprise = (body.items as { type: string; available: boolean; hint?: string }[]).find((t) => t.type === 'apprise');
+    const apprise = (body.items as { type: string; available: boolean; hint?: string }[]).find(
+      (t) => t.type === 'apprise',
+    );
     assert.ok(apprise);
     if (!apprise.available) assert.match(apprise.hint ?? '', /apt-get install apprise/);
   });

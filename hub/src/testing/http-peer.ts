@@ -29,7 +29,9 @@ export type HttpPeer = {
   close(): Promise<void>;
 };
 
-export async function startPeer(fallback: HttpPeer['fallback'] = { status: 200, body: 'ok' }): Promise<HttpPeer> {
+export async function startPeer(
+  fallback: HttpPeer['fallback'] = { status: 200, body: 'ok' },
+): Promise<HttpPeer> {
   const waiters: (() => void)[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];

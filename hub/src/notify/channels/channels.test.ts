@@ -90,7 +90,12 @@ describe('HTTP channels against local provider peers', () => {
   });
 
   it('slack: incoming webhook with blocks and a fallback text', async () => {
-    await deliver({ type: 'slack', url: `${peer.url}/services/T0/B0/XXXX`, channel: '#ops', username: 'unity' });
+    await deliver({
+      type: 'slack',
+      url: `${peer.url}/services/T0/B0/XXXX`,
+      channel: '#ops',
+      username: 'unity',
+    });
     const r = last();
     assert.equal(r.url, '/services/T0/B0/XXXX');
     assert.equal(r.headers['content-type'], 'application/json');
@@ -142,7 +147,12 @@ describe('HTTP channels against local provider peers', () => {
       body: JSON.stringify({ message: 'You are being rate limited.', retry_after: 1.5, global: false }),
     });
     const result = await deliver({ type: 'discord', url: `${peer.url}/api/webhooks/1/tok` });
-    assert.deepEqual(result, { ok: false, permanent: false, error: 'discord rate limit (429)', retryAfterMs: 1500 });
+    assert.deepEqual(result, {
+      ok: false,
+      permanent: false,
+      error: 'discord rate limit (429)',
+      retryAfterMs: 1500,
+    });
   });
 
   it('telegram: Bot API sendMessage with HTML, token in the path only', async () => {
@@ -172,7 +182,12 @@ describe('HTTP channels against local provider peers', () => {
     const settings = { type: 'telegram', botToken: '123456:SECRETTOKEN', chatId: '1', apiUrl: peer.url };
     peer.replies.push({
       status: 429,
-      body: JSON.stringify({ ok: false, error_code: 429, description: 'Too Many Requests: retry after 3', parameters: { retry_after: 3 } }),
+      body: JSON.stringify({
+        ok: false,
+        error_code: 429,
+        description: 'Too Many Requests: retry after 3',
+        parameters: { retry_after: 3 },
+      }),
     });
     const limited = await deliver(settings);
     assert.deepEqual(limited, {
@@ -181,7 +196,10 @@ describe('HTTP channels against local provider peers', () => {
       error: 'telegram 429: Too Many Requests: retry after 3',
       retryAfterMs: 3000,
     });
-    peer.replies.push({ status: 400, body: JSON.stringify({ ok: false, error_code: 400, description: 'Bad Request: chat not found' }) });
+    peer.replies.push({
+      status: 400,
+      body: JSON.stringify({ ok: false, error_code: 400, description: 'Bad Request: chat not found' }),
+    });
     const bad = await deliver(settings);
     assert.equal(bad.ok, false);
     assert.equal(!bad.ok && bad.permanent, true);
@@ -204,7 +222,10 @@ describe('HTTP channels against local provider peers', () => {
       tags: ['rotating_light'],
       click: 'http://hub.test:8080/alerts',
     });
-    await deliver({ type: 'ntfy', serverUrl: peer.url, topic: 'alerts', username: 'u', password: 'p' }, resolvedNotification());
+    await deliver(
+      { type: 'ntfy', serverUrl: peer.url, topic: 'alerts', username: 'u', password: 'p' },
+      resolvedNotification(),
+    );
     assert.equal(last().headers.authorization, `Basic ${Buffer.from('u:p').toString('base64')}`);
     assert.equal(JSON.parse(last().body).priority, 3);
   });
@@ -227,7 +248,13 @@ describe('HTTP channels against local provider peers', () => {
 
   it('pushover: form-encoded POST /1/messages.json; a 400 with errors is permanent', async () => {
     peer.fallback = { status: 200, body: JSON.stringify({ status: 1, request: 'r1' }) };
-    await deliver({ type: 'pushover', token: 'apptoken', userKey: 'userkey', sound: 'siren', apiUrl: peer.url });
+    await deliver({
+      type: 'pushover',
+      token: 'apptoken',
+      userKey: 'userkey',
+      sound: 'siren',
+      apiUrl: peer.url,
+    });
     const r = last();
     assert.equal(r.url, '/1/messages.json');
     assert.equal(r.headers['content-type'], 'application/x-www-form-urlencoded');
@@ -240,14 +267,20 @@ describe('HTTP channels against local provider peers', () => {
     assert.equal(form.sound, 'siren');
     assert.equal(form.url, 'http://hub.test:8080/alerts');
     assert.match(form.message ?? '', /^<b>FIRING · critical<\/b>\nCPU above 90%/);
-    peer.replies.push({ status: 400, body: JSON.stringify({ user: 'invalid', errors: ['user identifier is invalid'], status: 0 }) });
+    peer.replies.push({
+      status: 400,
+      body: JSON.stringify({ user: 'invalid', errors: ['user identifier is invalid'], status: 0 }),
+    });
     const bad = await deliver({ type: 'pushover', token: 'apptoken', userKey: 'nope', apiUrl: peer.url });
     assert.deepEqual(bad, { ok: false, permanent: true, error: 'pushover 400: user identifier is invalid' });
   });
 
   it('teams: workflow webhook with an Adaptive Card attachment', async () => {
     peer.fallback = { status: 202 };
-    const result = await deliver({ type: 'teams', url: `${peer.url}/workflows/abc/triggers/manual/paths/invoke?sig=s` });
+    const result = await deliver({
+      type: 'teams',
+      url: `${peer.url}/workflows/abc/triggers/manual/paths/invoke?sig=s`,
+    });
     assert.deepEqual(result, { ok: true });
     const body = JSON.parse(last().body);
     assert.equal(body.type, 'message');
@@ -267,16 +300,26 @@ describe('HTTP channels against local provider peers', () => {
       color: 'Attention',
     });
     assert.equal(att.content.body[3].type, 'FactSet');
-    assert.deepEqual(att.content.actions, [{ type: 'Action.OpenUrl', title: 'Open in Unity', url: 'http://hub.test:8080/alerts' }]);
+    assert.deepEqual(att.content.actions, [
+      { type: 'Action.OpenUrl', title: 'Open in Unity', url: 'http://hub.test:8080/alerts' },
+    ]);
   });
 
   it('matrix: PUT send/m.room.message/{txnId} with a Bearer token; the same delivery keeps its txnId', async () => {
     peer.fallback = { status: 200, body: JSON.stringify({ event_id: '$e' }) };
-    const settings = { type: 'matrix', homeserverUrl: peer.url, accessToken: 'syt_token', roomId: '!room:example.org' };
+    const settings = {
+      type: 'matrix',
+      homeserverUrl: peer.url,
+      accessToken: 'syt_token',
+      roomId: '!room:example.org',
+    };
     await deliver(settings);
     const r = last();
     assert.equal(r.method, 'PUT');
-    assert.match(r.url, /^\/_matrix\/client\/v3\/rooms\/!room%3Aexample\.org\/send\/m\.room\.message\/unity-[0-9a-f]{32}$/);
+    assert.match(
+      r.url,
+      /^\/_matrix\/client\/v3\/rooms\/!room%3Aexample\.org\/send\/m\.room\.message\/unity-[0-9a-f]{32}$/,
+    );
     assert.equal(r.headers.authorization, 'Bearer syt_token');
     const body = JSON.parse(r.body);
     assert.equal(body.msgtype, 'm.text');
@@ -285,7 +328,10 @@ describe('HTTP channels against local provider peers', () => {
     assert.match(body.formatted_body, /^<strong>\[FIRING:2\] HighCpu<\/strong>/);
     await deliver(settings);
     assert.equal(peer.requests.at(-1)?.url, r.url, 'a retry reuses the transaction id');
-    peer.replies.push({ status: 429, body: JSON.stringify({ errcode: 'M_LIMIT_EXCEEDED', error: 'Too many requests', retry_after_ms: 2500 }) });
+    peer.replies.push({
+      status: 429,
+      body: JSON.stringify({ errcode: 'M_LIMIT_EXCEEDED', error: 'Too many requests', retry_after_ms: 2500 }),
+    });
     assert.deepEqual(await deliver(settings), {
       ok: false,
       permanent: false,
@@ -314,11 +360,18 @@ describe('HTTP channels against local provider peers', () => {
     await deliver(settings, resolvedNotification());
     r = last();
     body = JSON.parse(r.body);
-    assert.deepEqual(body, { routing_key: 'R'.repeat(32), dedup_key: '{}:{alertname="HighCpu"}', event_action: 'resolve' });
+    assert.deepEqual(body, {
+      routing_key: 'R'.repeat(32),
+      dedup_key: '{}:{alertname="HighCpu"}',
+      event_action: 'resolve',
+    });
   });
 
   it('opsgenie: create with alias and GenieKey, close by alias on resolve', async () => {
-    peer.fallback = { status: 202, body: JSON.stringify({ result: 'Request will be processed', requestId: 'x' }) };
+    peer.fallback = {
+      status: 202,
+      body: JSON.stringify({ result: 'Request will be processed', requestId: 'x' }),
+    };
     const settings = {
       type: 'opsgenie',
       apiKey: 'genie-key',
@@ -339,7 +392,10 @@ describe('HTTP channels against local provider peers', () => {
     assert.equal(body.source, 'Unity');
     await deliver(settings, resolvedNotification());
     r = last();
-    assert.equal(r.url, `/v2/alerts/${encodeURIComponent('{}:{alertname="HighCpu"}')}/close?identifierType=alias`);
+    assert.equal(
+      r.url,
+      `/v2/alerts/${encodeURIComponent('{}:{alertname="HighCpu"}')}/close?identifierType=alias`,
+    );
     assert.equal(JSON.parse(r.body).source, 'Unity');
   });
 
@@ -366,8 +422,15 @@ describe('HTTP channels against local provider peers', () => {
     body = JSON.parse(r.body);
     assert.match(body.thread.threadKey, /^unity-[0-9a-f]{32}$/);
     assert.match(body.text, /^\*\[FIRING:2\] HighCpu\*\n_FIRING · critical_/);
-    await deliver({ type: 'googlechat', url: `${peer.url}/v1/spaces/S/messages?key=k&token=t` }, resolvedNotification());
-    assert.equal(JSON.parse(last().body).thread.threadKey, body.thread.threadKey, 'one thread per alert group');
+    await deliver(
+      { type: 'googlechat', url: `${peer.url}/v1/spaces/S/messages?key=k&token=t` },
+      resolvedNotification(),
+    );
+    assert.equal(
+      JSON.parse(last().body).thread.threadKey,
+      body.thread.threadKey,
+      'one thread per alert group',
+    );
   });
 
   it('classifies answers: 5xx and 429 retry (with Retry-After), other 4xx and redirects are permanent', async () => {
@@ -389,12 +452,18 @@ describe('HTTP channels against local provider peers', () => {
     await closed.close();
     const unreachable = await deliver({ type: 'webhook', url: `${closed.url}/hook` });
     assert.ok(!unreachable.ok && !unreachable.permanent);
-    assert.equal(!unreachable.ok && unreachable.error, `could not reach ${new URL(closed.url).host}: ECONNREFUSED`);
+    assert.equal(
+      !unreachable.ok && unreachable.error,
+      `could not reach ${new URL(closed.url).host}: ECONNREFUSED`,
+    );
   });
 
   it('parses Retry-After as seconds or an HTTP date', () => {
     assert.equal(parseRetryAfter('120'), 120_000);
-    assert.equal(parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT')), 10_000);
+    assert.equal(
+      parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT')),
+      10_000,
+    );
     assert.equal(parseRetryAfter(null), undefined);
     assert.equal(parseRetryAfter('soon'), undefined);
   });

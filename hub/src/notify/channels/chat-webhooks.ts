@@ -18,10 +18,7 @@ const attachment = (n: Notification, esc: (s: string) => string) => ({
   color: stateColor(n),
   title: titleOf(n),
   title_link: n.url,
-  text: truncate(
-    [`**${stateLabel(n)}**`, esc(n.body), alertList(n, esc)].filter(Boolean).join('\n'),
-    7000,
-  ),
+  text: truncate([`**${stateLabel(n)}**`, esc(n.body), alertList(n, esc)].filter(Boolean).join('\n'), 7000),
 });
 
 export function buildMattermostRequest(s: SettingsOf<'mattermost'>, n: Notification): HttpRequest {

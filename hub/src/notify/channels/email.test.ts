@@ -42,7 +42,9 @@ async function startSmtp(options: SMTPServerOptions = {}) {
 /** Undoes quoted-printable (RFC 2045 §6.7): soft line breaks and =XX bytes. */
 const unQuote = (text: string) =>
   Buffer.from(
-    text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16))),
+    text
+      .replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16))),
     'latin1',
   ).toString('utf8');
 
@@ -67,7 +69,8 @@ describe('email channel against a real SMTP server', () => {
   it('sends over STARTTLS with AUTH: subject, both parts, headers, threading by group', async () => {
     const smtp = await startSmtp({
       onAuth(auth, _session, callback) {
-        if (auth.username === 'alerts' && auth.password === 'smtp-pass') return callback(null, { user: 'alerts' });
+        if (auth.username === 'alerts' && auth.password === 'smtp-pass')
+          return callback(null, { user: 'alerts' });
         return callback(new Error('Invalid username or password'));
       },
     });
@@ -154,14 +157,27 @@ describe('email channel against a real SMTP server', () => {
     };
     const auth = await send(
       SENDERS,
-      ChannelSettingsSchema.parse({ ...base, to: ['ops@example.org'], username: 'x', password: 'wrong-password' }),
+      ChannelSettingsSchema.parse({
+        ...base,
+        to: ['ops@example.org'],
+        username: 'x',
+        password: 'wrong-password',
+      }),
       ctx(),
     );
     assert.ok(!auth.ok && auth.permanent, 'EAUTH is permanent');
     assert.ok(!auth.ok && !auth.error.includes('wrong-password'));
-    const rejected = await send(SENDERS, ChannelSettingsSchema.parse({ ...base, to: ['nobody@example.org'] }), ctx());
+    const rejected = await send(
+      SENDERS,
+      ChannelSettingsSchema.parse({ ...base, to: ['nobody@example.org'] }),
+      ctx(),
+    );
     assert.ok(!rejected.ok && rejected.permanent, '550 is permanent');
-    const busy = await send(SENDERS, ChannelSettingsSchema.parse({ ...base, to: ['busy@example.org'] }), ctx());
+    const busy = await send(
+      SENDERS,
+      ChannelSettingsSchema.parse({ ...base, to: ['busy@example.org'] }),
+      ctx(),
+    );
     assert.ok(!busy.ok && !busy.permanent, `450 is retried: ${JSON.stringify(busy)}`);
     assert.equal(smtp.received.length, 0);
   });

@@ -56,9 +56,7 @@ function classify(error: unknown): SendResult {
   // nodemailer's own rule too), and an envelope refused without one (no recipient) is final.
   const permanent =
     e.code === 'EAUTH' ||
-    (e.responseCode !== undefined
-      ? e.responseCode >= 500 && e.responseCode !== 503
-      : e.code === 'EENVELOPE');
+    (e.responseCode !== undefined ? e.responseCode >= 500 && e.responseCode !== 503 : e.code === 'EENVELOPE');
   const reason = (e.response ?? e.message ?? String(error)).replace(/\s+/g, ' ').slice(0, 200);
   return {
     ok: false,
