@@ -276,7 +276,7 @@ const ChannelCommon = {
   name: text(100),
   enabled: z.boolean().default(true),
   /** Deliveries per minute to this channel; more wait in the outbox. */
-  rateLimitPerMinute: z.number().int().min(1).max(6000).default(30),
+  rateLimitPerMinute: z.number().int().min(1).max(60_000).default(30),
 };
 
 /** `POST /api/channels`. */
