@@ -146,7 +146,11 @@ async function runOn(kind: 'pglite' | 'postgres', p: NotifyParams): Promise<Row>
 
 export async function notifyBench(p: NotifyParams, mode: string): Promise<void> {
   const rows: Row[] = [];
-  for (const kind of ['pglite', 'postgres'] as const) rows.push(await runOn(kind, p));
+  const kinds = (process.env.UNITY_BENCH_NOTIFY_DB ?? 'pglite,postgres').split(',') as (
+    | 'pglite'
+    | 'postgres'
+  )[];
+  for (const kind of kinds) rows.push(await runOn(kind, p));
   printTable(
     `Notification outbox to a local webhook (${p.throughputN} queued; ${p.latencyRate}/s for ${p.latencySeconds} s)`,
     rows,

@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Delivery, DeliveryStatus, Notification } from '@unity/shared';
-import { and, asc, desc, eq, inArray, lte, notInArray, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, notInArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { channels, notificationOutbox as outbox } from '../db/schema.js';
 
@@ -145,6 +145,34 @@ export async function recordOutcome(
     .where(mine)
     .returning({ id: outbox.id });
   return updated.length > 0;
+}
+
+/**
+ * Records many deliveries in one statement per claim (the worker's group commit: one write for
+ * every send that finished while the previous write ran). Returns the ids it recorded; a row
+ * missing from it had lost its claim.
+ */
+export async function recordDelivered(db: Db, rows: ClaimedRow[], now: number): Promise<Set<string>> {
+  const at = new Date(now);
+  const byClaim = new Map<string, string[]>();
+  for (const r of rows) byClaim.set(r.claimId, [...(byClaim.get(r.claimId) ?? []), r.id]);
+  const done = new Set<string>();
+  for (const [claimId, ids] of byClaim) {
+    const updated = await db
+      .update(outbox)
+      .set({
+        status: 'delivered',
+        attempts: sql`${outbox.attempts} + 1`,
+        deliveredAt: at,
+        lastError: null,
+        claimId: null,
+        updatedAt: at,
+      })
+      .where(and(inArray(outbox.id, ids), eq(outbox.claimId, claimId), eq(outbox.status, 'sending')))
+      .returning({ id: outbox.id });
+    for (const u of updated) done.add(u.id);
+  }
+  return done;
 }
 
 // ---- the delivery log ----

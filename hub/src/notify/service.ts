@@ -41,6 +41,7 @@ export type NotifyOptions = {
   senders?: SenderRegistry;
   pollMs?: number;
   batchSize?: number;
+  concurrency?: number;
   leaseMs?: number;
   sendTimeoutMs?: number;
   backoff?: { baseMs: number; maxMs: number };
