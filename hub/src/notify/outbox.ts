@@ -57,46 +57,41 @@ export async function claimDue(
 ): Promise<ClaimedRow[]> {
   const now = new Date(options.now);
   const claimId = randomUUID();
-  return db.transaction(async (tx) => {
-    const conditions: SQL[] = [
-      inArray(outbox.status, ['queued', 'retrying', 'sending']),
-      lte(outbox.nextAttemptAt, now),
-    ];
-    if (options.skipChannels.length > 0) conditions.push(notInArray(outbox.channelId, options.skipChannels));
-    const due = await tx
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(and(...conditions))
-      .orderBy(asc(outbox.nextAttemptAt))
-      .limit(options.limit)
-      .for('update', { skipLocked: true });
-    if (due.length === 0) return [];
-    const rows = await tx
-      .update(outbox)
-      .set({
-        status: 'sending',
-        claimId,
-        nextAttemptAt: new Date(options.now + options.leaseMs),
-        updatedAt: now,
-      })
-      .where(
-        inArray(
-          outbox.id,
-          due.map((d) => d.id),
-        ),
-      )
-      .returning();
-    return rows
-      .map((r) => ({
-        id: r.id,
-        claimId,
-        channelId: r.channelId,
-        notification: r.payload as Notification,
-        attempts: r.attempts,
-        createdAt: r.createdAt.getTime(),
-      }))
-      .sort((a, b) => a.createdAt - b.createdAt);
-  });
+  const conditions: SQL[] = [
+    inArray(outbox.status, ['queued', 'retrying', 'sending']),
+    lte(outbox.nextAttemptAt, now),
+  ];
+  if (options.skipChannels.length > 0) conditions.push(notInArray(outbox.channelId, options.skipChannels));
+  // One statement (UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)): the row locks last
+  // until it commits, and it is one round trip, which matters on PGlite where every statement
+  // runs on the event loop's thread.
+  const due = db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(...conditions))
+    .orderBy(asc(outbox.nextAttemptAt))
+    .limit(options.limit)
+    .for('update', { skipLocked: true });
+  const rows = await db
+    .update(outbox)
+    .set({
+      status: 'sending',
+      claimId,
+      nextAttemptAt: new Date(options.now + options.leaseMs),
+      updatedAt: now,
+    })
+    .where(inArray(outbox.id, due))
+    .returning();
+  return rows
+    .map((r) => ({
+      id: r.id,
+      claimId,
+      channelId: r.channelId,
+      notification: r.payload as Notification,
+      attempts: r.attempts,
+      createdAt: r.createdAt.getTime(),
+    }))
+    .sort((a, b) => a.createdAt - b.createdAt);
 }
 
 export type Outcome =

@@ -14,18 +14,19 @@ import {
   NotificationSchema,
   type NotificationSink,
 } from '@unity/shared';
-import { inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { channels } from '../db/schema.js';
+import { channels, contactPointChannels } from '../db/schema.js';
 import { badRequest, HubError, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import { type LoadedChannel, loadChannel } from './channel-store.js';
 import { SENDERS } from './channels/index.js';
 import type { SenderRegistry } from './channels/types.js';
-import { getContactPoint } from './contact-points.js';
 import { findDelivery, insertDeliveries } from './outbox.js';
 import type { SecretBox } from './secrets.js';
 import { OutboxWorker, type Timers } from './worker.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type NotifyOptions = {
   db: Db;
@@ -83,23 +84,21 @@ export class NotifyService implements NotificationSink {
   async enqueue(contactPointId: string, notification: Notification): Promise<void> {
     const parsed = NotificationSchema.safeParse(notification);
     if (!parsed.success) throw badRequest(`invalid notification: ${describeIssues(parsed.error)}`);
-    const cp = await getContactPoint(this.#db, contactPointId);
-    if (!cp) throw notFound(`contact point ${contactPointId} does not exist`);
+    // A contact point always names at least one channel (a referenced channel cannot be
+    // deleted), so no member row means no contact point.
+    const members = UUID.test(contactPointId)
+      ? await this.#db
+          .select({ channelId: contactPointChannels.channelId, enabled: channels.enabled })
+          .from(contactPointChannels)
+          .innerJoin(channels, eq(channels.id, contactPointChannels.channelId))
+          .where(eq(contactPointChannels.contactPointId, contactPointId))
+      : [];
+    if (members.length === 0) throw notFound(`contact point ${contactPointId} does not exist`);
     // A disabled channel takes nothing new (and the worker fails what it still holds).
-    const on = new Set(await this.#enabledOf(cp.channelIds));
-    const rows = cp.channelIds
-      .filter((id) => on.has(id))
-      .map((channelId) => ({ notification: parsed.data, channelId, contactPointId: cp.id }));
+    const rows = members
+      .filter((m) => m.enabled)
+      .map((m) => ({ notification: parsed.data, channelId: m.channelId, contactPointId }));
     if ((await insertDeliveries(this.#db, rows, this.#clock())) > 0) this.worker.wake();
-  }
-
-  async #enabledOf(ids: string[]): Promise<string[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.#db
-      .select({ id: channels.id, enabled: channels.enabled })
-      .from(channels)
-      .where(inArray(channels.id, ids));
-    return rows.filter((r) => r.enabled).map((r) => r.id);
   }
 
   /** Queues a notification for one channel directly (send test; tests). */

@@ -166,6 +166,31 @@ export const GoogleChatSettingsSchema = z.object({
   url: httpUrl,
 });
 
+const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.164 form, e.g. +14155550123');
+
+export const TwilioSettingsSchema = z.object({
+  type: z.literal('twilio'),
+  accountSid: z.string().regex(/^AC[0-9a-f]{32}$/, 'must be the account SID (AC followed by 32 hex digits)'),
+  authToken: text(128),
+  /** A Twilio number of the account, or a messaging service SID (MG…). */
+  from: z.union([
+    e164,
+    z.string().regex(/^MG[0-9a-f]{32}$/, 'must be a phone number or a messaging service SID'),
+  ]),
+  to: e164,
+  apiUrl: httpUrl.default('https://api.twilio.com'),
+});
+
+export const SignalSettingsSchema = z.object({
+  type: z.literal('signal'),
+  /** A signal-cli REST API server (bbernhard/signal-cli-rest-api). */
+  url: httpUrl,
+  /** The registered number that sends. */
+  number: e164,
+  /** Phone numbers, or group ids (`group.…`). */
+  recipients: z.array(z.string().trim().min(1).max(200)).min(1).max(50),
+});
+
 export const AppriseSettingsSchema = z.object({
   type: z.literal('apprise'),
   /** Apprise URLs (`tgram://…`, `mailto://…`, `json://…`); every one gets the message. */
@@ -198,6 +223,8 @@ export const ChannelSettingsSchema = z.discriminatedUnion('type', [
   MattermostSettingsSchema,
   RocketChatSettingsSchema,
   GoogleChatSettingsSchema,
+  TwilioSettingsSchema,
+  SignalSettingsSchema,
   AppriseSettingsSchema,
 ]);
 export type ChannelSettings = z.infer<typeof ChannelSettingsSchema>;
@@ -228,6 +255,8 @@ export const SECRET_FIELDS: { readonly [T in ChannelType]: Readonly<Record<strin
   mattermost: { url: 'url' },
   rocketchat: { url: 'url' },
   googlechat: { url: 'url' },
+  twilio: { authToken: 'text' },
+  signal: {},
   apprise: { urls: 'urls' },
 };
 

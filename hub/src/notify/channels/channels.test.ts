@@ -433,6 +433,60 @@ describe('HTTP channels against local provider peers', () => {
     );
   });
 
+  it('twilio: form-encoded Messages.json with Basic auth; a 400 error body is permanent', async () => {
+    peer.fallback = { status: 201, body: JSON.stringify({ sid: 'SM1', status: 'queued' }) };
+    const sid = `AC${'a'.repeat(32)}`;
+    const settings = {
+      type: 'twilio',
+      accountSid: sid,
+      authToken: 'twilio-auth',
+      from: '+14155550100',
+      to: '+14155550123',
+      apiUrl: peer.url,
+    };
+    assert.deepEqual(await deliver(settings), { ok: true });
+    const r = last();
+    assert.equal(r.url, `/2010-04-01/Accounts/${sid}/Messages.json`);
+    assert.equal(r.headers.authorization, `Basic ${Buffer.from(`${sid}:twilio-auth`).toString('base64')}`);
+    assert.equal(r.headers['content-type'], 'application/x-www-form-urlencoded');
+    const form = Object.fromEntries(new URLSearchParams(r.body));
+    assert.equal(form.To, '+14155550123');
+    assert.equal(form.From, '+14155550100');
+    assert.equal(
+      form.Body,
+      'FIRING · critical: [FIRING:2] HighCpu\nCPU above 90% on web-1 and web-2\nhttp://hub.test:8080/alerts',
+    );
+    peer.replies.push({
+      status: 400,
+      body: JSON.stringify({
+        code: 21211,
+        message: "The 'To' number is not a valid phone number.",
+        status: 400,
+      }),
+    });
+    assert.deepEqual(await deliver(settings), {
+      ok: false,
+      permanent: true,
+      error: "twilio 400 (21211): The 'To' number is not a valid phone number.",
+    });
+  });
+
+  it('signal: signal-cli REST API POST /v2/send', async () => {
+    peer.fallback = { status: 201, body: JSON.stringify({ timestamp: '1' }) };
+    await deliver({
+      type: 'signal',
+      url: `${peer.url}/signal`,
+      number: '+4915100000000',
+      recipients: ['+4915100000001', 'group.abc'],
+    });
+    const r = last();
+    assert.equal(r.url, '/signal/v2/send');
+    const body = JSON.parse(r.body);
+    assert.equal(body.number, '+4915100000000');
+    assert.deepEqual(body.recipients, ['+4915100000001', 'group.abc']);
+    assert.match(body.message, /^FIRING · critical: \[FIRING:2\] HighCpu\n/);
+  });
+
   it('classifies answers: 5xx and 429 retry (with Retry-After), other 4xx and redirects are permanent', async () => {
     const hook = { type: 'webhook', url: `${peer.url}/hook` };
     peer.replies.push({ status: 503, headers: { 'retry-after': '7' }, body: 'maintenance' });

@@ -14,6 +14,7 @@ import { sendOpsgenie } from './opsgenie.js';
 import { sendPagerDuty } from './pagerduty.js';
 import { sendPushover } from './pushover.js';
 import { sendSlack } from './slack.js';
+import { sendSignal, sendTwilio } from './sms.js';
 import { sendTeams } from './teams.js';
 import { sendTelegram } from './telegram.js';
 import type { ChannelSender, SendContext, SenderRegistry, SendResult } from './types.js';
@@ -35,6 +36,8 @@ export const SENDERS: SenderRegistry = {
   mattermost: sendMattermost,
   rocketchat: sendRocketChat,
   googlechat: sendGoogleChat,
+  twilio: sendTwilio,
+  signal: sendSignal,
   apprise: sendApprise,
 };
 
