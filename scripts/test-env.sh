@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what the cross-package tests need: PostgreSQL on 127.0.0.1:5432, a Podman
-# engine that runs on these machines (runc, explicit ulimits) with a local busybox image, and
-# Debian's Chromium. Idempotent: on a prepared machine it checks and returns in about a second.
+# engine that runs on these machines (runc, explicit ulimits) with a local busybox image,
+# Debian's Chromium, and Debian's Apprise CLI (the notification bridge's tests). Idempotent: on a
+# prepared machine it checks and returns in about a second.
 #
 # Nothing is exported: the tests point Podman at .tools/podman/containers.conf themselves.
 set -euo pipefail
@@ -37,6 +38,8 @@ need_cmd ps procps
 need_cmd git git
 need_cmd curl curl
 need_cmd tar tar
+# The notification channels' Apprise bridge is tested with the real CLI.
+need_cmd apprise apprise
 if ! command -v pg_isready >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   missing+=(postgresql)
 fi
@@ -132,4 +135,4 @@ if [ "$out" != "ok" ]; then
   exit 1
 fi
 
-log "postgres: $(pg_isready -h 127.0.0.1 -p 5432 | sed 's/.* - //'); podman $(podman --version | awk '{print $3}'); $IMAGE runs; chromium: $(command -v chromium)"
+log "postgres: $(pg_isready -h 127.0.0.1 -p 5432 | sed 's/.* - //'); podman $(podman --version | awk '{print $3}'); $IMAGE runs; chromium: $(command -v chromium); $(apprise --version | head -n1)"

@@ -19,6 +19,7 @@ import { errorResponse, onError } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { inventoryRoutes } from './inventory/routes.js';
 import { logRoutes } from './logs/routes.js';
+import { notifyRoutes } from './notify/routes.js';
 import { metricsRoutes } from './observe/metrics-route.js';
 import { statusRoutes } from './observe/status-route.js';
 import { scanRoutes } from './scans/routes.js';
@@ -51,6 +52,7 @@ export function createApp(deps: HubDeps) {
   app.route('/api', eventRoutes(deps));
   app.route('/api', logRoutes(deps));
   app.route('/api', alertRoutingRoutes(deps));
+  app.route('/api', notifyRoutes(deps));
   // Reached only without an Upgrade header (upgrades are taken in http/upgrade.ts).
   app.get(LIVE_PATH, (c) => errorResponse(c, 'bad_request', 'this endpoint speaks WebSocket only'));
 

@@ -29,6 +29,7 @@ describe('parseConfig', () => {
       '5m': 90 * 86_400_000,
       '1h': 730 * 86_400_000,
     });
+    assert.deepEqual(c.notify, { secretKey: undefined, maxAgeMs: 24 * 3600_000, appriseCommand: 'apprise' });
   });
 
   it('reads every variable', () => {
@@ -45,6 +46,9 @@ describe('parseConfig', () => {
       UNITY_RETENTION_1M: '2w',
       UNITY_RETENTION_5M: '2160h',
       UNITY_RETENTION_1H: '365d',
+      UNITY_SECRET_KEY: 'k'.repeat(32),
+      UNITY_NOTIFY_MAX_AGE: '90m',
+      UNITY_APPRISE_COMMAND: '/usr/local/bin/apprise',
     });
     assert.equal(c.port, 9000);
     assert.equal(c.databaseUrl, 'postgres://u@db/unity');
@@ -57,6 +61,11 @@ describe('parseConfig', () => {
       '1m': 14 * 86_400_000,
       '5m': 90 * 86_400_000,
       '1h': 365 * 86_400_000,
+    });
+    assert.deepEqual(c.notify, {
+      secretKey: 'k'.repeat(32),
+      maxAgeMs: 90 * 60_000,
+      appriseCommand: '/usr/local/bin/apprise',
     });
   });
 
@@ -75,6 +84,9 @@ describe('parseConfig', () => {
     [{ UNITY_RETENTION_5M: '-5d' }, 'UNITY_RETENTION_5M'],
     [{ UNITY_RETENTION_1H: '10y' }, 'UNITY_RETENTION_1H'],
     [{ UNITY_METRICS_TOKEN: 'short' }, 'UNITY_METRICS_TOKEN'],
+    [{ UNITY_SECRET_KEY: 'short' }, 'UNITY_SECRET_KEY'],
+    [{ UNITY_NOTIFY_MAX_AGE: '10s' }, 'UNITY_NOTIFY_MAX_AGE'],
+    [{ UNITY_NOTIFY_MAX_AGE: '60d' }, 'UNITY_NOTIFY_MAX_AGE'],
   ] as const) {
     it(`names ${variable} when it is bad (${JSON.stringify(env)})`, () => {
       assert.throws(() => parseConfig(env), new RegExp(`^ConfigError: ${variable}: `));

@@ -38,6 +38,25 @@ const retention = (fallback: string) =>
       return ms;
     });
 
+/** A duration with a unit (`90s`, `30m`, `24h`, `2d`) between `min` and 30 days, in ms. */
+const duration = (fallback: string, minMs: number, minText: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const m = /^\s*(\d+)\s*([smhdw])\s*$/.exec(text);
+      const ms =
+        m?.[1] && m[2] ? Number(m[1]) * DURATION_UNITS[m[2] as keyof typeof DURATION_UNITS] : Number.NaN;
+      if (!(ms >= minMs && ms <= 30 * 86_400_000)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a duration from ${minText} to 30d, e.g. 90s, 30m, 24h or 2d`,
+        });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
 export const EnvSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535, 'must be a port number 0-65535').default(8080),
@@ -85,6 +104,12 @@ export const EnvSchema = z
       z.coerce.number().int().min(0).max(65535, 'must be a port number 0-65535').optional(),
     ),
     UNITY_METRICS_HOST: optionalText,
+    UNITY_SECRET_KEY: z.preprocess(
+      emptyAsUndefined,
+      z.string().min(32, 'must be at least 32 characters').max(1024).optional(),
+    ),
+    UNITY_NOTIFY_MAX_AGE: duration('24h', 60_000, '1m'),
+    UNITY_APPRISE_COMMAND: z.string().min(1).default('apprise'),
     UNITY_UI_DIR: optionalText,
     UNITY_AGENT_BUNDLE: optionalText,
     UNITY_INSTALL_SCRIPT: optionalText,
@@ -128,10 +153,20 @@ export type Config = {
   metricsToken: string | undefined;
   /** `/metrics` open (no token) on its own listener; undefined: no such listener. 0 picks a free port. */
   metricsListener: { port: number; host: string } | undefined;
+  notify: NotifyConfig;
   uiDir: string;
   agentBundle: string;
   installScript: string;
   logLevel: string;
+};
+
+export type NotifyConfig = {
+  /** Seals channel secrets at rest; when unset, a key file in the data directory is used. */
+  secretKey: string | undefined;
+  /** How long a delivery is retried before it is marked failed, ms. */
+  maxAgeMs: number;
+  /** The Apprise CLI (Debian package `apprise`), run without a shell. */
+  appriseCommand: string;
 };
 
 export type Retention = { raw: number; '1m': number; '5m': number; '1h': number };
@@ -176,6 +211,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       e.UNITY_METRICS_PORT === undefined
         ? undefined
         : { port: e.UNITY_METRICS_PORT, host: e.UNITY_METRICS_HOST ?? e.HOST },
+    notify: {
+      secretKey: e.UNITY_SECRET_KEY,
+      maxAgeMs: e.UNITY_NOTIFY_MAX_AGE,
+      appriseCommand: e.UNITY_APPRISE_COMMAND,
+    },
     uiDir: resolve(e.UNITY_UI_DIR ?? resolve(repoRoot, 'ui', 'dist')),
     agentBundle: resolve(e.UNITY_AGENT_BUNDLE ?? resolve(repoRoot, 'agent', 'dist', 'unity-agent.mjs')),
     installScript: resolve(e.UNITY_INSTALL_SCRIPT ?? resolve(repoRoot, 'install.sh')),

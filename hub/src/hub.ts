@@ -14,7 +14,7 @@ import { type AgentSocketOptions, DEFAULT_SOCKET_OPTIONS } from './agents/agent-
 import { registerBootstrapToken } from './agents/enrollment-tokens.js';
 import { loadOrCreateIdentity } from './agents/identity.js';
 import { ReplayCache } from './agents/replay-cache.js';
-import { loggingSink, RoutingRuntime } from './alerts/route/runtime.js';
+import { RoutingRuntime } from './alerts/route/runtime.js';
 import { createApp, type HubApp } from './app.js';
 import { bootstrapAuth } from './auth/bootstrap.js';
 import { warmPasswordCheck } from './auth/passwords.js';
@@ -28,6 +28,8 @@ import { DEFAULT_GROUP_COMMIT, GroupCommit } from './ingest/group-commit.js';
 import { LiveBus } from './live/bus.js';
 import type { Logger } from './log.js';
 import { startMaintenance } from './metrics/maintenance.js';
+import { SecretBox } from './notify/secrets.js';
+import { type NotifyOptions, NotifyService } from './notify/service.js';
 import { HubStats } from './observe/hub-stats.js';
 import { LoadWatch } from './observe/load-watch.js';
 import { openMetricsApp } from './observe/metrics-route.js';
@@ -43,8 +45,10 @@ export type StartOptions = {
   agentSocket?: AgentSocketOptions;
   /** The metrics maintenance clock (partitions, rollups, retention); Date.now by default. */
   clock?: () => number;
-  /** Where alert notifications go; by default a sink that only logs them (see below). */
+  /** Where alert notifications go; by default the notification outbox (tests pass a recording sink). */
   notificationSink?: NotificationSink;
+  /** Overrides for the notification outbox (tests: clock, timers, fetch, backoff, poll interval). */
+  notify?: Partial<Omit<NotifyOptions, 'db' | 'log'>>;
 };
 
 export type RunningHub = {
@@ -92,13 +96,22 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     log.info({ fresh }, 'bootstrap enrollment token registered (single use, 15 minutes)');
   }
 
-  // Alert routing: restored from its stores, ticked every second. Until the notification channels
-  // are merged, notifications go to a sink that logs them at info level: this is the integration
-  // point where the channels' durable outbox (a NotificationSink) is passed instead.
+  // Notification channels: a durable outbox delivered by a worker (notify/).
+  const notify = new NotifyService({
+    db: database.db,
+    log: log.child({ module: 'notify' }),
+    box: SecretBox.fromConfig(config.notify.secretKey, config.dataDir),
+    publicUrl: config.publicUrl,
+    appriseCommand: config.notify.appriseCommand,
+    maxAgeMs: config.notify.maxAgeMs,
+    ...options.notify,
+  });
+  // Alert routing: restored from its stores, ticked every second, handing notifications to the
+  // outbox, which has stored them durably once `enqueue` resolves.
   const alertRouter = await RoutingRuntime.start({
     db: database.db,
     log: log.child({ module: 'routing' }),
-    sink: options.notificationSink ?? loggingSink(log.child({ module: 'notify' })),
+    sink: options.notificationSink ?? notify,
     alertsUrl: `${config.publicUrl.replace(/\/+$/, '')}/alerts`,
   });
 
@@ -133,6 +146,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     stats,
     database: database.kind,
     loadWatch,
+    notify,
     migrated: () => migrated,
     alertRouter,
   };
@@ -152,6 +166,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
   const url = baseUrl(config.host, port);
   const metrics = config.metricsListener ? await listenMetrics(deps, config.metricsListener) : undefined;
 
+  deps.notify.start();
   loadWatch.check();
   const loadTimer = setInterval(() => loadWatch.check(), 60_000);
   loadTimer.unref();
@@ -166,8 +181,10 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     closing ??= (async () => {
       clearInterval(pruner);
       clearInterval(loadTimer);
-      await maintenance.stop();
+      // The router first: its last notifications still go into the outbox.
       await alertRouter.stop();
+      await deps.notify.stop();
+      await maintenance.stop();
       deps.agents.closeAll();
       upgrades.close();
       server.closeAllConnections();

@@ -14,6 +14,7 @@ import type { Db } from './db/client.js';
 import type { GroupCommit } from './ingest/group-commit.js';
 import type { LiveBus } from './live/bus.js';
 import type { Logger } from './log.js';
+import type { NotifyService } from './notify/service.js';
 import type { HubStats } from './observe/hub-stats.js';
 import type { LoadWatch } from './observe/load-watch.js';
 
@@ -33,6 +34,8 @@ export type HubDeps = {
   /** Which database, and the PGlite load warning for `/api/status`. */
   database: 'pglite' | 'postgres';
   loadWatch: LoadWatch;
+  /** Notification channels: the NotificationSink alerting enqueues to, and its outbox worker. */
+  notify: NotifyService;
   /** True once migrations are applied; /readyz also checks the database answers. */
   migrated: () => boolean;
   /**

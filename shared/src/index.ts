@@ -9,6 +9,7 @@ export * from './api/image-scan.js';
 export * from './api/inventory.js';
 export * from './api/live.js';
 export * from './api/logs.js';
+export * from './api/notify.js';
 export * from './api/schemas.js';
 export * from './backoff.js';
 export * from './inventory/stacks.js';

@@ -5,11 +5,12 @@
  *
  *   npm run bench                 full: hub idle 30 s, agent 20 containers at 10 s for 2 min, clone to UI
  *   npm run bench -- --smoke      smoke
- *   npm run bench -- --only=clone one part: runtime, ingest, logs or clone
+ *   npm run bench -- --only=clone one part: runtime, ingest, logs, notify or clone
  *
  * The ingest benchmark (issue 4, ingest/ingest.ts) runs only with `--only=ingest` in full mode
  * (several minutes: 1000 agents, then step-up to the breaking point); `--smoke` includes its
- * 10-agent, 20-second version, which fails the run if a batch was lost or duplicated.
+ * 10-agent, 20-second version, which fails the run if a batch was lost or duplicated. The
+ * notification outbox benchmark (issue 6, notify.ts) runs in both modes.
  *
  * The log follow benchmark (logs-follow.ts) measures container → WebSocket client lines/s and
  * lag; `--smoke` runs 4 s at 20,000 lines/s and fails if a line was lost or reordered.
@@ -19,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { cloneToUiBench } from './clone-to-ui.js';
 import { FULL as INGEST_FULL, SMOKE as INGEST_SMOKE, ingestBench } from './ingest/ingest.js';
 import { FULL as LOGS_FULL, SMOKE as LOGS_SMOKE, logsFollowBench } from './logs-follow.js';
+import { FULL as NOTIFY_FULL, SMOKE as NOTIFY_SMOKE, notifyBench } from './notify.js';
 import { FULL, runtimeBench, SMOKE } from './runtime.js';
 
 const { values } = parseArgs({
@@ -34,6 +36,7 @@ try {
   if (!only || only === 'runtime') await runtimeBench(smoke ? SMOKE : FULL, mode);
   if (only === 'ingest' || (smoke && !only)) await ingestBench(smoke ? INGEST_SMOKE : INGEST_FULL, mode);
   if (!only || only === 'logs') await logsFollowBench(smoke ? LOGS_SMOKE : LOGS_FULL, mode);
+  if (!only || only === 'notify') await notifyBench(smoke ? NOTIFY_SMOKE : NOTIFY_FULL, mode);
   if (!only || only === 'clone') {
     if (smoke && only !== 'clone')
       console.log('\nClone to UI: skipped in smoke mode (run `npm run bench` for it)');

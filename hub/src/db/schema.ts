@@ -330,3 +330,4 @@ export * from './schema-audit.js';
 export * from './schema-events.js';
 export * from './schema-inventory.js';
 export * from './schema-logs.js';
+export * from './schema-notify.js';

@@ -19,8 +19,8 @@ import type { AgentSocketOptions } from '../agents/agent-socket.js';
 import { createEnrollmentToken } from '../agents/enrollment-tokens.js';
 import { parseConfig } from '../config.js';
 import type { Database } from '../db/client.js';
-import { type RunningHub, startHub } from '../hub.js';
-import { silentLogger } from '../log.js';
+import { type RunningHub, type StartOptions, startHub } from '../hub.js';
+import { type Logger, silentLogger } from '../log.js';
 import { freshPglite } from './databases.js';
 import { hostFacts } from './fixtures.js';
 
@@ -33,6 +33,9 @@ export async function startTestHub(
     env?: Record<string, string>;
     withAdmin?: boolean;
     agentSocket?: AgentSocketOptions;
+    /** Notification outbox overrides (clock, timers, fetch, backoff…). */
+    notify?: StartOptions['notify'];
+    log?: Logger;
     /** Defaults to a fresh in-memory PGlite. */
     database?: Database;
     notificationSink?: NotificationSink;
@@ -47,17 +50,20 @@ export async function startTestHub(
     HOST: '127.0.0.1',
     UNITY_PUBLIC_URL: 'http://hub.test:8080',
     UNITY_UI_DIR: '/nonexistent-ui',
+    // So no test writes a key file into the working directory.
+    UNITY_SECRET_KEY: 'test-secret-key-with-at-least-32-chars',
     ...admin,
     ...options.env,
   });
   const printed: string[] = [];
   const hub = await startHub({
     config,
-    log: silentLogger(),
+    log: options.log ?? silentLogger(),
     database: options.database ?? (await freshPglite()),
     print: (line) => printed.push(line),
     ...(options.agentSocket ? { agentSocket: options.agentSocket } : {}),
     ...(options.notificationSink ? { notificationSink: options.notificationSink } : {}),
+    ...(options.notify ? { notify: options.notify } : {}),
   });
   return { ...hub, printed };
 }

@@ -4,14 +4,7 @@
  * evaluation hands it alerts through `update`; the API reloads it after a configuration change.
  * @module
  */
-import type {
-  Acknowledgement,
-  AckRequest,
-  AlertGroup,
-  Notification,
-  NotificationSink,
-  NotifiedAlert,
-} from '@unity/shared';
+import type { Acknowledgement, AckRequest, AlertGroup, NotificationSink, NotifiedAlert } from '@unity/shared';
 import { parseDuration } from '@unity/shared';
 import type { Db } from '../../db/client.js';
 import type { Logger } from '../../log.js';
@@ -41,27 +34,6 @@ export type RoutingRuntimeOptions = {
   /** Tick period; 1000 by default, 0 for none (tests tick by hand). */
   tickMs?: number;
 };
-
-/**
- * Until the notification channels are wired in, the hub hands notifications to this sink, which
- * only logs them: it is the integration point where the channels' durable outbox goes.
- */
-export function loggingSink(log: Logger): NotificationSink {
-  return {
-    async enqueue(contactPointId: string, n: Notification) {
-      log.info(
-        {
-          contactPointId,
-          notification: n.id,
-          status: n.status,
-          severity: n.severity,
-          alerts: n.alerts.length,
-        },
-        `notification: ${n.title}`,
-      );
-    },
-  };
-}
 
 export class RoutingRuntime {
   private readonly db: Db;

@@ -1,0 +1,106 @@
+/**
+ * Email over SMTP (nodemailer): TLS from the first byte, STARTTLS required, or plain; optional
+ * AUTH. The subject is the title; the message has a text and an HTML part. Its Message-ID comes
+ * from the delivery's idempotency key (a retried send is recognisable), and every message of one
+ * alert group references the same id, so mail clients thread a group's firing and resolved mails.
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import type { Notification, SettingsOf } from '@unity/shared';
+import { createTransport } from 'nodemailer';
+import { alertLine, escapeHtml, formatValue, stateColor, stateLabel, summaryOf, titleOf } from './render.js';
+import type { ChannelSender, SendResult } from './types.js';
+
+const idPart = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
+
+export function emailSubject(s: SettingsOf<'email'>, n: Notification): string {
+  const prefix = s.subjectPrefix ? `${s.subjectPrefix} ` : '';
+  return `${prefix}${titleOf(n)}`.replace(/[\r\n]+/g, ' ');
+}
+
+export function emailText(n: Notification): string {
+  const lines = [`${stateLabel(n)}: ${titleOf(n)}`, '', n.body, ''];
+  for (const a of n.alerts) {
+    lines.push(alertLine(a));
+    if (a.annotations.description) lines.push(`  ${a.annotations.description}`);
+    lines.push(`  ${a.url}`);
+  }
+  lines.push('', `Open in Unity: ${n.url}`);
+  return lines.join('\n');
+}
+
+export function emailHtml(n: Notification): string {
+  const rows = n.alerts
+    .map((a) => {
+      const labels = Object.entries(a.labels)
+        .map(([k, v]) => `<code>${escapeHtml(k)}=${escapeHtml(v)}</code>`)
+        .join(' ');
+      return `<tr><td style="padding:6px 8px;border-top:1px solid #ddd"><b>${escapeHtml(a.status)}</b></td><td style="padding:6px 8px;border-top:1px solid #ddd"><a href="${escapeHtml(a.url)}">${escapeHtml(summaryOf(a))}</a>${a.annotations.description ? `<br>${escapeHtml(a.annotations.description)}` : ''}<br><small>${labels}</small></td><td style="padding:6px 8px;border-top:1px solid #ddd">${escapeHtml(formatValue(a.value))}</td></tr>`;
+    })
+    .join('');
+  return `<!doctype html><html><body style="font-family:sans-serif">
+<div style="border-left:6px solid ${stateColor(n)};padding:4px 12px">
+<h2 style="margin:4px 0">${escapeHtml(titleOf(n))}</h2>
+<p style="margin:4px 0;color:#555">${escapeHtml(stateLabel(n))}</p>
+</div>
+<p style="white-space:pre-wrap">${escapeHtml(n.body)}</p>
+<table style="border-collapse:collapse">${rows}</table>
+<p><a href="${escapeHtml(n.url)}">Open in Unity</a></p>
+</body></html>`;
+}
+
+/** SMTP reply codes: 5xx is permanent (RFC 5321 §4.2.1), 4xx and connection trouble are not. */
+function classify(error: unknown): SendResult {
+  const e = error as { code?: string; responseCode?: number; response?: string; message?: string };
+  // A refused login stays refused; otherwise the reply code decides (503 is "bad sequence",
+  // nodemailer's own rule too), and an envelope refused without one (no recipient) is final.
+  const permanent =
+    e.code === 'EAUTH' ||
+    (e.responseCode !== undefined ? e.responseCode >= 500 && e.responseCode !== 503 : e.code === 'EENVELOPE');
+  const reason = (e.response ?? e.message ?? String(error)).replace(/\s+/g, ' ').slice(0, 200);
+  return {
+    ok: false,
+    permanent,
+    error: `SMTP ${e.code ?? 'error'}${e.responseCode ? ` ${e.responseCode}` : ''}: ${reason}`,
+  };
+}
+
+export const sendEmail: ChannelSender<'email'> = async (s, ctx) => {
+  const n = ctx.notification;
+  const transport = createTransport({
+    host: s.host,
+    port: s.port,
+    secure: s.security === 'tls',
+    requireTLS: s.security === 'starttls',
+    ignoreTLS: s.security === 'none',
+    ...(s.username ? { auth: { user: s.username, pass: s.password ?? '' } } : {}),
+    tls: { rejectUnauthorized: s.verifyCertificate },
+    connectionTimeout: ctx.timeoutMs,
+    greetingTimeout: ctx.timeoutMs,
+    socketTimeout: ctx.timeoutMs,
+  });
+  const domain = s.from.split('@').pop()?.replace(/[>\s]/g, '') || 'unity.local';
+  const group = `<group-${idPart(n.groupKey)}@${domain}>`;
+  try {
+    await transport.sendMail({
+      from: s.from,
+      to: s.to,
+      subject: emailSubject(s, n),
+      text: emailText(n),
+      html: emailHtml(n),
+      messageId: `<${idPart(ctx.idempotencyKey)}@${domain}>`,
+      references: group,
+      inReplyTo: group,
+      headers: {
+        'X-Unity-Notification-Id': n.id,
+        'X-Unity-Status': n.status,
+        'X-Unity-Severity': n.severity,
+      },
+    });
+    return { ok: true };
+  } catch (error) {
+    return classify(error);
+  } finally {
+    transport.close();
+  }
+};

@@ -1,0 +1,69 @@
+/**
+ * Generic webhook: Alertmanager's webhook payload (version 4), so receivers written for
+ * Alertmanager work unchanged, plus Unity's rendered `title` and `message`. With a secret, the
+ * body is signed like GitHub's webhooks: `X-Unity-Signature: sha256=<hex HMAC-SHA256(body)>`.
+ * @module
+ */
+import { createHmac } from 'node:crypto';
+import type { Notification, SettingsOf } from '@unity/shared';
+import { jsonRequest, sendHttp } from './http.js';
+import type { ChannelSender, HttpRequest } from './types.js';
+
+/** Alertmanager writes the zero time for an alert that has not ended. */
+const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+export function alertmanagerPayload(n: Notification, receiver: string, externalUrl: string) {
+  return {
+    version: '4',
+    groupKey: n.groupKey,
+    truncatedAlerts: 0,
+    status: n.status,
+    receiver,
+    groupLabels: n.groupLabels,
+    commonLabels: n.commonLabels,
+    commonAnnotations: n.commonAnnotations,
+    externalURL: externalUrl,
+    alerts: n.alerts.map((a) => ({
+      status: a.status,
+      labels: a.labels,
+      annotations: a.annotations,
+      startsAt: a.startsAt,
+      endsAt: a.endsAt ?? ZERO_TIME,
+      generatorURL: a.url,
+      fingerprint: a.fingerprint,
+    })),
+    // Unity's additions; Alertmanager receivers ignore unknown fields.
+    notificationId: n.id,
+    title: n.title,
+    message: n.body,
+    severity: n.severity,
+    url: n.url,
+    ...(n.test ? { test: true } : {}),
+  };
+}
+
+export const signBody = (secret: string, body: string) =>
+  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+export function buildWebhookRequest(
+  s: SettingsOf<'webhook'>,
+  n: Notification,
+  opts: { receiver: string; externalUrl: string; idempotencyKey: string },
+): HttpRequest {
+  const req = jsonRequest(s.url, alertmanagerPayload(n, opts.receiver, opts.externalUrl), {}, s.method);
+  // Lower-cased so a configured `Content-Type` replaces the default instead of joining it.
+  const custom = Object.fromEntries(Object.entries(s.headers).map(([k, v]) => [k.toLowerCase(), v]));
+  req.headers = { ...req.headers, ...custom, 'idempotency-key': opts.idempotencyKey };
+  if (s.hmacSecret) req.headers['x-unity-signature'] = signBody(s.hmacSecret, req.body);
+  return req;
+}
+
+export const sendWebhook: ChannelSender<'webhook'> = (s, ctx) =>
+  sendHttp(
+    buildWebhookRequest(s, ctx.notification, {
+      receiver: ctx.channelName,
+      externalUrl: ctx.publicUrl,
+      idempotencyKey: ctx.idempotencyKey,
+    }),
+    ctx,
+  );
