@@ -2,6 +2,7 @@
  * @unity/shared: the wire protocol, the HTTP API shapes and the few pure helpers both ends need.
  * @module
  */
+export * from './api/alerts.js';
 export * from './api/container-events.js';
 export * from './api/inventory.js';
 export * from './api/live.js';
