@@ -304,6 +304,13 @@ function checkCondition(
     case 'composite':
       c.conditions.forEach((part, i) => {
         checkCondition(object, part, [...path, 'conditions', i], ctx);
+        // Disk use is per mount, so its instances cannot be joined with per-host parts.
+        if ('metric' in part && part.metric === 'disk_percent')
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, 'conditions', i, 'metric'],
+            message: 'disk_percent is per mount and cannot be part of a composite',
+          });
       });
       return;
     default:
