@@ -18,6 +18,8 @@ export type Verdict =
   | { kind: 'nodata' }
   | { kind: 'error'; message: string };
 
+const NODATA: Verdict = { kind: 'nodata' };
+
 /** The inline conditions the source must observe: the rule's condition, or a composite's parts. */
 export function leafConditions(c: AlertCondition): LeafCondition[] {
   if (c.kind !== 'composite') return [c];
@@ -41,34 +43,38 @@ export function compare(op: CompareOp, value: number, limit: number): boolean {
 
 /** One leaf condition against its outcome; `raised` = it held at the previous evaluation. */
 export function leafVerdict(c: LeafCondition, outcome: Outcome | undefined, raised: boolean): Verdict {
-  if (!outcome || outcome.type === 'nodata') return { kind: 'nodata' };
+  if (!outcome || outcome.type === 'nodata') return NODATA;
   if (outcome.type === 'error') return { kind: 'error', message: outcome.message };
   const v = outcome.value;
-  const holds = (h: boolean): Verdict => ({ kind: 'holds', holds: h, value: v });
+  let h: boolean;
   switch (c.kind) {
     case 'absence':
-      return holds(v === null || v >= c.afterSec);
+      h = v === null || v >= c.afterSec;
+      break;
     case 'status':
-      if (v === null) return { kind: 'nodata' };
-      return holds(v >= (c.status === 'restarting' ? c.restarts : 1));
+      if (v === null) return NODATA;
+      h = v >= (c.status === 'restarting' ? c.restarts : 1);
+      break;
     case 'threshold':
-      if (v === null) return { kind: 'nodata' };
-      return holds(
-        compare(c.op, v, raised && c.clearThreshold !== undefined ? c.clearThreshold : c.threshold),
-      );
+      if (v === null) return NODATA;
+      h = compare(c.op, v, raised && c.clearThreshold !== undefined ? c.clearThreshold : c.threshold);
+      break;
     case 'rate_of_change':
-      if (v === null) return { kind: 'nodata' };
-      return holds(compare(c.op, v, c.percent));
+      if (v === null) return NODATA;
+      h = compare(c.op, v, c.percent);
+      break;
     case 'anomaly': {
       const s = outcome.scores;
-      if (!s) return { kind: 'nodata' };
+      if (!s) return NODATA;
       const up = s.short >= c.sensitivity && s.last >= c.sensitivity;
       const down = s.short <= -c.sensitivity && s.last <= -c.sensitivity;
-      return holds(c.direction === 'up' ? up : c.direction === 'down' ? down : up || down);
+      h = c.direction === 'up' ? up : c.direction === 'down' ? down : up || down;
+      break;
     }
     default:
       return c satisfies never;
   }
+  return { kind: 'holds', holds: h, value: v };
 }
 
 /** Answers a rule reference for an object: held (true/false) or an error (unknown rule, cycle). */

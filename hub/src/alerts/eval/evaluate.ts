@@ -179,14 +179,14 @@ export function evaluate(input: EvalInput): EvalOutput {
     const previous = prevByRule.get(rule.id) ?? new Map<string, InstanceState>();
     prevByRule.delete(rule.id);
     const current: InstanceState[] = [];
+    const ruleLabels = Object.keys(rule.labels).length > 0;
     for (const { object, outcomes } of observe(
       rule,
       input.data.get(rule.id),
       previous,
       cyclic.has(rule.id),
     )) {
-      const labels =
-        Object.keys(rule.labels).length > 0 ? { ...object.labels, ...rule.labels } : object.labels;
+      const labels = ruleLabels ? { ...object.labels, ...rule.labels } : object.labels;
       const fp = fingerprint(rule.id, labels);
       const prev = previous.get(fp) ?? freshInstance(fp, rule, object.key, labels, object.url);
       previous.delete(fp);
@@ -260,6 +260,9 @@ function goneAlert(i: InstanceState, now: number): NotifiedAlert {
   };
 }
 
+type Built = { i: InstanceState; status: 'firing' | 'resolved'; flapping: boolean };
+
+/** The notifications one instance's step produces (see the module comment for flapping). */
 function notify(
   rule: EvalRule,
   prev: InstanceState,
@@ -269,50 +272,80 @@ function notify(
   alerts: NotifiedAlert[],
 ): void {
   const next = s.next;
-  const started = s.changes.some((c) => isActive(c.to) && (c.from === 'pending' || c.from === 'inactive'));
-  const build = (i: InstanceState, status: 'firing' | 'resolved', flapping: boolean): NotifiedAlert => {
-    const since = flapping ? i.flappingSince : (next.firingSince ?? prev.firingSince);
-    const fired7d = counts(next.fingerprint) + (started ? 1 : 0);
-    const state = status === 'resolved' ? 'resolved' : i.state;
-    const labels: Labels = { alertname: rule.name, severity: rule.severity, ...i.labels };
-    if (!flapping && (i.state === 'nodata' || i.state === 'error') && status === 'firing')
-      labels.alertstate = i.state;
-    return {
-      fingerprint: i.fingerprint,
-      status,
-      ruleId: rule.id,
-      ruleName: rule.name,
-      severity: rule.severity,
-      labels,
-      annotations: annotate({
+  const firing = isActive(next.state);
+  let one: Built | undefined;
+  let two: Built | undefined;
+  if (s.flapping === true) {
+    if (isActive(prev.state) && prev.flappingSince === null)
+      one = { i: { ...next, state: prev.state }, status: 'resolved', flapping: false };
+    two = { i: flappingTwin(next), status: 'firing', flapping: true };
+  } else if (next.flappingSince !== null) {
+    one = { i: flappingTwin(next), status: 'firing', flapping: true };
+  } else if (s.flapping === false) {
+    one = { i: flappingTwin({ ...prev, state: next.state }), status: 'resolved', flapping: true };
+    if (firing) two = { i: next, status: 'firing', flapping: false };
+  } else if (firing) {
+    one = { i: next, status: 'firing', flapping: false };
+  } else if (s.changes.length > 0 && s.changes[s.changes.length - 1]?.to === 'resolved') {
+    one = { i: { ...next, firingSince: prev.firingSince }, status: 'resolved', flapping: false };
+  }
+  if (!one) return;
+  let started = false;
+  for (const c of s.changes)
+    if (isActive(c.to) && (c.from === 'pending' || c.from === 'inactive')) started = true;
+  const fired7d = counts(next.fingerprint) + (started ? 1 : 0);
+  alerts.push(buildAlert(rule, one, prev, next, now, fired7d));
+  if (two) alerts.push(buildAlert(rule, two, prev, next, now, fired7d));
+}
+
+/**
+ * One notification. Its annotations are rendered when first read (an own enumerable getter, so
+ * the alert still serializes, spreads and validates as a plain NotifiedAlert): every firing
+ * instance is reported on every evaluation, but the router reads the text only of those it sends.
+ */
+function buildAlert(
+  rule: EvalRule,
+  b: Built,
+  prev: InstanceState,
+  next: InstanceState,
+  now: number,
+  fired7d: number,
+): NotifiedAlert {
+  const { i, status, flapping } = b;
+  const since = flapping ? i.flappingSince : (next.firingSince ?? prev.firingSince);
+  const labels: Labels = { alertname: rule.name, severity: rule.severity, ...i.labels };
+  if (!flapping && status === 'firing' && (i.state === 'nodata' || i.state === 'error'))
+    labels.alertstate = i.state;
+  const value = next.value;
+  let annotations: Record<string, string> | undefined;
+  return {
+    fingerprint: i.fingerprint,
+    status,
+    ruleId: rule.id,
+    ruleName: rule.name,
+    severity: rule.severity,
+    labels,
+    get annotations(): Record<string, string> {
+      annotations ??= annotate({
         rule,
         labels: i.labels,
         url: i.url,
-        value: next.value,
-        state,
+        value,
+        state: status === 'resolved' ? 'resolved' : i.state,
         since,
         now,
         fired7d,
         flapping,
         vars: next.vars,
-      }),
-      value: next.value,
-      startsAt: iso(since ?? now),
-      endsAt: status === 'resolved' ? iso(now) : null,
-      url: i.url,
-    };
+      });
+      return annotations;
+    },
+    set annotations(v: Record<string, string>) {
+      annotations = v;
+    },
+    value,
+    startsAt: iso(since ?? now),
+    endsAt: status === 'resolved' ? iso(now) : null,
+    url: i.url,
   };
-  const firing = isActive(next.state);
-  if (s.flapping === true) {
-    if (isActive(prev.state) && prev.flappingSince === null)
-      alerts.push(build({ ...next, state: prev.state }, 'resolved', false));
-    alerts.push(build(flappingTwin(next), 'firing', true));
-  } else if (next.flappingSince !== null) {
-    alerts.push(build(flappingTwin(next), 'firing', true));
-  } else if (s.flapping === false) {
-    alerts.push(build(flappingTwin({ ...prev, ...{ state: next.state } }), 'resolved', true));
-    if (firing) alerts.push(build(next, 'firing', false));
-  } else if (firing) alerts.push(build(next, 'firing', false));
-  else if (s.changes.some((c) => c.to === 'resolved'))
-    alerts.push(build({ ...next, firingSince: prev.firingSince }, 'resolved', false));
 }

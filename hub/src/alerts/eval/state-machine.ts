@@ -20,14 +20,18 @@ export type Drive = {
 
 type Settings = Pick<AlertRuleSpec, 'for' | 'keepFiringFor' | 'noDataState' | 'errorState' | 'flapping'>;
 
-/** Applies noDataState / errorState; `missing` (the object is gone) never holds. */
-export function drive(verdict: Verdict | 'missing', prev: InstanceState | undefined, rule: Settings): Drive {
-  const keepLast = (): Drive => ({
+/** keep_last: the previous evaluation's result stands. */
+function keepLast(prev: InstanceState | undefined): Drive {
+  return {
     active: prev?.raised ?? false,
     target: prev && isActive(prev.state) ? (prev.state as Drive['target']) : 'firing',
     raised: prev?.raised ?? false,
     value: prev?.value ?? null,
-  });
+  };
+}
+
+/** Applies noDataState / errorState; `missing` (the object is gone) never holds. */
+export function drive(verdict: Verdict | 'missing', prev: InstanceState | undefined, rule: Settings): Drive {
   if (verdict === 'missing')
     return { active: false, target: 'firing', raised: false, value: prev?.value ?? null };
   switch (verdict.kind) {
@@ -42,7 +46,7 @@ export function drive(verdict: Verdict | 'missing', prev: InstanceState | undefi
         case 'ok':
           return { active: false, target: 'firing', raised: false, value: null };
         case 'keep_last':
-          return keepLast();
+          return keepLast(prev);
         default:
           return rule.noDataState satisfies never;
       }
@@ -55,7 +59,7 @@ export function drive(verdict: Verdict | 'missing', prev: InstanceState | undefi
         case 'ok':
           return { active: false, target: 'firing', raised: false, value: null };
         case 'keep_last':
-          return keepLast();
+          return keepLast(prev);
         default:
           return rule.errorState satisfies never;
       }
@@ -63,6 +67,8 @@ export function drive(verdict: Verdict | 'missing', prev: InstanceState | undefi
       return verdict satisfies never;
   }
 }
+
+const NO_CHANGES: Step['changes'] = Object.freeze([]) as unknown as Step['changes'];
 
 export type Step = {
   next: InstanceState;
@@ -75,7 +81,7 @@ export type Step = {
 /** Advances `prev` (a fresh inactive instance for a new object) by one evaluation at `now`. */
 export function step(prev: InstanceState, d: Drive, rule: Settings, now: number): Step {
   const next: InstanceState = { ...prev, value: d.value, lastEvalAt: now, raised: d.raised };
-  const changes: Step['changes'] = [];
+  const changes: Step['changes'] = prev.state === 'inactive' && !d.active ? NO_CHANGES : [];
   const cur = prev.state;
   if (d.active) {
     next.keepFiringUntil = null;
@@ -111,7 +117,8 @@ export function step(prev: InstanceState, d: Drive, rule: Settings, now: number)
       changes.push({ from: cur, to: 'resolved' });
     }
   }
-  return { next, changes, ...flap(prev, next, changes, rule, now) };
+  const flapping = flap(prev, next, changes, rule, now);
+  return flapping === undefined ? { next, changes } : { next, changes, flapping };
 }
 
 /** Flap bookkeeping: a flap is a start of firing or a resolve. */
@@ -121,26 +128,27 @@ function flap(
   changes: Step['changes'],
   rule: Settings,
   now: number,
-): { flapping?: boolean } {
+): boolean | undefined {
   if (!rule.flapping) {
-    next.flapTimes = [];
+    if (prev.flapTimes.length > 0) next.flapTimes = [];
     next.flappingSince = null;
-    return prev.flappingSince === null ? {} : { flapping: false };
+    return prev.flappingSince === null ? undefined : false;
   }
   const windowMs = rule.flapping.windowSec * 1000;
-  const flapped = changes.some(
-    (c) => c.to === 'resolved' || (isActive(c.to) && (c.from === 'pending' || c.from === 'inactive')),
-  );
+  let flapped = false;
+  for (const c of changes)
+    if (c.to === 'resolved' || (isActive(c.to) && (c.from === 'pending' || c.from === 'inactive')))
+      flapped = true;
   next.flapTimes = prev.flapTimes.filter((t) => t > now - windowMs);
   if (flapped) next.flapTimes.push(now);
   if (prev.flappingSince === null) {
-    if (next.flapTimes.length < rule.flapping.changes) return {};
+    if (next.flapTimes.length < rule.flapping.changes) return undefined;
     next.flappingSince = now;
-    return { flapping: true };
+    return true;
   }
-  if (next.flapTimes.length > 0) return {};
+  if (next.flapTimes.length > 0) return undefined;
   next.flappingSince = null;
-  return { flapping: false };
+  return false;
 }
 
 /** A new object's starting point. */

@@ -40,38 +40,22 @@ export function historyLine(fired7d: number): string {
   return fired7d <= 1 ? 'First time in the last 7 days.' : `Fired ${fired7d} times in the last 7 days.`;
 }
 
-/** Every variable a template can use. */
-export function templateVars(a: AnnotateInput): Record<string, string> {
-  const c = primary(a.rule.condition);
+/** The variables that depend only on the rule and the time, computed once per evaluation. */
+function ruleVars(rule: EvalRule, now: number): Record<string, string> {
+  const hit = ruleVarsCache.get(rule);
+  if (hit?.now === now) return hit.vars;
+  const c = primary(rule.condition);
   const metric = c && 'metric' in c ? c.metric : undefined;
   const vars: Record<string, string> = {
-    rule: a.rule.name,
-    severity: a.rule.severity,
-    state: a.state,
-    object:
-      a.labels.container ??
-      (a.labels.mount ? `${a.labels.host ?? ''}:${a.labels.mount}` : a.labels.host) ??
-      a.rule.name,
-    time: formatTime(a.now),
-    url: a.url,
-    value_raw: a.value === null ? '' : String(a.value),
-    fired_7d: String(a.fired7d),
-    history: historyLine(a.fired7d),
-    for: formatDuration(a.rule.for),
+    rule: rule.name,
+    severity: rule.severity,
+    time: formatTime(now),
+    for: formatDuration(rule.for),
   };
-  for (const [k, v] of Object.entries(a.labels)) {
-    vars[`labels.${k}`] = v;
-    vars[k] ??= v;
-  }
-  if (a.since !== null) {
-    vars.since = formatTime(a.since);
-    vars.duration = formatDuration((a.now - a.since) / 1000);
-  }
   if (metric) {
     vars.metric = metric;
     vars.metric_name = METRIC_NAMES[metric] ?? metric;
   }
-  vars.value = formatMetric(metric, a.value);
   if (c) {
     switch (c.kind) {
       case 'threshold':
@@ -84,16 +68,13 @@ export function templateVars(a: AnnotateInput): Record<string, string> {
       case 'rate_of_change':
         vars.op = c.op;
         vars.threshold = formatChange(c.percent);
-        vars.value = formatChange(a.value);
         vars.window = formatDuration(c.windowSec);
         break;
       case 'status':
         vars.window = formatDuration(c.windowSec);
-        vars.value = a.value === null ? '' : String(a.value);
         break;
       case 'absence':
         vars.threshold = formatDuration(c.afterSec);
-        vars.value = a.value === null ? 'ever' : formatDuration(a.value);
         break;
       case 'anomaly':
         vars.window = formatDuration(c.shortWindowSec);
@@ -102,11 +83,54 @@ export function templateVars(a: AnnotateInput): Record<string, string> {
         c satisfies never;
     }
   }
-  if (a.rule.flapping) {
-    vars.flap_changes = String(a.rule.flapping.changes);
-    vars.flap_window = formatDuration(a.rule.flapping.windowSec);
+  if (rule.flapping) {
+    vars.flap_changes = String(rule.flapping.changes);
+    vars.flap_window = formatDuration(rule.flapping.windowSec);
   }
-  Object.assign(vars, a.vars);
+  ruleVarsCache.set(rule, { now, vars });
+  return vars;
+}
+const ruleVarsCache = new WeakMap<EvalRule, { now: number; vars: Record<string, string> }>();
+
+/** The value as the condition's kind shows it. */
+function formatValue(c: ReturnType<typeof primary>, v: number | null): string {
+  switch (c?.kind) {
+    case 'rate_of_change':
+      return formatChange(v);
+    case 'status':
+      return v === null ? '' : String(v);
+    case 'absence':
+      return v === null ? 'ever' : formatDuration(v);
+    default:
+      return formatMetric(c && 'metric' in c ? c.metric : undefined, v);
+  }
+}
+
+/** Every variable a template can use: the rule's (shared through the prototype) and the instance's. */
+export function templateVars(a: AnnotateInput): Record<string, string> {
+  const vars = Object.create(ruleVars(a.rule, a.now)) as Record<string, string>;
+  const c = primary(a.rule.condition);
+  vars.state = a.state;
+  vars.object =
+    a.labels.container ??
+    (a.labels.mount ? `${a.labels.host ?? ''}:${a.labels.mount}` : a.labels.host) ??
+    a.rule.name;
+  vars.url = a.url;
+  vars.value_raw = a.value === null ? '' : String(a.value);
+  vars.value = formatValue(c, a.value);
+  vars.fired_7d = String(a.fired7d);
+  vars.history = historyLine(a.fired7d);
+  for (const k in a.labels) {
+    const v = a.labels[k] as string;
+    vars[`labels.${k}`] = v;
+    if (!(k in vars)) vars[k] = v;
+  }
+  if (a.since !== null) {
+    vars.since = formatTime(a.since);
+    vars.duration = formatDuration((a.now - a.since) / 1000);
+  }
+  if (a.vars) for (const k in a.vars) vars[k] = a.vars[k] as string;
+  const metric = vars.metric;
   if (a.vars?.baseline && metric) vars.baseline = formatMetric(metric, Number(a.vars.baseline));
   return vars;
 }
