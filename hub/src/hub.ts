@@ -13,6 +13,8 @@ import { type AgentSocketOptions, DEFAULT_SOCKET_OPTIONS } from './agents/agent-
 import { registerBootstrapToken } from './agents/enrollment-tokens.js';
 import { loadOrCreateIdentity } from './agents/identity.js';
 import { ReplayCache } from './agents/replay-cache.js';
+import { AlertEngine } from './alerts/engine.js';
+import { DbSource } from './alerts/source/db-source.js';
 import { createApp, type HubApp } from './app.js';
 import { bootstrapAuth } from './auth/bootstrap.js';
 import { warmPasswordCheck } from './auth/passwords.js';
@@ -93,6 +95,30 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     connected,
     log: log.child({ module: 'load' }),
   });
+  const agentHub = new AgentHub({
+    db: database.db,
+    bus,
+    log: log.child({ module: 'presence' }),
+    offlineAfterMs: config.agentOfflineAfterMs,
+  });
+  const alertSource = new DbSource({
+    db: database.db,
+    publicUrl: config.publicUrl,
+    isOnline: (hostId) => agentHub.isOnline(hostId),
+    offlineAfterMs: config.agentOfflineAfterMs,
+  });
+  const alertLog = log.child({ module: 'alerts' });
+  const alerts = new AlertEngine({
+    db: database.db,
+    source: alertSource,
+    log: alertLog,
+    // The integration point with the router (policies, grouping, silences, …), built in
+    // parallel: until it is merged, the evaluated alerts are only logged.
+    onEvaluated: (evaluated, now) => {
+      alertLog.debug({ alerts: evaluated.length, at: now.toISOString() }, 'alerts for the router');
+    },
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   const deps: HubDeps = {
     config,
     db: database.db,
@@ -100,12 +126,9 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     identity,
     replay: new ReplayCache(),
     bus,
-    agents: new AgentHub({
-      db: database.db,
-      bus,
-      log: log.child({ module: 'presence' }),
-      offlineAfterMs: config.agentOfflineAfterMs,
-    }),
+    agents: agentHub,
+    alerts,
+    alertSource,
     loginLimiter: new FailureLimiter(),
     stats,
     database: database.kind,
@@ -128,6 +151,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
+  alerts.start(config.alertEvalIntervalMs);
   loadWatch.check();
   const loadTimer = setInterval(() => loadWatch.check(), 60_000);
   loadTimer.unref();
@@ -142,6 +166,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     closing ??= (async () => {
       clearInterval(pruner);
       clearInterval(loadTimer);
+      await alerts.stop();
       await maintenance.stop();
       deps.agents.closeAll();
       upgrades.close();

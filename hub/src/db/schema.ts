@@ -325,5 +325,6 @@ const seriesRollup = (resolution: string) =>
 export const seriesRollup1m = seriesRollup('1m');
 export const seriesRollup5m = seriesRollup('5m');
 export const seriesRollup1h = seriesRollup('1h');
+export * from './schema-alerts.js';
 export * from './schema-events.js';
 export * from './schema-inventory.js';
