@@ -7,6 +7,7 @@
 import { LIVE_PATH } from '@unity/shared';
 import { Hono } from 'hono';
 import { agentRoutes } from './agents/routes.js';
+import { alertRoutes } from './alerts/routes.js';
 import { sessionMiddleware } from './auth/middleware.js';
 import { authRoutes } from './auth/routes.js';
 import { containerRoutes } from './containers/routes.js';
@@ -41,6 +42,7 @@ export function createApp(deps: HubDeps) {
   app.route('/api', inventoryRoutes(deps));
   app.route('/api/series', seriesRoutes(deps));
   app.route('/api', eventRoutes(deps));
+  app.route('/api', alertRoutes(deps));
   // Reached only without an Upgrade header (upgrades are taken in http/upgrade.ts).
   app.get(LIVE_PATH, (c) => errorResponse(c, 'bad_request', 'this endpoint speaks WebSocket only'));
 

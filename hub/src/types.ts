@@ -8,7 +8,7 @@ import type { AgentHub } from './agents/agent-hub.js';
 import type { HubIdentity } from './agents/identity.js';
 import type { ReplayCache } from './agents/replay-cache.js';
 import type { AlertEngine } from './alerts/engine.js';
-import type { AlertSource } from './alerts/source/db-source.js';
+import type { DbSource } from './alerts/source/db-source.js';
 import type { FailureLimiter } from './auth/rate-limit.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
@@ -27,7 +27,7 @@ export type HubDeps = {
   /** Alert rule evaluation (issue 5); its loop starts and stops with the hub. */
   alerts: AlertEngine;
   /** The data alert rules read (also used by the rule editor's preview). */
-  alertSource: AlertSource;
+  alertSource: DbSource;
   bus: LiveBus;
   loginLimiter: FailureLimiter;
   /** Counters for the `/metrics` exposition. */

@@ -119,3 +119,9 @@ export function restartRiseSql(ids: readonly string[], from: number, to: number)
     from container_health_history where container_id = any(${idArray(ids, 'text')}) and ts <= ${at(to)}
     group by container_id`;
 }
+
+/** Every health change of the containers up to `to`, oldest first (for backtests). */
+export function restartHistorySql(ids: readonly string[], to: number): SQL {
+  return sql`select container_id as id, ts, status, restart_count from container_health_history
+    where container_id = any(${idArray(ids, 'text')}) and ts <= ${at(to)} order by ts`;
+}
