@@ -5,14 +5,18 @@
  *
  *   npm run bench                 full: hub idle 30 s, agent 20 containers at 10 s for 2 min, clone to UI
  *   npm run bench -- --smoke      smoke
- *   npm run bench -- --only=clone one part: runtime, ingest or clone
+ *   npm run bench -- --only=clone one part: runtime, ingest, alerts or clone
  *
  * The ingest benchmark (issue 4, ingest/ingest.ts) runs only with `--only=ingest` in full mode
  * (several minutes: 1000 agents, then step-up to the breaking point); `--smoke` includes its
  * 10-agent, 20-second version, which fails the run if a batch was lost or duplicated.
+ *
+ * The alert evaluation benchmark (issue 5, alert-eval.ts) runs with `--only=alerts` (full: 60
+ * ticks of 10,000 instances) and in `--smoke` (10 ticks, a few seconds).
  * @module
  */
 import { parseArgs } from 'node:util';
+import { FULL as ALERTS_FULL, SMOKE as ALERTS_SMOKE, alertEvalBench } from './alert-eval.js';
 import { cloneToUiBench } from './clone-to-ui.js';
 import { FULL as INGEST_FULL, SMOKE as INGEST_SMOKE, ingestBench } from './ingest/ingest.js';
 import { FULL, runtimeBench, SMOKE } from './runtime.js';
@@ -29,6 +33,7 @@ const t0 = performance.now();
 try {
   if (!only || only === 'runtime') await runtimeBench(smoke ? SMOKE : FULL, mode);
   if (only === 'ingest' || (smoke && !only)) await ingestBench(smoke ? INGEST_SMOKE : INGEST_FULL, mode);
+  if (only === 'alerts' || (smoke && !only)) await alertEvalBench(smoke ? ALERTS_SMOKE : ALERTS_FULL, mode);
   if (!only || only === 'clone') {
     if (smoke && only !== 'clone')
       console.log('\nClone to UI: skipped in smoke mode (run `npm run bench` for it)');

@@ -111,6 +111,16 @@ function observe(
   return data.objects.map((object) => ({ object, outcomes: byKey.map((m) => m.get(object.key)) }));
 }
 
+function sameLabels(a: Labels, b: Labels): boolean {
+  let n = 0;
+  for (const k in b) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  for (const _ in a) n--;
+  return n === 0;
+}
+
 /** The identity labels minus the rule's own, i.e. the object's labels. */
 function objectLabels(rule: EvalRule, labels: Labels): Labels {
   const out: Labels = {};
@@ -148,7 +158,7 @@ export function evaluate(input: EvalInput): EvalOutput {
   for (const p of input.previous) {
     const m = prevByRule.get(p.ruleId) ?? new Map<string, InstanceState>();
     prevByRule.set(p.ruleId, m);
-    m.set(p.fingerprint, p);
+    m.set(p.objectKey, p);
   }
   const out: EvalOutput = { states: [], removed: [], transitions: [], alerts: [] };
   const { order, cyclic } = evaluationOrder(input.rules);
@@ -187,11 +197,17 @@ export function evaluate(input: EvalInput): EvalOutput {
       cyclic.has(rule.id),
     )) {
       const labels = ruleLabels ? { ...object.labels, ...rule.labels } : object.labels;
-      const fp = fingerprint(rule.id, labels);
-      const prev = previous.get(fp) ?? freshInstance(fp, rule, object.key, labels, object.url);
-      previous.delete(fp);
-      const verdict = conditionVerdict(rule.condition, outcomes, prev.raised, object, resolveRef);
-      const s = step(prev, drive(verdict, prev, rule), rule, now);
+      // The previous instance of this object, unless its labels changed (then that one resolves
+      // as gone and a new instance starts): comparing labels is cheaper than hashing them.
+      const before = previous.get(object.key);
+      const known = before !== undefined && sameLabels(before.labels, labels) ? before : undefined;
+      if (known) previous.delete(object.key);
+      const verdict = conditionVerdict(rule.condition, outcomes, known?.raised ?? false, object, resolveRef);
+      const d = drive(verdict, known, rule);
+      // Most objects are fine most of the time: nothing to track for them.
+      if (!known && !d.active) continue;
+      const prev = known ?? freshInstance(fingerprint(rule.id, labels), rule, object.key, labels, object.url);
+      const s = step(prev, d, rule, now);
       s.next.ruleName = rule.name;
       s.next.severity = rule.severity;
       s.next.labels = labels;
@@ -235,7 +251,17 @@ export function evaluate(input: EvalInput): EvalOutput {
   return out;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+/** ISO times, memoized: the instances of a rule mostly share their start times. */
+const isoCache = new Map<number, string>();
+function iso(ms: number): string {
+  let text = isoCache.get(ms);
+  if (text === undefined) {
+    if (isoCache.size >= 4096) isoCache.clear();
+    text = new Date(ms).toISOString();
+    isoCache.set(ms, text);
+  }
+  return text;
+}
 
 /** The flapping alert's identity: the same labels plus flapping="true". */
 function flappingTwin(i: InstanceState): InstanceState {
