@@ -43,8 +43,19 @@ export class AlertEngine {
     this.#clock = o.clock ?? Date.now;
   }
 
-  /** One evaluation at `now`; resolves once it is stored and handed on. */
-  async evaluate(now: Date = new Date(this.#clock())): Promise<EvalOutput> {
+  #queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * One evaluation at `now`; resolves once it is stored and handed on. Calls run one after
+   * another (the loop and a manual call never interleave their reads and writes).
+   */
+  evaluate(now?: Date): Promise<EvalOutput> {
+    const run = this.#queue.then(() => this.#evaluate(now ?? new Date(this.#clock())));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #evaluate(now: Date): Promise<EvalOutput> {
     const t = now.getTime();
     const { rules, invalid } = await listRules(this.o.db);
     if (invalid.length > 0)
