@@ -9,6 +9,7 @@ import { Hono } from 'hono';
 import { actionRoutes } from './actions/routes.js';
 import { agentRoutes } from './agents/routes.js';
 import { alertRoutingRoutes } from './alerts/route/routes.js';
+import { alertRoutes } from './alerts/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { sessionMiddleware } from './auth/middleware.js';
 import { authRoutes } from './auth/routes.js';
@@ -53,6 +54,7 @@ export function createApp(deps: HubDeps) {
   app.route('/api', logRoutes(deps));
   app.route('/api', alertRoutingRoutes(deps));
   app.route('/api', notifyRoutes(deps));
+  app.route('/api', alertRoutes(deps));
   // Reached only without an Upgrade header (upgrades are taken in http/upgrade.ts).
   app.get(LIVE_PATH, (c) => errorResponse(c, 'bad_request', 'this endpoint speaks WebSocket only'));
 

@@ -17,6 +17,7 @@ describe('parseConfig', () => {
     assert.equal(c.hostIntervalMs, 10_000);
     assert.equal(c.containerIntervalMs, 10_000);
     assert.equal(c.agentOfflineAfterMs, 30_000);
+    assert.equal(c.alertEvalIntervalMs, 10_000);
     assert.equal(c.secureCookies, 'auto');
     assert.equal(c.logLevel, 'info');
     assert.match(c.publicUrl, /^http:\/\/.+:8080$/);
@@ -41,6 +42,7 @@ describe('parseConfig', () => {
       UNITY_PUBLIC_URL: 'https://hub.example.com/',
       UNITY_BOOTSTRAP_TOKEN: 't'.repeat(32),
       UNITY_HOST_INTERVAL_MS: '5000',
+      UNITY_ALERT_EVAL_INTERVAL: '1m',
       UNITY_SECURE_COOKIES: 'true',
       UNITY_RETENTION_RAW: '3d',
       UNITY_RETENTION_1M: '2w',
@@ -55,6 +57,8 @@ describe('parseConfig', () => {
     assert.deepEqual(c.admin, { username: 'root', password: 'twelve chars!' });
     assert.equal(c.publicUrl, 'https://hub.example.com');
     assert.equal(c.hostIntervalMs, 5000);
+    assert.equal(c.alertEvalIntervalMs, 60_000);
+    assert.equal(parseConfig({ UNITY_ALERT_EVAL_INTERVAL: '30' }).alertEvalIntervalMs, 30_000);
     assert.equal(c.secureCookies, 'true');
     assert.deepEqual(c.retention, {
       raw: 3 * 86_400_000,
@@ -79,6 +83,8 @@ describe('parseConfig', () => {
     [{ UNITY_SECURE_COOKIES: 'yes' }, 'UNITY_SECURE_COOKIES'],
     [{ UNITY_HOST_INTERVAL_MS: '10' }, 'UNITY_HOST_INTERVAL_MS'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ UNITY_ALERT_EVAL_INTERVAL: '0s' }, 'UNITY_ALERT_EVAL_INTERVAL'],
+    [{ UNITY_ALERT_EVAL_INTERVAL: '2h' }, 'UNITY_ALERT_EVAL_INTERVAL'],
     [{ UNITY_RETENTION_RAW: 'forever' }, 'UNITY_RETENTION_RAW'],
     [{ UNITY_RETENTION_1M: '30m' }, 'UNITY_RETENTION_1M'],
     [{ UNITY_RETENTION_5M: '-5d' }, 'UNITY_RETENTION_5M'],

@@ -56,6 +56,20 @@ const duration = (fallback: string, minMs: number, minText: string) =>
       }
       return ms;
     });
+/** `10s`, `1m`, or plain seconds → milliseconds, between 1 s and 1 h. */
+const evalInterval = z
+  .string()
+  .default('10s')
+  .transform((text, ctx) => {
+    const m = /^\s*(\d+)\s*([smh]?)\s*$/.exec(text);
+    const unit = (m?.[2] || 's') as 's' | 'm' | 'h';
+    const ms = m?.[1] ? Number(m[1]) * DURATION_UNITS[unit] : Number.NaN;
+    if (!(ms >= 1000 && ms <= 3_600_000)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a duration between 1s and 1h, e.g. 10s, 30 or 1m' });
+      return z.NEVER;
+    }
+    return ms;
+  });
 
 export const EnvSchema = z
   .object({
@@ -87,6 +101,7 @@ export const EnvSchema = z
     ),
     UNITY_HOST_INTERVAL_MS: intervalMs,
     UNITY_CONTAINER_INTERVAL_MS: intervalMs,
+    UNITY_ALERT_EVAL_INTERVAL: evalInterval,
     UNITY_AGENT_OFFLINE_AFTER_MS: z.coerce.number().int().min(1000, 'must be at least 1000').default(30_000),
     UNITY_SECURE_COOKIES: z.enum(['auto', 'true', 'false'], 'must be auto, true or false').default('auto'),
     UNITY_RETENTION_RAW: retention('48h'),
@@ -144,6 +159,8 @@ export type Config = {
   hostIntervalMs: number;
   containerIntervalMs: number;
   agentOfflineAfterMs: number;
+  /** How often alert rules are evaluated, in ms. */
+  alertEvalIntervalMs: number;
   secureCookies: 'auto' | 'true' | 'false';
   /** How long each resolution is kept, in ms. */
   retention: Retention;
@@ -198,6 +215,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     hostIntervalMs: e.UNITY_HOST_INTERVAL_MS,
     containerIntervalMs: e.UNITY_CONTAINER_INTERVAL_MS,
     agentOfflineAfterMs: e.UNITY_AGENT_OFFLINE_AFTER_MS,
+    alertEvalIntervalMs: e.UNITY_ALERT_EVAL_INTERVAL,
     secureCookies: e.UNITY_SECURE_COOKIES,
     retention: {
       raw: e.UNITY_RETENTION_RAW,

@@ -14,7 +14,10 @@ import { type AgentSocketOptions, DEFAULT_SOCKET_OPTIONS } from './agents/agent-
 import { registerBootstrapToken } from './agents/enrollment-tokens.js';
 import { loadOrCreateIdentity } from './agents/identity.js';
 import { ReplayCache } from './agents/replay-cache.js';
+import { AlertEngine } from './alerts/engine.js';
+import { evaluateOnChanges } from './alerts/prompt.js';
 import { RoutingRuntime } from './alerts/route/runtime.js';
+import { DbSource } from './alerts/source/db-source.js';
 import { createApp, type HubApp } from './app.js';
 import { bootstrapAuth } from './auth/bootstrap.js';
 import { warmPasswordCheck } from './auth/passwords.js';
@@ -125,6 +128,27 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     connected,
     log: log.child({ module: 'load' }),
   });
+  const agentHub = new AgentHub({
+    db: database.db,
+    bus,
+    log: log.child({ module: 'presence' }),
+    offlineAfterMs: config.agentOfflineAfterMs,
+  });
+  const alertSource = new DbSource({
+    db: database.db,
+    publicUrl: config.publicUrl,
+    isOnline: (hostId) => agentHub.isOnline(hostId),
+    offlineAfterMs: config.agentOfflineAfterMs,
+  });
+  const alertLog = log.child({ module: 'alerts' });
+  const alerts = new AlertEngine({
+    db: database.db,
+    source: alertSource,
+    log: alertLog,
+    // Every firing instance plus those resolved just now: the router's complete picture.
+    onEvaluated: (evaluated, now) => alertRouter.update(evaluated, now),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   const deps: HubDeps = {
     config,
     db: database.db,
@@ -132,12 +156,9 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     identity,
     replay: new ReplayCache(),
     bus,
-    agents: new AgentHub({
-      db: database.db,
-      bus,
-      log: log.child({ module: 'presence' }),
-      offlineAfterMs: config.agentOfflineAfterMs,
-    }),
+    agents: agentHub,
+    alerts,
+    alertSource,
     loginLimiter: new FailureLimiter(),
     ingest: new GroupCommit(database.db, log.child({ module: 'ingest' }), {
       ...DEFAULT_GROUP_COMMIT,
@@ -167,6 +188,8 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
   const metrics = config.metricsListener ? await listenMetrics(deps, config.metricsListener) : undefined;
 
   deps.notify.start();
+  alerts.start(config.alertEvalIntervalMs);
+  const stopPrompt = evaluateOnChanges(bus, alerts, alertLog);
   loadWatch.check();
   const loadTimer = setInterval(() => loadWatch.check(), 60_000);
   loadTimer.unref();
@@ -181,6 +204,8 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     closing ??= (async () => {
       clearInterval(pruner);
       clearInterval(loadTimer);
+      stopPrompt();
+      await alerts.stop();
       // The router first: its last notifications still go into the outbox.
       await alertRouter.stop();
       await deps.notify.stop();

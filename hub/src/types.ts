@@ -7,7 +7,9 @@ import type { Me } from '@unity/shared';
 import type { AgentHub } from './agents/agent-hub.js';
 import type { HubIdentity } from './agents/identity.js';
 import type { ReplayCache } from './agents/replay-cache.js';
+import type { AlertEngine } from './alerts/engine.js';
 import type { RoutingRuntime } from './alerts/route/runtime.js';
+import type { DbSource } from './alerts/source/db-source.js';
 import type { FailureLimiter } from './auth/rate-limit.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
@@ -25,6 +27,10 @@ export type HubDeps = {
   identity: HubIdentity;
   replay: ReplayCache;
   agents: AgentHub;
+  /** Alert rule evaluation (issue 5); its loop starts and stops with the hub. */
+  alerts: AlertEngine;
+  /** The data alert rules read (also used by the rule editor's preview). */
+  alertSource: DbSource;
   bus: LiveBus;
   loginLimiter: FailureLimiter;
   /** The ingest writer: agent batches are stored through it, several agents per transaction. */

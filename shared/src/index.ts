@@ -4,6 +4,7 @@
  */
 export * from './api/actions.js';
 export * from './api/alert-routing.js';
+export * from './api/alerts.js';
 export * from './api/container-events.js';
 export * from './api/image-scan.js';
 export * from './api/inventory.js';

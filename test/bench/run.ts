@@ -5,7 +5,7 @@
  *
  *   npm run bench                 full: hub idle 30 s, agent 20 containers at 10 s for 2 min, clone to UI
  *   npm run bench -- --smoke      smoke
- *   npm run bench -- --only=clone one part: runtime, ingest, logs, notify or clone
+ *   npm run bench -- --only=clone one part: runtime, ingest, logs, notify, alerts or clone
  *
  * The ingest benchmark (issue 4, ingest/ingest.ts) runs only with `--only=ingest` in full mode
  * (several minutes: 1000 agents, then step-up to the breaking point); `--smoke` includes its
@@ -14,9 +14,13 @@
  *
  * The log follow benchmark (logs-follow.ts) measures container → WebSocket client lines/s and
  * lag; `--smoke` runs 4 s at 20,000 lines/s and fails if a line was lost or reordered.
+ *
+ * The alert evaluation benchmark (issue 5, alert-eval.ts) runs with `--only=alerts` (full: 60
+ * ticks of 10,000 instances) and in `--smoke` (10 ticks, a few seconds).
  * @module
  */
 import { parseArgs } from 'node:util';
+import { FULL as ALERTS_FULL, SMOKE as ALERTS_SMOKE, alertEvalBench } from './alert-eval.js';
 import { cloneToUiBench } from './clone-to-ui.js';
 import { FULL as INGEST_FULL, SMOKE as INGEST_SMOKE, ingestBench } from './ingest/ingest.js';
 import { FULL as LOGS_FULL, SMOKE as LOGS_SMOKE, logsFollowBench } from './logs-follow.js';
@@ -37,6 +41,7 @@ try {
   if (only === 'ingest' || (smoke && !only)) await ingestBench(smoke ? INGEST_SMOKE : INGEST_FULL, mode);
   if (!only || only === 'logs') await logsFollowBench(smoke ? LOGS_SMOKE : LOGS_FULL, mode);
   if (!only || only === 'notify') await notifyBench(smoke ? NOTIFY_SMOKE : NOTIFY_FULL, mode);
+  if (only === 'alerts' || (smoke && !only)) await alertEvalBench(smoke ? ALERTS_SMOKE : ALERTS_FULL, mode);
   if (!only || only === 'clone') {
     if (smoke && only !== 'clone')
       console.log('\nClone to UI: skipped in smoke mode (run `npm run bench` for it)');

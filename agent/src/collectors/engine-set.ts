@@ -5,7 +5,7 @@
  * outages, so it resumes where it stopped) and a health watch fed by its events.
  * @module
  */
-import type { BatchItem, EngineEvent } from '@unity/shared';
+import type { BatchItem, EngineEvent, EngineEventsItem } from '@unity/shared';
 import type { Logger } from 'pino';
 import { errorMessage } from '../errors.js';
 import { ContainerCollector } from './containers.js';
@@ -87,13 +87,16 @@ export class EngineSet {
       const collector = slot.collector;
       if (!collector) continue;
       try {
-        if (slot.resync) {
+        const events = this.#drain(slot);
+        // A lifecycle event changes the listed state: a fresh listing goes with it, so the hub's
+        // container state (and the alerts on it) follow within a second, not at the next tick.
+        if (slot.resync || events.some(changesState)) {
           slot.resync = false;
           const inventory = await collector.inventory();
           slot.health?.observe(inventory.containers);
           items.push(inventory);
         }
-        items.push(...this.#drain(slot), ...(await this.#health(slot, false)));
+        items.push(...events, ...(await this.#health(slot, false)));
       } catch (error) {
         this.#o.log.debug({ endpoint: slot.endpoint, err: errorMessage(error) }, 'urgent collect failed');
       }
@@ -178,7 +181,7 @@ export class EngineSet {
     slot.follower.start();
   }
 
-  #drain(slot: Slot): BatchItem[] {
+  #drain(slot: Slot): EngineEventsItem[] {
     const engineId = slot.collector?.engine.ref.id;
     if (!engineId || slot.events.length === 0) return [];
     const events = slot.events.splice(0, slot.events.length);
@@ -202,4 +205,26 @@ export class EngineSet {
       return undefined;
     }
   }
+}
+
+/** Container actions (Docker's and Podman's names) after which the listed state differs. */
+const STATE_ACTIONS = new Set([
+  'create',
+  'init',
+  'start',
+  'restart',
+  'stop',
+  'die',
+  'died',
+  'kill',
+  'oom',
+  'pause',
+  'unpause',
+  'destroy',
+  'remove',
+  'rename',
+]);
+
+function changesState(item: EngineEventsItem): boolean {
+  return item.events.some((e) => e.type === 'container' && STATE_ACTIONS.has(e.action));
 }

@@ -326,6 +326,7 @@ export const seriesRollup1m = seriesRollup('1m');
 export const seriesRollup5m = seriesRollup('5m');
 export const seriesRollup1h = seriesRollup('1h');
 export * from './schema-alert-routing.js';
+export * from './schema-alerts.js';
 export * from './schema-audit.js';
 export * from './schema-events.js';
 export * from './schema-inventory.js';

@@ -72,7 +72,7 @@ export const LabelNameSchema = z
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a label name (letters, digits, _; not starting with a digit)')
   .max(128);
 
-export const MatchOpSchema = z.enum(['=', '!=', '=~', '!~']);
+export const MatchOpSchema = z.enum(['=', '!=', '=~', '!~'], 'must be =, !=, =~ or !~');
 export type MatchOp = z.infer<typeof MatchOpSchema>;
 
 /** A regular expression as matchers use it: anchored at both ends. Throws on a bad pattern. */

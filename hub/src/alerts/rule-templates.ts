@@ -1,0 +1,193 @@
+/**
+ * Built-in rule templates (`GET /api/alert-rule-templates`): the rules most homelabs and small
+ * teams want, with settings that hold up in practice (a short `for` against blips, hysteresis on
+ * thresholds, flapping damping on up/down rules). Their messages are the built-in defaults.
+ * Probe, certificate and Kubernetes templates come with those features.
+ * @module
+ */
+import { type AlertRuleSpecInput, AlertRuleSpecSchema, type AlertRuleTemplate } from '@unity/shared';
+
+const FLAPPING = { changes: 6, windowSec: 1800 };
+
+const templates: { id: string; name: string; description: string; rule: AlertRuleSpecInput }[] = [
+  {
+    id: 'container-down',
+    name: 'Container down',
+    description: 'A container has been stopped (exited or dead) for 30 seconds.',
+    rule: {
+      name: 'Container down',
+      selector: { object: 'container' },
+      condition: { kind: 'status', status: 'stopped' },
+      severity: 'critical',
+      for: 30,
+      flapping: FLAPPING,
+    },
+  },
+  {
+    id: 'container-died',
+    name: 'Container died',
+    description: 'A container exited with a non-zero exit code.',
+    rule: {
+      name: 'Container died',
+      selector: { object: 'container' },
+      condition: { kind: 'status', status: 'died' },
+      severity: 'critical',
+      flapping: FLAPPING,
+    },
+  },
+  {
+    id: 'restart-loop',
+    name: 'Restart loop',
+    description: 'A container restarted 3 times or more within 15 minutes.',
+    rule: {
+      name: 'Restart loop',
+      selector: { object: 'container' },
+      condition: { kind: 'status', status: 'restarting', restarts: 3, windowSec: 900 },
+      severity: 'warning',
+      keepFiringFor: 300,
+    },
+  },
+  {
+    id: 'container-unhealthy',
+    name: 'Container unhealthy',
+    description: 'A container’s health check has been failing for a minute.',
+    rule: {
+      name: 'Container unhealthy',
+      selector: { object: 'container' },
+      condition: { kind: 'status', status: 'unhealthy' },
+      severity: 'warning',
+      for: 60,
+      flapping: FLAPPING,
+    },
+  },
+  {
+    id: 'oom-killed',
+    name: 'OOM-killed',
+    description: 'A container was killed for running out of memory.',
+    rule: {
+      name: 'Container OOM-killed',
+      selector: { object: 'container' },
+      condition: { kind: 'status', status: 'oom_killed' },
+      severity: 'warning',
+    },
+  },
+  {
+    id: 'container-cpu-high',
+    name: 'Container CPU high',
+    description: 'A container used more than 90 % CPU on average over 5 minutes, for 5 minutes.',
+    rule: {
+      name: 'Container CPU high',
+      selector: { object: 'container' },
+      condition: {
+        kind: 'threshold',
+        metric: 'cpu_percent',
+        aggregation: 'avg',
+        windowSec: 300,
+        op: '>',
+        threshold: 90,
+        clearThreshold: 80,
+      },
+      severity: 'warning',
+      for: 300,
+    },
+  },
+  {
+    id: 'container-memory-high',
+    name: 'Container memory high',
+    description: 'A container used more than 90 % of its memory limit for 5 minutes.',
+    rule: {
+      name: 'Container memory high',
+      selector: { object: 'container' },
+      condition: {
+        kind: 'threshold',
+        metric: 'memory_percent',
+        aggregation: 'avg',
+        windowSec: 300,
+        op: '>',
+        threshold: 90,
+        clearThreshold: 85,
+      },
+      severity: 'warning',
+      for: 300,
+    },
+  },
+  {
+    id: 'host-cpu-high',
+    name: 'Host CPU high',
+    description: 'A host’s CPU was busier than 90 % on average over 5 minutes, for 5 minutes.',
+    rule: {
+      name: 'Host CPU high',
+      selector: { object: 'host' },
+      condition: {
+        kind: 'threshold',
+        metric: 'cpu_percent',
+        aggregation: 'avg',
+        windowSec: 300,
+        op: '>',
+        threshold: 90,
+        clearThreshold: 80,
+      },
+      severity: 'warning',
+      for: 300,
+    },
+  },
+  {
+    id: 'host-memory-high',
+    name: 'Host memory high',
+    description: 'A host used more than 90 % of its memory for 5 minutes.',
+    rule: {
+      name: 'Host memory high',
+      selector: { object: 'host' },
+      condition: {
+        kind: 'threshold',
+        metric: 'memory_percent',
+        aggregation: 'avg',
+        windowSec: 300,
+        op: '>',
+        threshold: 90,
+        clearThreshold: 85,
+      },
+      severity: 'warning',
+      for: 300,
+    },
+  },
+  {
+    id: 'disk-almost-full',
+    name: 'Disk almost full',
+    description: 'A filesystem is more than 90 % full (per mount).',
+    rule: {
+      name: 'Disk almost full',
+      selector: { object: 'host' },
+      condition: {
+        kind: 'threshold',
+        metric: 'disk_percent',
+        aggregation: 'last',
+        windowSec: 300,
+        op: '>',
+        threshold: 90,
+        clearThreshold: 88,
+      },
+      severity: 'critical',
+      for: 120,
+    },
+  },
+  {
+    id: 'host-offline',
+    name: 'Host offline',
+    description: 'A host’s agent has not been connected for a minute.',
+    rule: {
+      name: 'Host offline',
+      selector: { object: 'host' },
+      condition: { kind: 'status', status: 'offline' },
+      severity: 'critical',
+      for: 60,
+      flapping: FLAPPING,
+    },
+  },
+];
+
+/** The templates with every default filled in (a parse error here is a bug caught by tests). */
+export const RULE_TEMPLATES: readonly AlertRuleTemplate[] = templates.map((t) => ({
+  ...t,
+  rule: AlertRuleSpecSchema.parse(t.rule),
+}));

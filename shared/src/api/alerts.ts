@@ -1,0 +1,463 @@
+/**
+ * Alert rules (issue 5) as the API takes and answers them: what to watch (a selector over hosts
+ * or containers), the condition (threshold, status, absence, rate of change, anomaly hint or a
+ * composite of those and of other rules), and how the instance state machine behaves (`for`,
+ * `keepFiringFor`, no-data and error handling, flapping). One rule yields one alert instance per
+ * matching object, labelled with the object (host, container, compose_project, …) and the
+ * rule's own labels. Durations are in seconds.
+ * @module
+ */
+import { z } from 'zod';
+import { AlertSeveritySchema } from '../notify/notification.js';
+import { MatchOpSchema } from './alert-routing.js';
+
+const DAY = 86_400;
+/** A duration in whole seconds, up to 30 days. */
+const seconds = (min = 0) =>
+  z
+    .int('must be a whole number of seconds')
+    .min(min, `must be at least ${min} s`)
+    .max(30 * DAY, 'must be at most 30 days');
+
+// ---- selector ----
+
+export const AlertObjectKindSchema = z.enum(['host', 'container'], 'must be host or container');
+export type AlertObjectKind = z.infer<typeof AlertObjectKindSchema>;
+
+/**
+ * One label matcher, Alertmanager style: regular expressions are fully anchored. `label` is an
+ * instance label (`host`, `container`, `compose_project`, `compose_service`, `image`, `mount`)
+ * or `label.<key>` for a container's own engine label.
+ */
+export const LabelMatcherSchema = z
+  .object({
+    label: z
+      .string()
+      .min(1)
+      .max(256)
+      .regex(/^([a-zA-Z_][a-zA-Z0-9_]*|label\..+)$/, 'must be a label name or label.<container label>'),
+    op: MatchOpSchema,
+    value: z.string().max(1024),
+  })
+  .superRefine((m, ctx) => {
+    if (m.op !== '=~' && m.op !== '!~') return;
+    try {
+      new RegExp(`^(?:${m.value})$`);
+    } catch {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: 'must be a valid regular expression' });
+    }
+  });
+export type LabelMatcher = z.infer<typeof LabelMatcherSchema>;
+
+/** Which objects a rule covers: every host or container whose labels match all matchers. */
+export const AlertSelectorSchema = z.object({
+  object: AlertObjectKindSchema,
+  matchers: z.array(LabelMatcherSchema).max(32).default([]),
+});
+export type AlertSelector = z.infer<typeof AlertSelectorSchema>;
+
+// ---- metrics ----
+
+/** Host metrics: the host_samples columns, memory as a share of total, and disk use per mount. */
+export const HOST_METRICS = [
+  'cpu_percent',
+  'memory_percent',
+  'memory_bytes',
+  'swap_bytes',
+  'load1',
+  'load5',
+  'load15',
+  'net_rx_bytes_per_sec',
+  'net_tx_bytes_per_sec',
+  'disk_read_bytes_per_sec',
+  'disk_write_bytes_per_sec',
+  'disk_percent',
+] as const;
+
+/** Container metrics: the container_samples columns and memory as a share of the limit. */
+export const CONTAINER_METRICS = [
+  'cpu_percent',
+  'memory_percent',
+  'memory_bytes',
+  'net_rx_bytes_per_sec',
+  'net_tx_bytes_per_sec',
+  'block_read_bytes_per_sec',
+  'block_write_bytes_per_sec',
+  'pids',
+] as const;
+
+export const AlertMetricSchema = z.enum(
+  [...new Set([...HOST_METRICS, ...CONTAINER_METRICS])] as [string, ...string[]],
+  `must be one of ${[...new Set([...HOST_METRICS, ...CONTAINER_METRICS])].join(', ')}`,
+);
+export type AlertMetric = (typeof HOST_METRICS)[number] | (typeof CONTAINER_METRICS)[number];
+
+export const metricsFor = (object: AlertObjectKind): readonly string[] =>
+  object === 'host' ? HOST_METRICS : CONTAINER_METRICS;
+
+// ---- conditions ----
+
+export const CompareOpSchema = z.enum(['>', '>=', '<', '<='], 'must be >, >=, < or <=');
+export type CompareOp = z.infer<typeof CompareOpSchema>;
+export const AggregationSchema = z.enum(['avg', 'min', 'max', 'last'], 'must be avg, min, max or last');
+export type Aggregation = z.infer<typeof AggregationSchema>;
+
+/**
+ * `metric` aggregated over the last `windowSec` compared with `threshold`. With `clearThreshold`
+ * (hysteresis) an active instance stays active until the value is past the clear threshold:
+ * `> 90` raised, cleared only at `<= 80` with clearThreshold 80.
+ */
+export const ThresholdConditionSchema = z.object({
+  kind: z.literal('threshold'),
+  metric: AlertMetricSchema,
+  aggregation: AggregationSchema.default('avg'),
+  windowSec: seconds(1).default(300),
+  op: CompareOpSchema,
+  threshold: z.number(),
+  clearThreshold: z.number().optional(),
+});
+
+export const CONTAINER_STATUSES = ['stopped', 'died', 'unhealthy', 'restarting', 'oom_killed'] as const;
+export const HOST_STATUSES = ['offline'] as const;
+
+/**
+ * A status: container `stopped` (exited or dead), `died` (exited with a non-zero code),
+ * `unhealthy` (health check failing), `restarting` (restart count up by at least `restarts`
+ * within `windowSec`), `oom_killed`; host `offline` (its agent is not connected).
+ */
+export const StatusConditionSchema = z.object({
+  kind: z.literal('status'),
+  status: z.enum([...CONTAINER_STATUSES, ...HOST_STATUSES]),
+  restarts: z.int().min(1).max(1000).default(3),
+  windowSec: seconds(1).default(600),
+});
+
+/** Heartbeat: no sample from the object for `afterSec` (containers: running ones only). */
+export const AbsenceConditionSchema = z.object({
+  kind: z.literal('absence'),
+  afterSec: seconds(1),
+});
+
+/** Percent change of `metric` from the first to the last sample of the window, compared with `percent`. */
+export const RateOfChangeConditionSchema = z.object({
+  kind: z.literal('rate_of_change'),
+  metric: AlertMetricSchema,
+  windowSec: seconds(1).default(600),
+  op: CompareOpSchema,
+  percent: z.number(),
+});
+
+/**
+ * Anomaly hint: a robust baseline (median and MAD) over `longWindowSec`; the short window's mean
+ * and its latest value must both lie more than `sensitivity` scaled MADs away in `direction`
+ * (the short and long windows agree), so a single spike does not count.
+ */
+export const AnomalyConditionSchema = z.object({
+  kind: z.literal('anomaly'),
+  metric: AlertMetricSchema,
+  shortWindowSec: seconds(60).default(300),
+  longWindowSec: seconds(600).default(DAY),
+  sensitivity: z.number().min(1).max(20).default(3),
+  direction: z.enum(['up', 'down', 'both']).default('both'),
+});
+
+/**
+ * Another rule as a condition: true when that rule has a firing instance with the same values
+ * for the labels in `on` (omitted: the same object; `[]`: any firing instance at all).
+ */
+export const RuleRefConditionSchema = z.object({
+  kind: z.literal('rule'),
+  ruleId: z.uuid(),
+  on: z.array(z.string().min(1).max(256)).max(16).optional(),
+});
+
+export const LeafConditionSchema = z.discriminatedUnion('kind', [
+  ThresholdConditionSchema,
+  StatusConditionSchema,
+  AbsenceConditionSchema,
+  RateOfChangeConditionSchema,
+  AnomalyConditionSchema,
+]);
+
+export const CompositePartSchema = z.discriminatedUnion('kind', [
+  ThresholdConditionSchema,
+  StatusConditionSchema,
+  AbsenceConditionSchema,
+  RateOfChangeConditionSchema,
+  AnomalyConditionSchema,
+  RuleRefConditionSchema,
+]);
+
+/** and / or over its parts, or not over exactly one; inline parts are evaluated per object. */
+export const CompositeConditionSchema = z
+  .object({
+    kind: z.literal('composite'),
+    op: z.enum(['and', 'or', 'not'], 'must be and, or or not'),
+    conditions: z.array(CompositePartSchema).min(1).max(16),
+  })
+  .refine((c) => c.op !== 'not' || c.conditions.length === 1, {
+    message: 'not takes exactly one condition',
+    path: ['conditions'],
+  });
+
+export const AlertConditionSchema = z.discriminatedUnion('kind', [
+  ThresholdConditionSchema,
+  StatusConditionSchema,
+  AbsenceConditionSchema,
+  RateOfChangeConditionSchema,
+  AnomalyConditionSchema,
+  CompositeConditionSchema,
+]);
+
+export type ThresholdCondition = z.infer<typeof ThresholdConditionSchema>;
+export type StatusCondition = z.infer<typeof StatusConditionSchema>;
+export type AbsenceCondition = z.infer<typeof AbsenceConditionSchema>;
+export type RateOfChangeCondition = z.infer<typeof RateOfChangeConditionSchema>;
+export type AnomalyCondition = z.infer<typeof AnomalyConditionSchema>;
+export type RuleRefCondition = z.infer<typeof RuleRefConditionSchema>;
+export type LeafCondition = z.infer<typeof LeafConditionSchema>;
+export type CompositePart = z.infer<typeof CompositePartSchema>;
+export type CompositeCondition = z.infer<typeof CompositeConditionSchema>;
+export type AlertCondition = z.infer<typeof AlertConditionSchema>;
+
+// ---- rule ----
+
+/** What a rule's instance becomes when its object has no data, or the query fails. */
+export const NoDataStateSchema = z.enum(['alerting', 'nodata', 'ok', 'keep_last']);
+export const ErrorStateSchema = z.enum(['alerting', 'error', 'ok', 'keep_last']);
+
+const RESERVED_LABELS = new Set(['alertname', 'severity', 'flapping', 'alertstate']);
+
+const LabelsSchema = z
+  .record(
+    z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'label names are letters, digits and _'),
+    z.string().max(1024),
+  )
+  .refine((l) => Object.keys(l).length <= 32, 'at most 32 labels')
+  .refine((l) => !Object.keys(l).some((k) => RESERVED_LABELS.has(k)), {
+    message: `${[...RESERVED_LABELS].join(', ')} are set by Unity`,
+  });
+
+/** Templates with `{{variables}}`; empty means the built-in default text. */
+export const AlertAnnotationsSchema = z.object({
+  summary: z.string().max(1024).optional(),
+  description: z.string().max(8192).optional(),
+  runbook_url: z.string().max(2048).optional(),
+});
+
+/** `changes` state changes (firing ↔ resolved) within `windowSec` make an instance flapping. */
+export const FlappingSchema = z.object({
+  changes: z.int().min(2).max(100),
+  windowSec: seconds(60),
+});
+
+export const AlertRuleSpecSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    enabled: z.boolean().default(true),
+    selector: AlertSelectorSchema,
+    condition: AlertConditionSchema,
+    severity: AlertSeveritySchema.default('warning'),
+    /** The condition must hold this long (pending) before the instance fires. */
+    for: seconds().default(0),
+    /** Once firing, keep firing this long after the condition stops holding. */
+    keepFiringFor: seconds().default(0),
+    noDataState: NoDataStateSchema.default('ok'),
+    errorState: ErrorStateSchema.default('error'),
+    labels: LabelsSchema.default({}),
+    annotations: AlertAnnotationsSchema.default({}),
+    flapping: FlappingSchema.nullable().default(null),
+  })
+  .superRefine((rule, ctx) => checkCondition(rule.selector.object, rule.condition, ['condition'], ctx));
+
+function checkCondition(
+  object: AlertObjectKind,
+  c: AlertCondition | CompositePart,
+  path: (string | number)[],
+  ctx: z.RefinementCtx,
+): void {
+  const issue = (message: string, at: string) =>
+    ctx.addIssue({ code: 'custom', path: [...path, at], message });
+  switch (c.kind) {
+    case 'threshold':
+    case 'rate_of_change':
+    case 'anomaly':
+      if (!metricsFor(object).includes(c.metric))
+        issue(`${object} metrics are ${metricsFor(object).join(', ')}`, 'metric');
+      if (c.kind === 'threshold' && c.clearThreshold !== undefined) {
+        const raisesUp = c.op === '>' || c.op === '>=';
+        if (raisesUp ? c.clearThreshold > c.threshold : c.clearThreshold < c.threshold)
+          issue(`must be ${raisesUp ? 'at most' : 'at least'} the threshold`, 'clearThreshold');
+      }
+      if (c.kind === 'anomaly' && c.shortWindowSec * 4 > c.longWindowSec)
+        issue('must be at least 4 times the short window', 'longWindowSec');
+      return;
+    case 'status': {
+      const allowed: readonly string[] = object === 'host' ? HOST_STATUSES : CONTAINER_STATUSES;
+      if (!allowed.includes(c.status)) issue(`${object} statuses are ${allowed.join(', ')}`, 'status');
+      return;
+    }
+    case 'absence':
+    case 'rule':
+      return;
+    case 'composite':
+      c.conditions.forEach((part, i) => {
+        checkCondition(object, part, [...path, 'conditions', i], ctx);
+        // Disk use is per mount, so its instances cannot be joined with per-host parts.
+        if ('metric' in part && part.metric === 'disk_percent')
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, 'conditions', i, 'metric'],
+            message: 'disk_percent is per mount and cannot be part of a composite',
+          });
+      });
+      return;
+    default:
+      c satisfies never;
+  }
+}
+
+/** A rule as written by a client (defaults not yet applied). */
+export type AlertRuleSpecInput = z.input<typeof AlertRuleSpecSchema>;
+export type AlertRuleSpec = z.output<typeof AlertRuleSpecSchema>;
+
+export const AlertRuleSchema = AlertRuleSpecSchema.and(
+  z.object({ id: z.string(), createdAt: z.number(), updatedAt: z.number() }),
+);
+export type AlertRule = AlertRuleSpec & { id: string; createdAt: number; updatedAt: number };
+export const AlertRuleListSchema = z.object({ items: z.array(AlertRuleSchema) });
+
+// ---- instances and history ----
+
+/**
+ * inactive → pending → firing → resolved (→ inactive); nodata and error are active states like
+ * firing, entered when a rule says so for missing data or a failed query.
+ */
+export const AlertInstanceStateSchema = z.enum([
+  'inactive',
+  'pending',
+  'firing',
+  'nodata',
+  'error',
+  'resolved',
+]);
+export type AlertInstanceState = z.infer<typeof AlertInstanceStateSchema>;
+
+/** `GET /api/alerts`: the current instances (inactive ones are not listed). */
+export const AlertInstanceViewSchema = z.object({
+  fingerprint: z.string(),
+  ruleId: z.string(),
+  ruleName: z.string(),
+  severity: AlertSeveritySchema,
+  state: AlertInstanceStateSchema,
+  labels: z.record(z.string(), z.string()),
+  value: z.number().nullable(),
+  /** Epoch ms the current state (pending or firing) began. */
+  since: z.number().nullable(),
+  firingSince: z.number().nullable(),
+  lastEvaluatedAt: z.number().nullable(),
+  /** Epoch ms until which a firing instance keeps firing after its condition cleared. */
+  keepFiringUntil: z.number().nullable(),
+  flapping: z.boolean(),
+});
+export type AlertInstanceView = z.infer<typeof AlertInstanceViewSchema>;
+export const AlertInstanceListSchema = z.object({ items: z.array(AlertInstanceViewSchema) });
+
+export const AlertsQuerySchema = z.object({
+  ruleId: z.uuid().optional(),
+  state: AlertInstanceStateSchema.optional(),
+});
+
+export const AlertHistoryEntrySchema = z.object({
+  id: z.number(),
+  /** Epoch ms. */
+  at: z.number(),
+  fingerprint: z.string(),
+  ruleId: z.string(),
+  ruleName: z.string(),
+  labels: z.record(z.string(), z.string()),
+  from: AlertInstanceStateSchema,
+  to: AlertInstanceStateSchema,
+  value: z.number().nullable(),
+});
+export type AlertHistoryEntry = z.infer<typeof AlertHistoryEntrySchema>;
+export const AlertHistoryListSchema = z.object({ items: z.array(AlertHistoryEntrySchema) });
+
+/** `?from&to&ruleId&fingerprint&limit&format`: epoch ms, default the last 7 days, newest first. */
+export const AlertHistoryQuerySchema = z
+  .object({
+    from: z.coerce.number().int().nonnegative().optional(),
+    to: z.coerce.number().int().nonnegative().optional(),
+    ruleId: z.uuid().optional(),
+    fingerprint: z
+      .string()
+      .regex(/^[0-9a-f]{16}$/, 'must be 16 hex digits')
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+    format: z.enum(['json', 'csv'], 'must be json or csv').default('json'),
+  })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+    message: 'from must not be after to',
+    path: ['from'],
+  });
+
+// ---- templates, preview, backtest ----
+
+export const AlertRuleTemplateSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  rule: AlertRuleSpecSchema,
+});
+export type AlertRuleTemplate = z.infer<typeof AlertRuleTemplateSchema>;
+export const AlertRuleTemplateListSchema = z.object({ items: z.array(AlertRuleTemplateSchema) });
+
+/** `POST /api/alert-rules/preview`: the rule evaluated now against current data, nothing stored. */
+export const AlertPreviewRequestSchema = z.object({ rule: AlertRuleSpecSchema });
+export const AlertPreviewSchema = z.object({
+  /** Epoch ms of the evaluation. */
+  at: z.number(),
+  objects: z.number(),
+  items: z.array(
+    z.object({
+      labels: z.record(z.string(), z.string()),
+      /** What the instance would be if the condition had held long enough (`for` ignored). */
+      active: z.boolean(),
+      health: z.enum(['ok', 'nodata', 'error']),
+      value: z.number().nullable(),
+      annotations: z.record(z.string(), z.string()),
+    }),
+  ),
+});
+export type AlertPreview = z.infer<typeof AlertPreviewSchema>;
+
+/** `POST /api/alert-rules/backtest`: what the rule would have done over the last `days`. */
+export const AlertBacktestRequestSchema = z.object({
+  rule: AlertRuleSpecSchema,
+  days: z
+    .number()
+    .min(1 / 24)
+    .max(30)
+    .default(7),
+  /** Evaluation step; default one minute (the 1 min rollups are the data). */
+  stepSec: seconds(10).max(3600).default(60),
+});
+export const AlertBacktestSchema = z.object({
+  from: z.number(),
+  to: z.number(),
+  stepSec: z.number(),
+  objects: z.number(),
+  transitions: z.array(
+    z.object({
+      at: z.number(),
+      fingerprint: z.string(),
+      labels: z.record(z.string(), z.string()),
+      from: AlertInstanceStateSchema,
+      to: AlertInstanceStateSchema,
+      value: z.number().nullable(),
+    }),
+  ),
+  /** Notifications it would have sent: firing and resolved. */
+  notifications: z.object({ firing: z.number(), resolved: z.number() }),
+});
+export type AlertBacktest = z.infer<typeof AlertBacktestSchema>;
