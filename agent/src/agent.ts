@@ -4,7 +4,6 @@
  * @module
  */
 import { join } from 'node:path';
-import type Docker from 'dockerode';
 import type { Logger } from 'pino';
 import { EngineSet } from './collectors/engine-set.js';
 import { candidateEndpoints, clientFor } from './collectors/engines.js';
@@ -14,6 +13,7 @@ import { containerActionCommand } from './commands/container-action.js';
 import { CommandDispatcher } from './commands/dispatcher.js';
 import { imageScanCommand } from './commands/image-scan.js';
 import type { AgentConfig } from './config.js';
+import type { EngineClient } from './engine/engine-client.js';
 import type { ConnectionOptions } from './link/connection.js';
 import { ensureEnrolled } from './link/enrollment.js';
 import { loadOrCreateIdentity } from './link/identity.js';
@@ -96,8 +96,8 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
         ...(config.inventoryIntervalMs ? { inventoryIntervalMs: config.inventoryIntervalMs } : {}),
       });
   // Log reads get clients of their own without a request timeout: a follow idles for hours.
-  const logClients = new Map<string, Docker>();
-  const engineFor = (engineId: string): Docker | undefined => {
+  const logClients = new Map<string, EngineClient>();
+  const engineFor = (engineId: string): EngineClient | undefined => {
     const engine = engineSet?.engines.find((e) => e.ref.id === engineId);
     if (!engine) return undefined;
     let client = logClients.get(engine.endpoint);
