@@ -19,6 +19,7 @@ import { ensureEnrolled } from './link/enrollment.js';
 import { loadOrCreateIdentity } from './link/identity.js';
 import { Link } from './link/link.js';
 import { Outbox } from './link/outbox.js';
+import type { PostJson } from './link/post-json.js';
 import { LogShipper } from './logs/log-shipper.js';
 import { logsFollowCommand, logsTailCommand } from './logs/logs-commands.js';
 import { logsShipSetCommand } from './logs/ship-command.js';
@@ -31,7 +32,7 @@ export const DEFAULT_HOST_INTERVAL_MS = 10_000;
 
 export type AgentDeps = {
   log: Logger;
-  fetch?: typeof globalThis.fetch;
+  post?: PostJson;
   host?: HostCollectorOptions;
   connection?: Partial<Omit<ConnectionOptions, 'url' | 'hooks' | 'log'>>;
   /** Unacknowledged batches in flight at most (tests make it small). */
@@ -68,7 +69,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     token: config.token,
     host: facts,
     log: log.child({ module: 'enroll' }),
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    ...(deps.post ? { post: deps.post } : {}),
   });
   const outbox = await Outbox.open({
     dir: join(config.stateDir, 'outbox'),
