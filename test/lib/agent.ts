@@ -62,7 +62,7 @@ export class AgentProcess {
     // A built bundle runs with the V8 flags install.sh's systemd unit gives it (see the
     // figures there), so measurements match an installed agent.
     const entry = o.entry
-      ? ['--max-semi-space-size=1', '--max-opt=2', o.entry]
+      ? ['--max-semi-space-size=1', '--max-opt=1', o.entry]
       : ['--import', 'tsx', join('agent', 'src', 'main.ts')];
     const args = [...entry, '--hub', o.hubUrl, '--state-dir', this.stateDir];
     if (o.token) args.push('--token', o.token);
