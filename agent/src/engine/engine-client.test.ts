@@ -36,6 +36,12 @@ before(async () => {
       case '/slow':
         setTimeout(() => res.end('{}'), 2_000).unref();
         return;
+      case '/quiet':
+        // Longer than the idle-socket timeout of the client's keep-alive pool.
+        res.writeHead(200);
+        res.write('a\n');
+        setTimeout(() => res.end('b\n'), 2_500).unref();
+        return;
       case '/events':
         res.writeHead(200);
         res.write('{"a":1}\n');
@@ -126,6 +132,19 @@ describe('engine client', () => {
       assert.deepEqual(chunks, ['{"a":1}\n']);
       controller.abort();
       assert.match(String(await ended), /aborted/);
+    } finally {
+      client.close();
+    }
+  });
+});
+
+describe('engine client streams', () => {
+  it('are not cut by the idle timeout of kept-alive sockets', async () => {
+    const client = new EngineClient(endpoint, { timeoutMs: 0 });
+    try {
+      const chunks: string[] = [];
+      for await (const chunk of await client.stream('/quiet')) chunks.push(String(chunk));
+      assert.deepEqual(chunks, ['a\n', 'b\n']);
     } finally {
       client.close();
     }
