@@ -1,9 +1,9 @@
 /**
  * Bundles the agent into one file, `agent/dist/unity-agent.mjs`, that runs with plain
  * `node unity-agent.mjs` on Node >= 22.12 from any directory (the hub serves it to install.sh).
- * CommonJS dependencies (dockerode, pino) get `require`, `__filename` and `__dirname`; native optional
- * modules (cpu-features and any *.node, optional speed-ups of ssh2) stay external and are
- * skipped at run time when missing.
+ * CommonJS dependencies (pino, ws) get `require`, `__filename` and `__dirname`; native optional
+ * modules (any *.node, e.g. ws's optional speed-ups) stay external and are skipped at run time
+ * when missing.
  */
 import { chmod } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -13,21 +13,22 @@ import { build } from 'esbuild';
 const here = dirname(fileURLToPath(import.meta.url));
 
 /**
- * dockerode loads gRPC and protobuf for BuildKit sessions and docker-modem loads ssh2 for ssh://
- * engines at require time. The agent builds no images and accepts only unix:// and tcp://
- * engines (config.ts), so these are replaced by empty modules: a smaller bundle that starts
- * faster and keeps less in memory. Reaching one of them would fail loudly, not silently.
+ * zod re-exports all of its ~50 error-message locales as `z.locales`, which keeps them in the
+ * bundle (about 360 KB of source to parse and hold). The agent speaks English only (zod's
+ * default, which zod imports on its own), so `z.locales` is cut down to `en`.
  */
-const unusedDockerodeParts = {
-  name: 'unused-dockerode-parts',
+const englishOnlyZod = {
+  name: 'english-only-zod',
   setup(b) {
-    b.onResolve({ filter: /^(@grpc\/grpc-js|@grpc\/proto-loader|protobufjs|ssh2)$/ }, (args) => ({
-      path: args.path,
-      namespace: 'unused',
-    }));
-    b.onLoad({ filter: /.*/, namespace: 'unused' }, () => ({
-      contents: 'module.exports = {};',
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer)
+        ? { path: join(dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-locales' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
       loader: 'js',
+      resolveDir: dirname(args.path),
     }));
   },
 };
@@ -42,8 +43,8 @@ await build({
   target: 'node22',
   minifySyntax: true,
   legalComments: 'none',
-  external: ['cpu-features', '*.node'],
-  plugins: [unusedDockerodeParts],
+  external: ['*.node'],
+  plugins: [englishOnlyZod],
   banner: {
     js: [
       '#!/usr/bin/env node',

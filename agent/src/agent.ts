@@ -4,7 +4,6 @@
  * @module
  */
 import { join } from 'node:path';
-import type Docker from 'dockerode';
 import type { Logger } from 'pino';
 import { EngineSet } from './collectors/engine-set.js';
 import { candidateEndpoints, clientFor } from './collectors/engines.js';
@@ -14,11 +13,13 @@ import { containerActionCommand } from './commands/container-action.js';
 import { CommandDispatcher } from './commands/dispatcher.js';
 import { imageScanCommand } from './commands/image-scan.js';
 import type { AgentConfig } from './config.js';
+import type { EngineClient } from './engine/engine-client.js';
 import type { ConnectionOptions } from './link/connection.js';
 import { ensureEnrolled } from './link/enrollment.js';
 import { loadOrCreateIdentity } from './link/identity.js';
 import { Link } from './link/link.js';
 import { Outbox } from './link/outbox.js';
+import type { PostJson } from './link/post-json.js';
 import { LogShipper } from './logs/log-shipper.js';
 import { logsFollowCommand, logsTailCommand } from './logs/logs-commands.js';
 import { logsShipSetCommand } from './logs/ship-command.js';
@@ -31,7 +32,7 @@ export const DEFAULT_HOST_INTERVAL_MS = 10_000;
 
 export type AgentDeps = {
   log: Logger;
-  fetch?: typeof globalThis.fetch;
+  post?: PostJson;
   host?: HostCollectorOptions;
   connection?: Partial<Omit<ConnectionOptions, 'url' | 'hooks' | 'log'>>;
   /** Unacknowledged batches in flight at most (tests make it small). */
@@ -68,7 +69,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     token: config.token,
     host: facts,
     log: log.child({ module: 'enroll' }),
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    ...(deps.post ? { post: deps.post } : {}),
   });
   const outbox = await Outbox.open({
     dir: join(config.stateDir, 'outbox'),
@@ -96,8 +97,8 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
         ...(config.inventoryIntervalMs ? { inventoryIntervalMs: config.inventoryIntervalMs } : {}),
       });
   // Log reads get clients of their own without a request timeout: a follow idles for hours.
-  const logClients = new Map<string, Docker>();
-  const engineFor = (engineId: string): Docker | undefined => {
+  const logClients = new Map<string, EngineClient>();
+  const engineFor = (engineId: string): EngineClient | undefined => {
     const engine = engineSet?.engines.find((e) => e.ref.id === engineId);
     if (!engine) return undefined;
     let client = logClients.get(engine.endpoint);

@@ -59,10 +59,10 @@ export class AgentProcess {
 
   spawn(): void {
     const o = this.options;
-    // A built bundle runs with the V8 flag install.sh's systemd unit gives it, so measurements
-    // match an installed agent.
+    // A built bundle runs with the V8 flags install.sh's systemd unit gives it (see the
+    // figures there), so measurements match an installed agent.
     const entry = o.entry
-      ? ['--max-semi-space-size=1', o.entry]
+      ? ['--max-semi-space-size=1', '--max-opt=1', o.entry]
       : ['--import', 'tsx', join('agent', 'src', 'main.ts')];
     const args = [...entry, '--hub', o.hubUrl, '--state-dir', this.stateDir];
     if (o.token) args.push('--token', o.token);

@@ -12,12 +12,28 @@ import type {
   PortMapping,
 } from '@unity/shared';
 import { ContainerStateSchema } from '@unity/shared';
-import type Docker from 'dockerode';
+import { engineStatus } from '../engine/engine-client.js';
 import { mapLimit } from '../util/map-limit.js';
 import type { Engine } from './engines.js';
-import { containerStat, type RawStats, type StatSnapshot, snapshot } from './stats-math.js';
+import type { RawContainer } from './inventory-build.js';
+import {
+  containerStat,
+  libpodSnapshot,
+  type RawLibpodStats,
+  type RawStats,
+  type StatSnapshot,
+  snapshot,
+} from './stats-math.js';
 
-export type ContainerCollectorOptions = { concurrency?: number; now?: () => number };
+export type ContainerCollectorOptions = {
+  concurrency?: number;
+  now?: () => number;
+  /** Podman: read all stats in one libpod call (default true; false tests the per-container path). */
+  podmanBulkStats?: boolean;
+};
+
+/** Podman's stats of every running container; `/v4.0.0` as for pods (libpod.ts). */
+export const LIBPOD_STATS_PATH = '/v4.0.0/libpod/containers/stats';
 
 /** Podman's own words for states Docker names differently. */
 const STATE_ALIASES: Record<string, ContainerState> = {
@@ -33,8 +49,16 @@ export function normaliseState(state: string | undefined): ContainerState {
   return parsed.success ? parsed.data : (STATE_ALIASES[s] ?? 'unknown');
 }
 
+/** The parts of a `GET /containers/json` entry read here and by the inventory. */
+export type ListedContainer = RawContainer & {
+  Image?: string | null;
+  Status?: string | null;
+  Created?: number | null;
+  Labels?: Record<string, string> | null;
+};
+
 /** Docker's list entry → the protocol's ContainerInfo, trimmed to the schema's limits. */
-export function toContainerInfo(c: Docker.ContainerInfo): ContainerInfo {
+export function toContainerInfo(c: ListedContainer): ContainerInfo {
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(c.Labels ?? {})) labels[k.slice(0, 256)] = String(v).slice(0, 4096);
   const project = labels['com.docker.compose.project'] ?? labels['io.podman.compose.project'];
@@ -50,9 +74,9 @@ export function toContainerInfo(c: Docker.ContainerInfo): ContainerInfo {
     id: c.Id,
     name: name.slice(0, 256),
     image: (c.Image ?? '').slice(0, 512),
-    state: normaliseState(c.State),
+    state: normaliseState(c.State ?? undefined),
     status: (c.Status ?? '').slice(0, 512),
-    ...(c.Created > 0 ? { createdAt: c.Created * 1000 } : {}),
+    ...(c.Created && c.Created > 0 ? { createdAt: c.Created * 1000 } : {}),
     labels,
     ports,
     ...(project ? { composeProject: project.slice(0, 256) } : {}),
@@ -65,11 +89,14 @@ export class ContainerCollector {
   readonly #concurrency: number;
   readonly #now: () => number;
   #previous = new Map<string, StatSnapshot>();
+  /** Whether to try Podman's one-call stats (see #snapshots). */
+  #bulk: boolean;
 
   constructor(engine: Engine, options: ContainerCollectorOptions = {}) {
     this.#engine = engine;
     this.#concurrency = options.concurrency ?? 4;
     this.#now = options.now ?? Date.now;
+    this.#bulk = engine.ref.kind === 'podman' && options.podmanBulkStats !== false;
   }
 
   get engine(): Engine {
@@ -78,7 +105,7 @@ export class ContainerCollector {
 
   /** The inventory alone (a resync between ticks); throws when the engine does not answer. */
   async inventory(): Promise<ContainersItem> {
-    const list = await this.#engine.docker.listContainers({ all: true });
+    const list = await this.#list();
     const containers = list.slice(0, 10_000).map(toContainerInfo);
     return { kind: 'containers', ts: this.#now(), engine: this.#engine.ref, containers };
   }
@@ -90,30 +117,18 @@ export class ContainerCollector {
   async collect(): Promise<{
     containers: ContainersItem;
     stats: ContainerStatsItem;
-    listing: Docker.ContainerInfo[];
+    listing: ListedContainer[];
   }> {
-    const list = await this.#engine.docker.listContainers({ all: true });
+    const list = await this.#list();
     const ts = this.#now();
     const containers = list.slice(0, 10_000).map(toContainerInfo);
     const running = containers.filter((c) => c.state === 'running');
-    const stats = await mapLimit(running, this.#concurrency, async (c) => {
-      try {
-        const raw = (await this.#engine.docker
-          .getContainer(c.id)
-          .stats({ stream: false, 'one-shot': true })) as RawStats;
-        const next = snapshot(raw, this.#now(), { systemCpu: this.#engine.ref.kind === 'docker' });
-        const stat = containerStat(c.id, this.#previous.get(c.id), next);
-        return { stat, next };
-      } catch {
-        return undefined; // stopped between the listing and now: no stat this time
-      }
-    });
+    const snapshots = await this.#snapshots(running.map((c) => c.id));
     const previous = new Map<string, StatSnapshot>();
     const out: ContainerStatsItem['stats'] = [];
-    for (const s of stats) {
-      if (!s) continue;
-      previous.set(s.stat.id, s.next);
-      out.push(s.stat);
+    for (const [id, next] of snapshots) {
+      previous.set(id, next);
+      out.push(containerStat(id, this.#previous.get(id), next));
     }
     this.#previous = previous;
     const engine = this.#engine.ref;
@@ -122,5 +137,53 @@ export class ContainerCollector {
       stats: { kind: 'container_stats', ts, engineId: engine.id, stats: out },
       listing: list,
     };
+  }
+
+  /**
+   * A snapshot per running container, in listing order. Podman answers for all of them in one
+   * libpod call, which costs the agent a fraction of a call per container (issue 3's figure:
+   * CPU per container sample); Docker, or a Podman without that endpoint, gets one call each.
+   */
+  async #snapshots(ids: readonly string[]): Promise<Map<string, StatSnapshot>> {
+    if (this.#bulk && ids.length > 0) {
+      try {
+        const answer = await this.#engine.client.json<{ Stats?: RawLibpodStats[] | null } | null>(
+          LIBPOD_STATS_PATH,
+          { query: { stream: false } },
+        );
+        const byId = new Map<string, RawLibpodStats>();
+        for (const raw of answer?.Stats ?? []) if (raw.ContainerID) byId.set(raw.ContainerID, raw);
+        const now = this.#now();
+        const out = new Map<string, StatSnapshot>();
+        for (const id of ids) {
+          const raw = byId.get(id);
+          if (raw) out.set(id, libpodSnapshot(raw, now));
+        }
+        return out;
+      } catch (error) {
+        // An engine without the endpoint keeps saying so; any other failure is retried next tick.
+        if (engineStatus(error) === 404) this.#bulk = false;
+      }
+    }
+    const systemCpu = this.#engine.ref.kind === 'docker';
+    const each = await mapLimit(ids, this.#concurrency, async (id) => {
+      try {
+        const raw = await this.#engine.client.json<RawStats>(`/containers/${id}/stats`, {
+          query: { stream: false, 'one-shot': true },
+        });
+        return [id, snapshot(raw, this.#now(), { systemCpu })] as const;
+      } catch {
+        return undefined; // stopped between the listing and now: no stat this time
+      }
+    });
+    return new Map(each.filter((e) => e !== undefined));
+  }
+
+  async #list(): Promise<ListedContainer[]> {
+    return (
+      (await this.#engine.client.json<ListedContainer[] | null>('/containers/json', {
+        query: { all: true },
+      })) ?? []
+    );
   }
 }

@@ -126,7 +126,7 @@ export class EngineSet {
         slot.seen ? 'container engine is back' : 'container engine found',
       );
       slot.collector = new ContainerCollector(engine, { concurrency: this.#o.concurrency ?? 4 });
-      slot.health = new HealthWatch(engine.docker, this.#o.concurrency ?? 4);
+      slot.health = new HealthWatch(engine.client, this.#o.concurrency ?? 4);
       slot.inventory = new InventoryCollector(engine, {
         ...(this.#o.inventoryIntervalMs ? { intervalMs: this.#o.inventoryIntervalMs } : {}),
       });

@@ -1,16 +1,16 @@
 /**
  * Container engines on this host: the endpoints to try (the user's, then the well-known Docker
- * and Podman sockets), and for each one that answers `/_ping`, a dockerode client plus what it
+ * and Podman sockets), and for each one that answers `/_ping`, an engine client plus what it
  * is (`/version`: Podman names itself in Components or Platform).
  * @module
  */
 import { access, realpath } from 'node:fs/promises';
 import type { EngineKind, EngineRef } from '@unity/shared';
-import Docker from 'dockerode';
+import { EngineClient } from '../engine/engine-client.js';
 
 export type Engine = {
   ref: EngineRef;
-  docker: Docker;
+  client: EngineClient;
   endpoint: string;
   /** The socket's real path (symlinks resolved), so one engine reached two ways counts once. */
   key: string;
@@ -42,12 +42,9 @@ export function candidateEndpoints(options: {
   return [...new Set(all)];
 }
 
-/** A dockerode client for `unix:///path` or `tcp://host:port`. */
-export function clientFor(endpoint: string, timeoutMs = 10_000): Docker {
-  if (endpoint.startsWith('unix://'))
-    return new Docker({ socketPath: endpoint.slice('unix://'.length), timeout: timeoutMs });
-  const url = new URL(endpoint.replace(/^tcp:/, 'http:'));
-  return new Docker({ host: url.hostname, port: Number(url.port), protocol: 'http', timeout: timeoutMs });
+/** An engine client for `unix:///path` or `tcp://host:port`; `timeoutMs` 0 waits forever. */
+export function clientFor(endpoint: string, timeoutMs = 10_000): EngineClient {
+  return new EngineClient(endpoint, { timeoutMs });
 }
 
 type VersionInfo = {
@@ -78,10 +75,10 @@ export async function detectEngine(endpoint: string, timeoutMs = 15_000): Promis
       return undefined;
     }
   }
-  const docker = clientFor(endpoint, timeoutMs);
+  const probe = clientFor(endpoint, timeoutMs);
   try {
-    await docker.ping();
-    const version = (await docker.version()) as VersionInfo;
+    await probe.call('/_ping');
+    const version = await probe.json<VersionInfo>('/version');
     const kind = engineKind(version);
     const podmanVersion = version.Components?.find((c) => /podman/i.test(c.Name ?? ''))?.Version;
     const engineVersion = (kind === 'podman' ? podmanVersion : undefined) ?? version.Version;
@@ -92,11 +89,13 @@ export async function detectEngine(endpoint: string, timeoutMs = 15_000): Promis
         kind,
         ...(engineVersion ? { version: engineVersion.slice(0, 64) } : {}),
       },
-      docker: clientFor(endpoint),
+      client: clientFor(endpoint),
       endpoint,
       key,
     };
   } catch {
     return undefined;
+  } finally {
+    probe.close();
   }
 }

@@ -8,8 +8,8 @@
  */
 import type { EngineEvent } from '@unity/shared';
 import { backoffDelay } from '@unity/shared';
-import Docker from 'dockerode';
 import type { Logger } from 'pino';
+import { EngineClient } from '../engine/engine-client.js';
 import { errorMessage } from '../errors.js';
 import { EventCursor, type RawEngineEvent, toEngineEvent } from './engine-events.js';
 
@@ -24,17 +24,10 @@ export type EventFollowerOptions = {
   backoff?: { baseMs: number; maxMs: number };
 };
 
-/** A dockerode client without a request timeout: an idle event stream is normal, not a failure. */
-function streamingClient(endpoint: string): Docker {
-  if (endpoint.startsWith('unix://')) return new Docker({ socketPath: endpoint.slice('unix://'.length) });
-  const url = new URL(endpoint.replace(/^tcp:/, 'http:'));
-  return new Docker({ host: url.hostname, port: Number(url.port), protocol: 'http' });
-}
-
 export class EventFollower {
   readonly #o: EventFollowerOptions;
   readonly #cursor = new EventCursor();
-  readonly #docker: Docker;
+  readonly #client: EngineClient;
   readonly #startedMs: number;
   #abort = new AbortController();
   #stopped = false;
@@ -43,7 +36,9 @@ export class EventFollower {
 
   constructor(options: EventFollowerOptions) {
     this.#o = options;
-    this.#docker = streamingClient(options.endpoint);
+    // No deadline: an idle event stream is normal, and some engines send nothing, headers
+    // included, until the first event.
+    this.#client = new EngineClient(options.endpoint, { timeoutMs: 0 });
     this.#startedMs = (options.now ?? Date.now)();
   }
 
@@ -59,6 +54,7 @@ export class EventFollower {
     this.#stopped = true;
     this.#abort.abort();
     await this.#loop;
+    this.#client.close();
   }
 
   async #run(): Promise<void> {
@@ -69,7 +65,7 @@ export class EventFollower {
       try {
         this.#abort = new AbortController();
         const since = this.#cursor.resumeSince(this.#startedMs);
-        const stream = await this.#docker.getEvents({ since, abortSignal: this.#abort.signal });
+        const stream = await this.#client.stream('/events', { query: { since }, signal: this.#abort.signal });
         this.#connected = true;
         if (broken) {
           this.#o.log.info({ since }, 'event stream reconnected; resyncing');

@@ -8,7 +8,7 @@
  */
 import type { ContainerHealth, ContainerState, HealthCheckRun, HealthStatus } from '@unity/shared';
 import { HealthStatusSchema } from '@unity/shared';
-import type Docker from 'dockerode';
+import type { EngineClient } from '../engine/engine-client.js';
 import { mapLimit } from '../util/map-limit.js';
 
 /** The parts of an inspect answer read here. */
@@ -72,15 +72,15 @@ export function toContainerHealth(id: string, raw: RawInspect): ContainerHealth 
 }
 
 export class HealthWatch {
-  readonly #docker: Docker;
+  readonly #client: EngineClient;
   readonly #concurrency: number;
   readonly #withCheck = new Set<string>();
   readonly #dirty = new Set<string>();
   #states = new Map<string, ContainerState>();
   #sent = new Map<string, string>();
 
-  constructor(docker: Docker, concurrency = 4) {
-    this.#docker = docker;
+  constructor(client: EngineClient, concurrency = 4) {
+    this.#client = client;
     this.#concurrency = concurrency;
   }
 
@@ -123,7 +123,7 @@ export class HealthWatch {
     if (due.size === 0) return [];
     const results = await mapLimit([...due], this.#concurrency, async (id) => {
       try {
-        const raw = (await this.#docker.getContainer(id).inspect()) as RawInspect;
+        const raw = await this.#client.json<RawInspect>(`/containers/${encodeURIComponent(id)}/json`);
         if (hasHealthCheck(raw)) this.#withCheck.add(id);
         else this.#withCheck.delete(id);
         return toContainerHealth(raw.Id ?? id, raw);

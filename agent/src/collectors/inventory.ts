@@ -49,8 +49,7 @@ export class InventoryCollector {
     this.#intervalMs = options.intervalMs ?? DEFAULT_INVENTORY_INTERVAL_MS;
     this.#resendMs = options.resendMs ?? DEFAULT_INVENTORY_RESEND_MS;
     this.#now = options.now ?? Date.now;
-    this.#libpod =
-      options.libpod ?? (engine.ref.kind === 'podman' ? libpodClient(engine.endpoint) : undefined);
+    this.#libpod = options.libpod ?? (engine.ref.kind === 'podman' ? libpodClient(engine.client) : undefined);
   }
 
   /**
@@ -85,22 +84,22 @@ export class InventoryCollector {
   }
 
   async #read(containers: readonly RawContainer[], ts: number): Promise<InventoryItem> {
-    const docker = this.#engine.docker;
+    const client = this.#engine.client;
     const [images, volumes, networks, df, pods] = await Promise.all([
-      docker.listImages({ all: false }) as Promise<RawImage[]>,
-      docker.listVolumes() as Promise<{ Volumes?: RawVolume[] | null }>,
-      docker.listNetworks() as Promise<RawNetwork[]>,
+      client.json<RawImage[] | null>('/images/json', { query: { all: false } }),
+      client.json<{ Volumes?: RawVolume[] | null } | null>('/volumes'),
+      client.json<RawNetwork[] | null>('/networks'),
       // Sizes are a nicety: an engine that cannot compute them still lists its volumes.
-      (docker.df() as Promise<RawDf>).catch(() => undefined),
+      client.json<RawDf | null>('/system/df').catch(() => undefined),
       this.#libpod?.pods(),
     ]);
     return {
       kind: 'inventory',
       ts,
       engine: this.#engine.ref,
-      images: buildImages(images.slice(0, 10_000), containers),
-      volumes: buildVolumes((volumes.Volumes ?? []).slice(0, 10_000), containers, df),
-      networks: buildNetworks(networks.slice(0, 2_000), containers),
+      images: buildImages((images ?? []).slice(0, 10_000), containers),
+      volumes: buildVolumes((volumes?.Volumes ?? []).slice(0, 10_000), containers, df ?? undefined),
+      networks: buildNetworks((networks ?? []).slice(0, 2_000), containers),
       ...(pods ? { pods: buildPods(pods.slice(0, 2_000)) } : {}),
     };
   }

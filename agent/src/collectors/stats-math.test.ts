@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { normaliseState } from './containers.js';
 import { engineKind } from './engines.js';
-import { containerStat, cpuPercent, type RawStats, ratePerSec, snapshot } from './stats-math.js';
+import {
+  containerStat,
+  cpuPercent,
+  libpodSnapshot,
+  type RawStats,
+  ratePerSec,
+  snapshot,
+} from './stats-math.js';
 
 const raw = (over: {
   cpu: number;
@@ -94,5 +101,36 @@ describe('container stats math', () => {
     assert.equal(normaliseState('stopped'), 'exited');
     assert.equal(normaliseState('configured'), 'created');
     assert.equal(normaliseState('weird'), 'unknown');
+  });
+
+  it("reads Podman's one-call libpod stats like the compatible answer", () => {
+    // Shaped as Podman 4.3 answers GET /libpod/containers/stats?stream=false (one entry; the
+    // nanosecond clock rounded to what a JS number holds, as JSON.parse does).
+    const entry = {
+      ContainerID: 'c1',
+      PerCPU: [1_507_006, 37_139_747],
+      CPUNano: 38_646_753,
+      SystemNano: 1_795_436_988_163_604_000,
+      MemUsage: 331_776,
+      MemLimit: 25_276_063_744,
+      NetInput: 100,
+      NetOutput: 50,
+      BlockInput: 4096,
+      BlockOutput: 0,
+      PIDs: 1,
+    };
+    const a = libpodSnapshot(entry, 0);
+    assert.equal(a.atMs, 1_795_436_988_163.604);
+    assert.equal(a.onlineCpus, 2);
+    assert.equal(a.systemCpuNs, undefined, 'CPU share by wall-clock time, as for compatible Podman answers');
+    const b = libpodSnapshot(
+      { ...entry, CPUNano: entry.CPUNano + 5e9, SystemNano: entry.SystemNano + 10e9 },
+      0,
+    );
+    const stat = containerStat('c1', a, b);
+    assert.equal(stat.cpuPercent, 50);
+    assert.equal(stat.memoryBytes, 331_776);
+    assert.equal(stat.pids, 1);
+    assert.equal(libpodSnapshot({}, 1234).atMs, 1234, 'no reading time: the agent clock');
   });
 });

@@ -79,6 +79,45 @@ export function snapshot(raw: RawStats, fallbackMs: number, { systemCpu = true }
   };
 }
 
+/**
+ * One entry of Podman's bulk `GET /libpod/containers/stats?stream=false` (every running
+ * container in one answer). `SystemNano` is the wall-clock time of the reading, in ns.
+ */
+export type RawLibpodStats = {
+  ContainerID?: string;
+  PerCPU?: number[] | null;
+  CPUNano?: number;
+  SystemNano?: number;
+  MemUsage?: number;
+  MemLimit?: number;
+  NetInput?: number;
+  NetOutput?: number;
+  BlockInput?: number;
+  BlockOutput?: number;
+  PIDs?: number;
+};
+
+/**
+ * The same counters from a libpod entry. Podman fills the compatible answer from these very
+ * fields, so the figures match `snapshot` of that answer (CPU by wall-clock time, as there).
+ */
+export function libpodSnapshot(raw: RawLibpodStats, fallbackMs: number): StatSnapshot {
+  const atMs = num(raw.SystemNano) / 1e6;
+  return {
+    atMs: atMs > 946_684_800_000 ? atMs : fallbackMs,
+    cpuTotalNs: num(raw.CPUNano),
+    systemCpuNs: undefined,
+    onlineCpus: raw.PerCPU?.length || 1,
+    memoryBytes: num(raw.MemUsage),
+    memoryLimitBytes: num(raw.MemLimit),
+    netRx: num(raw.NetInput),
+    netTx: num(raw.NetOutput),
+    blockRead: num(raw.BlockInput),
+    blockWrite: num(raw.BlockOutput),
+    pids: Math.floor(num(raw.PIDs)),
+  };
+}
+
 /** CPU % (100 = one full core, as `docker stats`); 0 on the first snapshot or a counter reset. */
 export function cpuPercent(prev: StatSnapshot | undefined, next: StatSnapshot): number {
   if (!prev) return 0;

@@ -14,8 +14,8 @@ import {
   ok,
   type Result,
 } from '@unity/shared';
-import type Docker from 'dockerode';
 import { clientFor, type Engine } from '../collectors/engines.js';
+import { type EngineClient, engineStatus, type Query } from '../engine/engine-client.js';
 import { errorMessage } from '../errors.js';
 import type { CommandHandler } from './dispatcher.js';
 
@@ -37,8 +37,8 @@ export const containerActionCommand = (deps: ContainerActionDeps): CommandHandle
     if (!engine)
       return err({ code: 'not_found', message: `no container engine ${args.engineId} on this host` });
     // The collectors' client gives up after 10 s; a stop may wait that long for the container.
-    const container = clientFor(engine.endpoint, ACTION_HTTP_TIMEOUT_MS).getContainer(args.containerId);
-    const result = await perform(container, args);
+    const client = clientFor(engine.endpoint, ACTION_HTTP_TIMEOUT_MS);
+    const result = await perform(client, args).finally(() => client.close());
     if (result.ok || result.error.code !== 'not_found') deps.refresh();
     log.info({ action: args.action, container: args.containerId, ok: result.ok }, 'container action');
     return result;
@@ -46,34 +46,37 @@ export const containerActionCommand = (deps: ContainerActionDeps): CommandHandle
 });
 
 async function perform(
-  container: Docker.Container,
+  client: EngineClient,
   args: ContainerActionArgs,
 ): Promise<Result<ContainerActionResult, CommandError>> {
+  const path = `/containers/${encodeURIComponent(args.containerId)}`;
+  const post = (verb: string, query?: Query) =>
+    client.call(`${path}/${verb}`, { method: 'POST', ...(query ? { query } : {}) });
   const t = args.timeoutSec;
   try {
     switch (args.action) {
       case 'start':
-        await container.start();
+        await post('start');
         break;
       case 'stop':
-        await container.stop(t === undefined ? {} : { t });
+        await post('stop', { t });
         break;
       case 'restart':
-        await container.restart(t === undefined ? {} : { t });
+        await post('restart', { t });
         break;
       case 'pause':
-        await container.pause();
+        await post('pause');
         break;
       case 'unpause':
-        await container.unpause();
+        await post('unpause');
         break;
       case 'kill':
-        await container.kill(args.signal ? { signal: args.signal } : {});
+        await post('kill', { signal: args.signal });
         break;
       case 'remove':
         // Forced means "kill it": Podman's compat API would otherwise wait out the stop timeout.
-        if (args.force) await container.kill({ signal: 'SIGKILL' }).catch(() => undefined);
-        await container.remove({ force: args.force ?? false });
+        if (args.force) await post('kill', { signal: 'SIGKILL' }).catch(() => undefined);
+        await client.call(path, { method: 'DELETE', query: { force: args.force ?? false } });
         break;
       default:
         assertNever(args.action);
@@ -87,11 +90,11 @@ async function perform(
 /**
  * The Docker API's status codes: 404 no such container, 409 a conflicting state (pausing a
  * stopped container, removing a running one); 304 means it already was in the wanted state,
- * which dockerode reports as an error but is none for the user.
+ * which the client reports as an error (outside 2xx) but is none for the user.
  */
 function engineError(error: unknown, args: ContainerActionArgs): CommandError {
-  const status = (error as { statusCode?: number }).statusCode;
-  const detail = engineMessage(error);
+  const status = engineStatus(error);
+  const detail = errorMessage(error).slice(0, 1024);
   if (status === 304) return { code: 'conflict', message: `the container is already ${already(args)}` };
   if (status === 404) return { code: 'not_found', message: `no such container: ${detail}` };
   // Podman answers a wrong state with 500 "container state improper" where Docker says 409.
@@ -102,10 +105,3 @@ function engineError(error: unknown, args: ContainerActionArgs): CommandError {
 }
 
 const already = (args: ContainerActionArgs) => (args.action === 'start' ? 'running' : 'stopped');
-
-/** The engine's own message (`{"message": "..."}` body) rather than dockerode's wrapper text. */
-function engineMessage(error: unknown): string {
-  const json = (error as { json?: { message?: unknown } }).json;
-  if (json && typeof json.message === 'string') return json.message.slice(0, 1024);
-  return errorMessage(error).slice(0, 1024);
-}

@@ -13,33 +13,34 @@ import {
   type HostFacts,
 } from '@unity/shared';
 import { AgentError } from '../errors.js';
+import { type PostJson, postJson } from './post-json.js';
 
 export type EnrollOptions = {
   hubUrl: string;
   token: string;
   publicKey: Ed25519PublicJwk;
   host: HostFacts;
-  fetch?: typeof globalThis.fetch;
+  /** The HTTP call (tests hand in their own). */
+  post?: PostJson;
   timeoutMs?: number;
 };
 
 /** Enrolls; throws AgentError `enroll_rejected` (do not retry) or `enroll_failed` (retry). */
 export async function enroll(options: EnrollOptions): Promise<EnrollResponse> {
-  const doFetch = options.fetch ?? globalThis.fetch;
+  const post = options.post ?? postJson;
   const url = `${options.hubUrl}${ENROLL_PATH}`;
-  let response: Response;
+  let response: { status: number; body: string };
   try {
-    response = await doFetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ token: options.token, publicKey: options.publicKey, host: options.host }),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
-    });
+    response = await post(
+      url,
+      JSON.stringify({ token: options.token, publicKey: options.publicKey, host: options.host }),
+      options.timeoutMs ?? 15_000,
+    );
   } catch (error) {
     throw new AgentError('enroll_failed', `cannot reach ${url}: ${causeMessage(error)}`, { cause: error });
   }
-  const body = await response.text();
-  if (!response.ok) {
+  const body = response.body;
+  if (response.status < 200 || response.status >= 300) {
     const message = hubErrorMessage(body) ?? `HTTP ${response.status}`;
     const final = response.status >= 400 && response.status < 500 && response.status !== 429;
     throw new AgentError(
@@ -73,6 +74,7 @@ function hubErrorMessage(body: string): string | undefined {
 }
 
 function causeMessage(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message;
+  const e = error as NodeJS.ErrnoException & { cause?: { name?: string } };
+  if (e.cause?.name === 'TimeoutError') return 'no answer in time';
+  return e.code ?? e.message;
 }

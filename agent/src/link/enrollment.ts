@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { AgentError } from '../errors.js';
 import { enroll } from './enroll.js';
 import { type Enrollment, type IdentityFile, publicJwk, writeIdentity } from './identity.js';
+import type { PostJson } from './post-json.js';
 
 export type EnsureEnrolledOptions = {
   stateDir: string;
@@ -16,7 +17,7 @@ export type EnsureEnrolledOptions = {
   token: string | undefined;
   host: HostFacts;
   log: Logger;
-  fetch?: typeof globalThis.fetch;
+  post?: PostJson;
   /** Aborts the retry loop (agent stopping). */
   signal?: AbortSignal;
 };
@@ -44,7 +45,7 @@ export async function ensureEnrolled(o: EnsureEnrolledOptions): Promise<Enrollme
         token: o.token,
         publicKey: publicJwk(o.identity.privateKey),
         host: o.host,
-        ...(o.fetch ? { fetch: o.fetch } : {}),
+        ...(o.post ? { post: o.post } : {}),
       });
       const enrollment: Enrollment = { ...answer, hubUrl, enrolledAt: new Date().toISOString() };
       await writeIdentity(o.stateDir, { ...o.identity, enrollment });

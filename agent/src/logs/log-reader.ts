@@ -1,5 +1,5 @@
 /**
- * Reads a container's logs from its engine (`GET /containers/{id}/logs` through dockerode):
+ * Reads a container's logs from its engine (`GET /containers/{id}/logs`, always as a stream):
  * the container is inspected first (an unknown id is `not_found`; a TTY container's answer is
  * raw, not multiplexed), then the answer is decoded into lines and handed over in order,
  * filtered by level and text. A follow stops when `signal` aborts (the stream is destroyed).
@@ -7,8 +7,11 @@
  */
 import type { CommandError, LogLine, LogTailArgs, Result } from '@unity/shared';
 import { err, ok } from '@unity/shared';
-import type Docker from 'dockerode';
+import { type EngineClient, engineStatus } from '../engine/engine-client.js';
 import { engineSeconds, LogDecoder, normalizeTime } from './log-decoder.js';
+
+/** The inspect before a read is quick; the read itself may idle for hours (a follow). */
+const INSPECT_TIMEOUT_MS = 10_000;
 
 export type ReadOptions = {
   follow: boolean;
@@ -43,23 +46,21 @@ export function lineFilter(
     (!q || l.line.toLowerCase().includes(q));
 }
 
-const statusOf = (error: unknown): number | undefined =>
-  typeof error === 'object' && error !== null ? (error as { statusCode?: number }).statusCode : undefined;
-
 export async function readLogs(
-  docker: Docker,
+  client: EngineClient,
   args: LogTailArgs,
   options: ReadOptions,
 ): Promise<Result<{ lines: number }, CommandError>> {
-  const container = docker.getContainer(args.containerId);
+  const path = `/containers/${encodeURIComponent(args.containerId)}`;
   let tty = false;
   try {
-    const info = (await container.inspect({ abortSignal: options.signal } as never)) as unknown as {
-      Config?: { Tty?: boolean };
-    };
+    const info = await client.json<{ Config?: { Tty?: boolean } }>(`${path}/json`, {
+      signal: options.signal,
+      timeoutMs: INSPECT_TIMEOUT_MS,
+    });
     tty = info.Config?.Tty === true;
   } catch (error) {
-    if (statusOf(error) === 404)
+    if (engineStatus(error) === 404)
       return err({ code: 'not_found', message: 'no such container on this engine' });
     throw error;
   }
@@ -80,21 +81,10 @@ export async function readLogs(
     tail: options.tail ?? args.tail,
     ...(args.since !== undefined ? { since: toEngineTime(args.since) } : {}),
     ...(args.until !== undefined ? { until: toEngineTime(args.until) } : {}),
-    abortSignal: options.signal,
   };
-  const answer = (await container.logs(query as never)) as unknown as Buffer | NodeJS.ReadableStream;
-  if (Buffer.isBuffer(answer)) {
-    await hand(decoder.push(answer));
-  } else {
-    const stream = answer as NodeJS.ReadableStream & { destroy?: () => void };
-    const stop = () => stream.destroy?.();
-    options.signal.addEventListener('abort', stop, { once: true });
-    try {
-      for await (const chunk of stream) await hand(decoder.push(chunk as Buffer));
-    } finally {
-      options.signal.removeEventListener('abort', stop);
-    }
-  }
+  // Aborting `signal` destroys the stream, which ends the loop with an error.
+  const stream = await client.stream(`${path}/logs`, { query, signal: options.signal });
+  for await (const chunk of stream) await hand(decoder.push(chunk as Buffer));
   await hand(decoder.end());
   return ok({ lines: count });
 }

@@ -15,8 +15,8 @@ import {
   SHIP_LABEL_VALUE,
   type ShipTarget,
 } from '@unity/shared';
-import type Docker from 'dockerode';
 import type { Logger } from 'pino';
+import type { EngineClient } from '../engine/engine-client.js';
 import { errorMessage } from '../errors.js';
 import type { Outbox } from '../link/outbox.js';
 import { readLogs } from './log-reader.js';
@@ -25,7 +25,7 @@ import { type ShipState, shipKey } from './ship-state.js';
 export type LogShipperOptions = {
   outbox: Pick<Outbox, 'append'>;
   state: ShipState;
-  engineFor: (engineId: string) => Docker | undefined;
+  engineFor: (engineId: string) => EngineClient | undefined;
   /** Called after lines were put into the outbox, to send them. */
   notify: () => void;
   log: Logger;
@@ -88,8 +88,8 @@ export class LogShipper {
   }
 
   #start(key: string, target: ShipTarget): void {
-    const docker = this.#o.engineFor(target.engineId);
-    if (!docker) return;
+    const client = this.#o.engineFor(target.engineId);
+    if (!client) return;
     const controller = new AbortController();
     const follower: Follower = { target, controller, pending: [], pendingBytes: 0, done: Promise.resolve() };
     this.#followers.set(key, follower);
@@ -100,7 +100,7 @@ export class LogShipper {
     const log = this.#o.log.child({ container: target.containerId.slice(0, 12) });
     log.info({ since: since ?? 'start' }, 'shipping container logs');
     follower.done = readLogs(
-      docker,
+      client,
       {
         engineId: target.engineId,
         containerId: target.containerId,

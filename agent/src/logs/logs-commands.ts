@@ -13,8 +13,8 @@ import {
   LogTailArgsSchema,
   type Result,
 } from '@unity/shared';
-import type Docker from 'dockerode';
 import type { CommandHandler } from '../commands/dispatcher.js';
+import type { EngineClient } from '../engine/engine-client.js';
 import { LineBatcher } from './line-batcher.js';
 import { lineFilter, readLogs } from './log-reader.js';
 
@@ -22,7 +22,7 @@ import { lineFilter, readLogs } from './log-reader.js';
 export const SCAN_LINES = 100_000;
 
 /** The engine client for an engine id, without a request timeout (a follow idles for hours). */
-export type EngineLookup = (engineId: string) => Docker | undefined;
+export type EngineLookup = (engineId: string) => EngineClient | undefined;
 
 const noEngine = (): Result<never, CommandError> =>
   err({ code: 'not_found', message: 'this agent has no such container engine (yet)' });

@@ -64,8 +64,10 @@ export class ScanSchedule {
     }
     const images = new Set<string>();
     for (const engine of this.#o.engines()) {
-      const running = await engine.docker.listContainers({ filters: { status: ['running'] } });
-      for (const c of running) images.add(c.Image);
+      const running = await engine.client.json<Array<{ Image?: string }> | null>('/containers/json', {
+        query: { filters: JSON.stringify({ status: ['running'] }) },
+      });
+      for (const c of running ?? []) if (c.Image) images.add(c.Image);
     }
     const scanned: string[] = [];
     for (const image of images) {
