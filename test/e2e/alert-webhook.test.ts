@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { AlertInstanceListSchema, type Container } from '@unity/shared';
+import { AlertInstanceListSchema, type Container, ContainerEventListSchema } from '@unity/shared';
 import { type PodmanEngine, podman } from '../lib/podman.js';
 import { type Stack, startStack, waitForHostOnline } from '../lib/stack.js';
 import { NotYet, waitFor } from '../lib/wait.js';
@@ -74,7 +74,7 @@ describe('an alert rule on a real container notifies a webhook', () => {
   test('stopping the container delivers the firing notice within 5 s; starting it resolves at once', async (t) => {
     const name = engine.fullName('web');
     await engine.run({ name: 'web' });
-    await waitFor(
+    const web = await waitFor(
       async () => {
         const c = (await stack.api.containers(hostId)).find(
           (x: Container) => x.name.replace(/^\//, '') === name && x.state === 'running',
@@ -83,6 +83,19 @@ describe('an alert rule on a real container notifies a webhook', () => {
         return c;
       },
       { timeoutMs: 30_000, what: 'web running in the API' },
+    );
+
+    // The agent's event stream is live once the container's start event is stored: from then on
+    // a stop reaches the hub as an event, not at the next sampling tick.
+    await waitFor(
+      async () => {
+        const { items } = ContainerEventListSchema.parse(
+          await stack.api.json(`/api/containers/${web.id}/events`),
+        );
+        if (!items.some((e) => e.action === 'start')) throw new NotYet('no start event yet');
+        return true;
+      },
+      { timeoutMs: 30_000, what: 'the start event of web' },
     );
 
     const channel = await post('/api/channels', {
