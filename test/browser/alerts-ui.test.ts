@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createUser } from '../../hub/src/auth/users.js';
 import { login, startTestHub, type TestHub } from '../../hub/src/testing/hub.js';
 import { launchChromium } from '../lib/browser.js';
-import { REPO_ROOT } from '../lib/paths.js';
+import { REPO_ROOT, resultsPath } from '../lib/paths.js';
 
 const EDITOR = { username: 'ed', password: 'editor password 1' };
 const VIEWER = { username: 'vi', password: 'viewer password 1' };
@@ -75,6 +75,7 @@ describe('alert routing in the UI', () => {
       await web.getByRole('button', { name: 'Acknowledge Container down' }).click();
       await web.locator('[data-testid=alert-state]', { hasText: 'acknowledged' }).waitFor();
       assert.equal(await web.locator('[data-testid=ack]').count(), 0, 'no second Ack');
+      await page.screenshot({ path: resultsPath('ui-alerts.png'), fullPage: true });
 
       const db = page.locator('[data-testid=alert][data-fingerprint=db-down]');
       await db.locator('[data-testid=silence]').click();
@@ -108,6 +109,7 @@ describe('alert routing in the UI', () => {
       await row.waitFor();
       assert.equal(await row.getAttribute('data-state'), 'active');
       assert.match((await row.textContent()) ?? '', /alertname="DiskFull"/);
+      await page.screenshot({ path: resultsPath('ui-silences.png'), fullPage: true });
       await row.getByRole('button', { name: /Expire/ }).click();
       await page
         .locator('[data-testid=silence][data-state=expired]', { hasText: 'disk swap tonight' })
@@ -160,6 +162,7 @@ describe('alert routing in the UI', () => {
       assert.equal(child?.contactPointId, 'ops-pager');
       assert.equal(child?.repeatInterval, '1h');
       assert.ok(child?.id, 'the hub gave the new route an id');
+      await page.screenshot({ path: resultsPath('ui-policy.png'), fullPage: true });
 
       // A bad regex in the policy is refused too, with the message next to the form.
       await node.click();
@@ -169,6 +172,29 @@ describe('alert routing in the UI', () => {
       await page
         .locator('[data-testid=policy-form-error]', { hasText: 'invalid regular expression' })
         .waitFor();
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test('an editor creates a time interval, and a bad time zone is refused with the message shown', async () => {
+    const page = await signedIn(EDITOR, '/alerts/time-intervals');
+    try {
+      const form = page.locator('[data-testid=interval-form]');
+      await form.getByLabel('Name').fill('business-hours');
+      assert.equal(await form.getByLabel(/Weekdays/).inputValue(), 'monday:friday');
+      await form.getByLabel(/Time zone/).fill('Mars/Olympus');
+      await form.getByRole('button', { name: 'Create' }).click();
+      await page.locator('[data-testid=interval-form-error]', { hasText: 'IANA time zone' }).waitFor();
+      await form.getByLabel(/Time zone/).fill('Europe/Paris');
+      await form.getByRole('button', { name: 'Create' }).click();
+      const row = page.locator('[data-testid=time-interval][data-name=business-hours]');
+      await row.waitFor();
+      assert.match((await row.textContent()) ?? '', /monday:friday · 09:00–17:00 \(Europe\/Paris\)/);
+      const res = await fetch(`${hub.url}/api/time-intervals/business-hours`, {
+        headers: { cookie: await login(hub) },
+      });
+      assert.equal(res.status, 200);
     } finally {
       await page.context().close();
     }

@@ -139,7 +139,7 @@ export class UnityAlerts extends LitElement {
         ${g.muted ? html`<unity-badge tone="neutral">muted by schedule</unity-badge>` : null}
         ${g.acknowledged ? html`<unity-badge tone="warn">acknowledged</unity-badge>` : null}
         <span class="muted"
-          >To ${g.contactPointIds.length ? g.contactPointIds.join(', ') : 'no contact point'} · next notification
+          >Contact point: ${g.contactPointIds.length ? g.contactPointIds.join(', ') : 'none'} · next notification
           <span data-testid="next-notification"
             >${next === null ? 'none due' : `${when(g.nextNotificationAt)} (${formatRelative(next)})`}</span
           ></span

@@ -88,6 +88,9 @@ export class UnityPolicy extends LitElement {
         margin: var(--u-space-2) 0;
         cursor: pointer;
         display: grid;
+        justify-content: stretch;
+        justify-items: start;
+        font-weight: 400;
         gap: var(--u-space-1);
       }
       .node[aria-pressed='true'] {
@@ -208,8 +211,9 @@ export class UnityPolicy extends LitElement {
     const policy = this.policy;
     if (!policy) return nothing;
     const eff = effectiveAt(policy, path);
+    // The root inherits nothing: what it lacks falls back to the built-in defaults.
     const mark = (inherited: boolean) =>
-      inherited ? html` <span class="inherited">(inherited)</span>` : nothing;
+      inherited && path.length > 0 ? html` <span class="inherited">(inherited)</span>` : nothing;
     const matchers = route.matchers ?? [];
     const title =
       path.length === 0
