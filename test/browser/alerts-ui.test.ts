@@ -15,6 +15,7 @@ import { createUser } from '../../hub/src/auth/users.js';
 import { login, startTestHub, type TestHub } from '../../hub/src/testing/hub.js';
 import { launchChromium } from '../lib/browser.js';
 import { REPO_ROOT, resultsPath } from '../lib/paths.js';
+import { NotYet, waitFor } from '../lib/wait.js';
 
 const EDITOR = { username: 'ed', password: 'editor password 1' };
 const VIEWER = { username: 'vi', password: 'viewer password 1' };
@@ -102,7 +103,7 @@ describe('alert routing in the UI', () => {
     try {
       const form = page.locator('[data-testid=silence-form]');
       await form.locator('input[name=matcher-value]').first().fill('DiskFull');
-      await form.getByLabel('Duration', { exact: true }).fill('30m');
+      await form.getByRole('textbox', { name: /^Duration/ }).fill('30m');
       await form.getByLabel('Comment').fill('disk swap tonight');
       await form.getByRole('button', { name: 'Create silence' }).click();
       const row = page.locator('[data-testid=silence]', { hasText: 'disk swap tonight' });
@@ -195,6 +196,41 @@ describe('alert routing in the UI', () => {
         headers: { cookie: await login(hub) },
       });
       assert.equal(res.status, 200);
+
+      await row.getByRole('button', { name: 'Delete business-hours' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+      await page.locator('[data-testid=intervals-empty]').waitFor();
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test('an editor creates an inhibition rule next to the built-in one, then deletes it', async () => {
+    const page = await signedIn(EDITOR, '/alerts/inhibition');
+    try {
+      const rules = page.locator('[data-testid=inhibition-rule]');
+      await rules.first().waitFor();
+      assert.match((await rules.first().textContent()) ?? '', /built in/);
+      assert.equal(await rules.first().getByRole('button').count(), 0, 'the built-in rule cannot be deleted');
+      const form = page.locator('[data-testid=inhibition-form]');
+      await form.getByLabel('Name').fill('switch down mutes hosts');
+      await form.locator('input[name=matcher-value]').nth(0).fill('SwitchDown');
+      await form.locator('input[name=matcher-value]').nth(1).fill('HostOffline');
+      await form.getByLabel(/Equal labels/).fill('rack');
+      await form.getByRole('button', { name: 'Create rule' }).click();
+      const mine = rules.filter({ hasText: 'switch down mutes hosts' });
+      await mine.waitFor();
+      assert.match((await mine.textContent()) ?? '', /alertname="SwitchDown"/);
+      await page.screenshot({ path: resultsPath('ui-inhibition.png'), fullPage: true });
+      await mine.getByRole('button', { name: 'Delete switch down mutes hosts' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+      await waitFor(
+        async () => {
+          if ((await rules.count()) !== 1) throw new NotYet(String(await rules.count()));
+          return true;
+        },
+        { timeoutMs: 10_000, what: 'only the built-in rule left' },
+      );
     } finally {
       await page.context().close();
     }

@@ -17,6 +17,7 @@ import { alertRoutingApi } from '../api/alert-routing-client.js';
 import { alertsStyles, alertsTabs, canWrite } from './alerts-shared.js';
 import { listField } from './policy-tree.js';
 import { base, controls, surfaces } from './styles.js';
+import './unity-confirm.js';
 import './unity-matchers-input.js';
 
 const chips = (ms: Matcher[]) =>
@@ -127,7 +128,15 @@ export class UnityInhibition extends LitElement {
   }
 
   async #delete(kind: 'rule' | 'chain', itemId: string, name: string): Promise<void> {
-    if (!confirm(`Delete ${name}?`)) return;
+    const ok = await this.renderRoot
+      .querySelector('unity-confirm')
+      ?.ask(
+        `Delete ${name}?`,
+        kind === 'rule'
+          ? 'Its target alerts will notify again while the source fires.'
+          : 'The hub refuses while a route uses this chain.',
+      );
+    if (!ok) return;
     const res =
       kind === 'rule'
         ? await alertRoutingApi.deleteInhibitionRule(itemId)
@@ -138,7 +147,7 @@ export class UnityInhibition extends LitElement {
 
   override render() {
     return html`<div class="page-head"><h1>Inhibition and escalation</h1></div>
-      ${alertsTabs('inhibition')}
+      ${alertsTabs('inhibition')}<unity-confirm></unity-confirm>
       ${this.error ? html`<p class="error" role="alert" data-testid="inhibition-error">${this.error}</p>` : null}
       <section>
         <h2>Inhibition rules</h2>
@@ -202,7 +211,7 @@ export class UnityInhibition extends LitElement {
   #ruleForm() {
     return html`<div class="card">
       <h3>New inhibition rule</h3>
-      <form class="stack" @submit=${this.#createRule}>
+      <form class="stack" data-testid="inhibition-form" @submit=${this.#createRule}>
         <label>Name<input name="name" required /></label>
         <unity-matchers-input
           legend="Source: a firing alert matching these…"
@@ -270,7 +279,7 @@ export class UnityInhibition extends LitElement {
   #chainForm() {
     return html`<div class="card">
       <h3>New escalation chain</h3>
-      <form class="stack" @submit=${this.#createChain}>
+      <form class="stack" data-testid="chain-form" @submit=${this.#createChain}>
         <label>Name<input name="name" required /></label>
         ${this.steps.map(
           (s, i) => html`<div class="row">

@@ -178,7 +178,7 @@ export class UnitySilences extends LitElement {
         ></unity-matchers-input>
         <div class="row">
           <label>Starts <span class="hint">empty: now</span><input type="datetime-local" name="startsAt" /></label>
-          <label>Duration<input name="duration" value=${DEFAULT_DURATION} /></label>
+          <label>Duration <span class="hint">e.g. 30m, 2h, 1d</span><input name="duration" value=${DEFAULT_DURATION} /></label>
           <label>Or ends at <span class="hint">overrides the duration</span><input type="datetime-local" name="endsAt" /></label>
         </div>
         <label>Comment<textarea name="comment" rows="2" required></textarea></label>

@@ -10,6 +10,7 @@ import { alertRoutingApi } from '../api/alert-routing-client.js';
 import { alertsStyles, alertsTabs, canWrite } from './alerts-shared.js';
 import { listField } from './policy-tree.js';
 import { base, controls, surfaces } from './styles.js';
+import './unity-confirm.js';
 
 /** One spec as the form edits it: comma-separated texts. */
 type SpecText = {
@@ -179,7 +180,13 @@ export class UnityTimeIntervals extends LitElement {
   }
 
   async #delete(ti: TimeInterval): Promise<void> {
-    if (!confirm(`Delete the time interval ${ti.name}?`)) return;
+    const ok = await this.renderRoot
+      .querySelector('unity-confirm')
+      ?.ask(
+        `Delete ${ti.name}?`,
+        'Routes can no longer use this schedule. The hub refuses while the policy uses it.',
+      );
+    if (!ok) return;
     this.error = '';
     const res = await alertRoutingApi.deleteTimeInterval(ti.name);
     if (!res.ok) this.error = `Could not delete ${ti.name}: ${res.error.message}`;
@@ -189,7 +196,7 @@ export class UnityTimeIntervals extends LitElement {
 
   override render() {
     return html`<div class="page-head"><h1>Time intervals</h1></div>
-      ${alertsTabs('time-intervals')}
+      ${alertsTabs('time-intervals')}<unity-confirm></unity-confirm>
       <p class="muted">
         Named schedules for routes: "mute during" sends nothing inside them, "active only during" sends only
         inside them. End times are exclusive; negative days count from the end of the month.
