@@ -205,7 +205,7 @@ describe('alert routing in the UI', () => {
     }
   });
 
-  test('an editor creates an inhibition rule next to the built-in one, then deletes it', async () => {
+  test('an editor creates an inhibition rule next to the built-in one, deletes it, and creates an escalation chain', async () => {
     const page = await signedIn(EDITOR, '/alerts/inhibition');
     try {
       const rules = page.locator('[data-testid=inhibition-rule]');
@@ -231,6 +231,16 @@ describe('alert routing in the UI', () => {
         },
         { timeoutMs: 10_000, what: 'only the built-in rule left' },
       );
+
+      const chainForm = page.locator('[data-testid=chain-form]');
+      await chainForm.getByLabel('Name').fill('night shift');
+      await chainForm.getByLabel(/Step 1: contact point/).fill('first-line');
+      await chainForm.getByRole('button', { name: 'Add step' }).click();
+      await chainForm.getByLabel(/Step 2: contact point/).fill('second-line');
+      await chainForm.getByRole('button', { name: 'Create chain' }).click();
+      const chain = page.locator('[data-testid=escalation-chain]', { hasText: 'night shift' });
+      await chain.waitFor();
+      assert.match((await chain.textContent()) ?? '', /first-line \(wait 10m\)\s*→\s*second-line/);
     } finally {
       await page.context().close();
     }

@@ -105,6 +105,8 @@ export class UnityInhibition extends LitElement {
     }
     this.ruleError = '';
     form.reset();
+    this.source = [{ label: 'alertname', op: '=', value: '' }];
+    this.target = [{ label: 'alertname', op: '=', value: '' }];
     await this.load();
   }
 
