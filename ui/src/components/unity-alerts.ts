@@ -173,7 +173,7 @@ export class UnityAlerts extends LitElement {
         <strong>${a.ruleName}</strong>${summary ? html`<br /><span class="muted">${summary}</span>` : null}
       </td>
       <td><unity-badge tone=${state.tone} data-testid="alert-state">${state.text}</unity-badge></td>
-      <td class="num">${formatNumber(a.value)}</td>
+      <td class="num">${Number.isInteger(a.value) ? String(a.value) : formatNumber(a.value)}</td>
       <td title=${when(a.startsAt)}>${formatRelative(Date.parse(a.startsAt))}</td>
       <td class="wrap">${labelChips(a.labels)}</td>
       ${
