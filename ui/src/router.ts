@@ -13,6 +13,12 @@ export type Route =
   | { name: 'add-host' }
   | { name: 'containers' }
   | { name: 'inventory'; kind: 'images' | 'volumes' | 'networks' | 'pods' }
+  | { name: 'alerts' }
+  /** `matchers` prefill the new-silence form (`label="value"` texts, from an alert's Silence button). */
+  | { name: 'silences'; matchers: string[] }
+  | { name: 'policy' }
+  | { name: 'time-intervals' }
+  | { name: 'inhibition' }
   | { name: 'not-found'; path: string };
 
 /** Fired on window after `navigate`, so the shell re-renders (pushState fires no event). */
@@ -28,6 +34,11 @@ export function parseRoute(pathname: string, search: string): Route {
   if (path === '/containers') return { name: 'containers' };
   if (path === '/images' || path === '/volumes' || path === '/networks' || path === '/pods')
     return { name: 'inventory', kind: path.slice(1) as 'images' | 'volumes' | 'networks' | 'pods' };
+  if (path === '/alerts') return { name: 'alerts' };
+  if (path === '/alerts/silences') return { name: 'silences', matchers: params.getAll('matcher') };
+  if (path === '/alerts/policy') return { name: 'policy' };
+  if (path === '/alerts/time-intervals') return { name: 'time-intervals' };
+  if (path === '/alerts/inhibition') return { name: 'inhibition' };
   const match = /^\/(hosts|containers)\/([^/]+)$/.exec(path);
   if (match?.[1] && match[2]) {
     const id = decodeURIComponent(match[2]);

@@ -11,13 +11,18 @@ import { type LiveStatus, live } from '../api/live.js';
 import { loginPath, NAVIGATE_EVENT, navigate, parseRoute, type Route } from '../router.js';
 import { base, controls } from './styles.js';
 import './unity-add-host.js';
+import './unity-alerts.js';
 import './unity-container.js';
 import './unity-containers.js';
 import './unity-host.js';
+import './unity-inhibition.js';
 import './unity-inventory.js';
 import './unity-login.js';
 import './unity-overview.js';
+import './unity-policy.js';
 import './unity-setup.js';
+import './unity-silences.js';
+import './unity-time-intervals.js';
 
 const PUBLIC_ROUTES: ReadonlySet<Route['name']> = new Set(['login', 'setup']);
 
@@ -30,6 +35,11 @@ const TITLES: Record<Route['name'], string> = {
   'add-host': 'Add host',
   containers: 'Containers',
   inventory: 'Inventory',
+  alerts: 'Alerts',
+  silences: 'Silences',
+  policy: 'Notification policy',
+  'time-intervals': 'Time intervals',
+  inhibition: 'Inhibition and escalation',
   'not-found': 'Not found',
 };
 
@@ -330,6 +340,9 @@ export class UnityApp extends LitElement {
                 >${k[0]?.toUpperCase()}${k.slice(1)}</a
               >`,
           )}
+          <a href="/alerts" aria-current=${current(['alerts', 'silences', 'policy', 'time-intervals', 'inhibition'])}
+            >Alerts</a
+          >
           <a href="/add-host" aria-current=${current('add-host')}>Add host</a>
         </nav>
         <div class="right">
@@ -368,6 +381,16 @@ export class UnityApp extends LitElement {
         return html`<unity-containers></unity-containers>`;
       case 'inventory':
         return html`<unity-inventory kind=${route.kind}></unity-inventory>`;
+      case 'alerts':
+        return html`<unity-alerts .me=${this.me ?? null}></unity-alerts>`;
+      case 'silences':
+        return html`<unity-silences .me=${this.me ?? null} .prefill=${route.matchers}></unity-silences>`;
+      case 'policy':
+        return html`<unity-policy .me=${this.me ?? null}></unity-policy>`;
+      case 'time-intervals':
+        return html`<unity-time-intervals .me=${this.me ?? null}></unity-time-intervals>`;
+      case 'inhibition':
+        return html`<unity-inhibition .me=${this.me ?? null}></unity-inhibition>`;
       case 'not-found':
         return html`<h1>Page not found</h1>
           <p>Nothing lives at <span class="mono">${route.path}</span>. <a href="/">Go to the overview</a></p>`;
