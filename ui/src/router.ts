@@ -13,6 +13,8 @@ export type Route =
   | { name: 'add-host' }
   | { name: 'containers' }
   | { name: 'inventory'; kind: 'images' | 'volumes' | 'networks' | 'pods' }
+  | { name: 'notifications' }
+  | { name: 'alert-rules' }
   | { name: 'not-found'; path: string };
 
 /** Fired on window after `navigate`, so the shell re-renders (pushState fires no event). */
@@ -26,6 +28,8 @@ export function parseRoute(pathname: string, search: string): Route {
   if (path === '/setup') return { name: 'setup', token: params.get('token') };
   if (path === '/add-host') return { name: 'add-host' };
   if (path === '/containers') return { name: 'containers' };
+  if (path === '/settings/notifications') return { name: 'notifications' };
+  if (path === '/alerts/rules') return { name: 'alert-rules' };
   if (path === '/images' || path === '/volumes' || path === '/networks' || path === '/pods')
     return { name: 'inventory', kind: path.slice(1) as 'images' | 'volumes' | 'networks' | 'pods' };
   const match = /^\/(hosts|containers)\/([^/]+)$/.exec(path);

@@ -16,6 +16,8 @@ import './unity-containers.js';
 import './unity-host.js';
 import './unity-inventory.js';
 import './unity-login.js';
+import './unity-notifications.js';
+import './unity-alert-rules.js';
 import './unity-overview.js';
 import './unity-setup.js';
 
@@ -30,6 +32,8 @@ const TITLES: Record<Route['name'], string> = {
   'add-host': 'Add host',
   containers: 'Containers',
   inventory: 'Inventory',
+  notifications: 'Notifications',
+  'alert-rules': 'Alert rules',
   'not-found': 'Not found',
 };
 
@@ -340,6 +344,8 @@ export class UnityApp extends LitElement {
             <summary>${this.me?.username}</summary>
             <div class="menu">
               <p class="muted">Signed in as <strong>${this.me?.username}</strong> (${this.me?.role})</p>
+              <a href="/alerts/rules" data-testid="nav-alert-rules">Alert rules</a>
+              <a href="/settings/notifications" data-testid="nav-notifications">Notifications</a>
               <button type="button" class="secondary" @click=${this.#signOut}>Sign out</button>
             </div>
           </details>
@@ -368,6 +374,10 @@ export class UnityApp extends LitElement {
         return html`<unity-containers></unity-containers>`;
       case 'inventory':
         return html`<unity-inventory kind=${route.kind}></unity-inventory>`;
+      case 'notifications':
+        return html`<unity-notifications></unity-notifications>`;
+      case 'alert-rules':
+        return html`<unity-alert-rules></unity-alert-rules>`;
       case 'not-found':
         return html`<h1>Page not found</h1>
           <p>Nothing lives at <span class="mono">${route.path}</span>. <a href="/">Go to the overview</a></p>`;
