@@ -14,6 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../lib/browser.js';
 import { ADMIN_PASSWORD, ADMIN_USER } from '../lib/hub.js';
+import { resultsPath } from '../lib/paths.js';
 import { createTestDatabase, type TestDatabase } from '../lib/postgres.js';
 import { type Stack, startStack } from '../lib/stack.js';
 import { NotYet, waitFor } from '../lib/wait.js';
@@ -119,6 +120,7 @@ describe('notification settings and alert rules in the UI', () => {
       const cp = page.locator('[data-testid=contact-point][data-name="on-call"]');
       await cp.waitFor();
       assert.match((await cp.textContent()) ?? '', /ops hook/);
+      await page.screenshot({ path: resultsPath('notify-ui-notifications.png'), fullPage: true });
     } finally {
       await page.context().close();
     }
@@ -137,6 +139,13 @@ describe('notification settings and alert rules in the UI', () => {
       const summary = page.locator('[data-testid=preview-summary]');
       await summary.waitFor();
       assert.match((await summary.textContent()) ?? '', /0 of 0 containers would fire/);
+
+      await form.getByRole('button', { name: 'Run over the last 7 days' }).click();
+      const backtest = page.locator('[data-testid=backtest-summary], [data-testid=backtest-error]');
+      await backtest.waitFor();
+      // A status rule has no stored history to replay: the hub says so and the editor shows it.
+      assert.match((await backtest.textContent()) ?? '', /no stored history/);
+      await page.screenshot({ path: resultsPath('notify-ui-rule-editor.png'), fullPage: true });
 
       await form.locator('input[name=for]').fill('-5');
       await form.getByRole('button', { name: 'Save rule' }).click();

@@ -5,6 +5,8 @@
  * @module
  */
 import {
+  type AlertBacktest,
+  AlertBacktestSchema,
   AlertInstanceListSchema,
   type AlertInstanceView,
   type AlertPreview,
@@ -106,5 +108,10 @@ export const rulesApi = {
     parsed<AlertPreview>(
       request('/api/alert-rules/preview', { method: 'POST', body: { rule }, ...(signal ? { signal } : {}) }),
       AlertPreviewSchema,
+    ),
+  backtest: (rule: AlertRuleSpecInput, days = 7) =>
+    parsed<AlertBacktest>(
+      request('/api/alert-rules/backtest', { method: 'POST', body: { rule, days } }),
+      AlertBacktestSchema,
     ),
 };

@@ -8,6 +8,7 @@
  * @module
  */
 import {
+  type AlertBacktest,
   type AlertObjectKind,
   type AlertPreview,
   type AlertRuleSpecInput,
@@ -53,6 +54,8 @@ export class UnityRuleEditor extends LitElement {
     conditionJson: { state: true },
     preview: { state: true },
     previewError: { state: true },
+    backtest: { state: true },
+    backtesting: { state: true },
     busy: { state: true },
     error: { state: true },
   };
@@ -65,6 +68,9 @@ export class UnityRuleEditor extends LitElement {
   declare conditionJson: string;
   declare preview: AlertPreview | null;
   declare previewError: string;
+  /** The last backtest's result, or its error. */
+  declare backtest: AlertBacktest | string | null;
+  declare backtesting: boolean;
   declare busy: boolean;
   declare error: string;
 
@@ -83,6 +89,8 @@ export class UnityRuleEditor extends LitElement {
     this.conditionJson = '';
     this.preview = null;
     this.previewError = '';
+    this.backtest = null;
+    this.backtesting = false;
     this.busy = false;
     this.error = '';
   }
@@ -210,6 +218,13 @@ export class UnityRuleEditor extends LitElement {
     }
   }
 
+  async #runBacktest(): Promise<void> {
+    this.backtesting = true;
+    const res = await rulesApi.backtest({ ...this.draft, name: this.draft.name.trim() || 'Backtest' }, 7);
+    this.backtesting = false;
+    this.backtest = res.ok ? res.value : res.error.message;
+  }
+
   async #save(e: Event): Promise<void> {
     e.preventDefault();
     this.busy = true;
@@ -312,7 +327,7 @@ export class UnityRuleEditor extends LitElement {
           Cancel
         </button>
       </div>
-      ${this.#preview()}
+      ${this.#preview()} ${this.#backtest()}
     </form>`;
   }
 
@@ -427,6 +442,29 @@ export class UnityRuleEditor extends LitElement {
               : html`<div class="grid">${numField('afterSec', 'No sample for (seconds)')}</div>`
       }
     </fieldset>`;
+  }
+
+  #backtest() {
+    const b = this.backtest;
+    return html`<section class="preview" data-testid="backtest">
+      <div class="row">
+        <h3>Backtest</h3>
+        <button type="button" class="secondary small" ?disabled=${this.backtesting} @click=${this.#runBacktest}>
+          ${this.backtesting ? 'Running…' : 'Run over the last 7 days'}
+        </button>
+      </div>
+      ${
+        typeof b === 'string'
+          ? html`<p class="error" data-testid="backtest-error">${b}</p>`
+          : b
+            ? html`<p data-testid="backtest-summary">
+              Over ${b.objects} ${this.#object}${b.objects === 1 ? '' : 's'}: ${b.transitions.length} state
+              change${b.transitions.length === 1 ? '' : 's'}; it would have sent ${b.notifications.firing} firing and
+              ${b.notifications.resolved} resolved notification${b.notifications.resolved === 1 ? '' : 's'}.
+            </p>`
+            : html`<p class="muted">What this rule would have done with the stored data.</p>`
+      }
+    </section>`;
   }
 
   #preview() {
