@@ -124,6 +124,8 @@ export class UnityRuleEditor extends LitElement {
     if (changed.has('rule') && this.rule) {
       this.draft = structuredClone(this.rule);
       this.conditionJson = JSON.stringify(this.rule.condition, null, 2);
+      this.#jsonMode = false;
+      this.backtest = null;
       this.error = '';
     }
   }
