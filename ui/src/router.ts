@@ -19,6 +19,8 @@ export type Route =
   | { name: 'policy' }
   | { name: 'time-intervals' }
   | { name: 'inhibition' }
+  | { name: 'notifications' }
+  | { name: 'alert-rules' }
   | { name: 'not-found'; path: string };
 
 /** Fired on window after `navigate`, so the shell re-renders (pushState fires no event). */
@@ -32,6 +34,8 @@ export function parseRoute(pathname: string, search: string): Route {
   if (path === '/setup') return { name: 'setup', token: params.get('token') };
   if (path === '/add-host') return { name: 'add-host' };
   if (path === '/containers') return { name: 'containers' };
+  if (path === '/settings/notifications') return { name: 'notifications' };
+  if (path === '/alerts/rules') return { name: 'alert-rules' };
   if (path === '/images' || path === '/volumes' || path === '/networks' || path === '/pods')
     return { name: 'inventory', kind: path.slice(1) as 'images' | 'volumes' | 'networks' | 'pods' };
   if (path === '/alerts') return { name: 'alerts' };

@@ -18,6 +18,8 @@ import './unity-host.js';
 import './unity-inhibition.js';
 import './unity-inventory.js';
 import './unity-login.js';
+import './unity-notifications.js';
+import './unity-alert-rules.js';
 import './unity-overview.js';
 import './unity-policy.js';
 import './unity-setup.js';
@@ -40,6 +42,8 @@ const TITLES: Record<Route['name'], string> = {
   policy: 'Notification policy',
   'time-intervals': 'Time intervals',
   inhibition: 'Inhibition and escalation',
+  notifications: 'Notifications',
+  'alert-rules': 'Alert rules',
   'not-found': 'Not found',
 };
 
@@ -353,6 +357,8 @@ export class UnityApp extends LitElement {
             <summary>${this.me?.username}</summary>
             <div class="menu">
               <p class="muted">Signed in as <strong>${this.me?.username}</strong> (${this.me?.role})</p>
+              <a href="/alerts/rules" data-testid="nav-alert-rules">Alert rules</a>
+              <a href="/settings/notifications" data-testid="nav-notifications">Notifications</a>
               <button type="button" class="secondary" @click=${this.#signOut}>Sign out</button>
             </div>
           </details>
@@ -391,6 +397,10 @@ export class UnityApp extends LitElement {
         return html`<unity-time-intervals .me=${this.me ?? null}></unity-time-intervals>`;
       case 'inhibition':
         return html`<unity-inhibition .me=${this.me ?? null}></unity-inhibition>`;
+      case 'notifications':
+        return html`<unity-notifications></unity-notifications>`;
+      case 'alert-rules':
+        return html`<unity-alert-rules></unity-alert-rules>`;
       case 'not-found':
         return html`<h1>Page not found</h1>
           <p>Nothing lives at <span class="mono">${route.path}</span>. <a href="/">Go to the overview</a></p>`;

@@ -1,0 +1,534 @@
+/**
+ * The alert rule editor: name, the objects (hosts or containers and label matchers), the
+ * condition (threshold, status and absence have their own fields; other kinds are edited as
+ * JSON), `for`, `keepFiringFor`, severity and the summary and description templates. A live
+ * preview (`POST /api/alert-rules/preview`, debounced) shows which objects would fire and the
+ * rendered message. Saves with POST or PUT; the hub's 400 message shows under the form.
+ * Fires `rule-saved` and `form-cancel`.
+ * @module
+ */
+import {
+  type AlertBacktest,
+  type AlertObjectKind,
+  type AlertPreview,
+  type AlertRuleSpecInput,
+  CONTAINER_STATUSES,
+  HOST_STATUSES,
+  type LabelMatcher,
+  metricsFor,
+} from '@unity/shared';
+import { css, html, LitElement, type PropertyValues } from 'lit';
+import { rulesApi } from '../api/notify-client.js';
+import { formatNumber } from '../format.js';
+import { formStyles } from './form-styles.js';
+import { base, controls, surfaces } from './styles.js';
+import './unity-badge.js';
+
+type Cond = Record<string, unknown> & { kind: string };
+const EDITABLE_KINDS = ['threshold', 'status', 'absence'] as const;
+const PREVIEW_DELAY_MS = 500;
+
+function defaultCondition(kind: string, object: AlertObjectKind): Cond {
+  if (kind === 'threshold')
+    return {
+      kind,
+      metric: metricsFor(object)[0],
+      aggregation: 'avg',
+      windowSec: 300,
+      op: '>',
+      threshold: 90,
+    };
+  if (kind === 'status') return { kind, status: object === 'host' ? 'offline' : 'stopped' };
+  return { kind: 'absence', afterSec: 300 };
+}
+
+/** The object a preview item is about, in words. */
+const objectOf = (labels: Record<string, string>) =>
+  [labels.host, labels.container, labels.mount].filter(Boolean).join(' / ') || JSON.stringify(labels);
+
+export class UnityRuleEditor extends LitElement {
+  static override properties = {
+    rule: { attribute: false },
+    ruleId: { attribute: false },
+    draft: { state: true },
+    conditionJson: { state: true },
+    preview: { state: true },
+    previewError: { state: true },
+    backtest: { state: true },
+    backtesting: { state: true },
+    busy: { state: true },
+    error: { state: true },
+  };
+  /** The rule to start from (a stored rule or a template). */
+  declare rule: AlertRuleSpecInput | null;
+  /** The stored rule's id; null for a new rule. */
+  declare ruleId: string | null;
+  declare draft: AlertRuleSpecInput;
+  /** The condition as JSON for kinds without their own fields. */
+  declare conditionJson: string;
+  declare preview: AlertPreview | null;
+  declare previewError: string;
+  /** The last backtest's result, or its error. */
+  declare backtest: AlertBacktest | string | null;
+  declare backtesting: boolean;
+  declare busy: boolean;
+  declare error: string;
+
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #abort: AbortController | undefined;
+
+  constructor() {
+    super();
+    this.rule = null;
+    this.ruleId = null;
+    this.draft = {
+      name: '',
+      selector: { object: 'container', matchers: [] },
+      condition: { kind: 'status', status: 'stopped' },
+    };
+    this.conditionJson = '';
+    this.preview = null;
+    this.previewError = '';
+    this.backtest = null;
+    this.backtesting = false;
+    this.busy = false;
+    this.error = '';
+  }
+
+  static override styles = [
+    base,
+    controls,
+    surfaces,
+    formStyles,
+    css`
+      .matcher {
+        display: grid;
+        grid-template-columns: 2fr 5rem 3fr auto;
+        gap: var(--u-space-2);
+        align-items: end;
+      }
+      .preview {
+        display: grid;
+        gap: var(--u-space-2);
+      }
+    `,
+  ];
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.#timer);
+    this.#abort?.abort();
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('rule') && this.rule) {
+      this.draft = structuredClone(this.rule);
+      this.conditionJson = JSON.stringify(this.rule.condition, null, 2);
+      this.#jsonMode = false;
+      this.backtest = null;
+      this.error = '';
+    }
+  }
+
+  override updated(changed: PropertyValues<this>): void {
+    if (changed.has('draft')) this.#schedulePreview();
+  }
+
+  get #cond(): Cond {
+    return this.draft.condition as unknown as Cond;
+  }
+
+  get #object(): AlertObjectKind {
+    return this.draft.selector.object;
+  }
+
+  #set(patch: Partial<AlertRuleSpecInput>): void {
+    this.draft = { ...this.draft, ...patch };
+  }
+
+  #setCond(patch: Record<string, unknown>): void {
+    this.#set({ condition: { ...this.#cond, ...patch } as AlertRuleSpecInput['condition'] });
+  }
+
+  #setMatchers(matchers: LabelMatcher[]): void {
+    this.#set({ selector: { ...this.draft.selector, matchers } });
+  }
+
+  #setObject(object: AlertObjectKind): void {
+    const kind = this.#cond.kind;
+    const condition = (EDITABLE_KINDS as readonly string[]).includes(kind)
+      ? defaultCondition(kind, object)
+      : this.#cond;
+    this.#set({
+      selector: { ...this.draft.selector, object },
+      condition: condition as AlertRuleSpecInput['condition'],
+    });
+  }
+
+  #setKind(kind: string): void {
+    if (kind === 'json') {
+      this.conditionJson = JSON.stringify(this.#cond, null, 2);
+      this.#set({ condition: { ...this.#cond, kind: this.#cond.kind } as AlertRuleSpecInput['condition'] });
+      this.#jsonMode = true;
+      this.requestUpdate();
+      return;
+    }
+    this.#jsonMode = false;
+    this.#set({ condition: defaultCondition(kind, this.#object) as AlertRuleSpecInput['condition'] });
+  }
+
+  /** Edit the condition as JSON even for a kind with its own fields. */
+  #jsonMode = false;
+
+  get #editingJson(): boolean {
+    return this.#jsonMode || !(EDITABLE_KINDS as readonly string[]).includes(this.#cond.kind);
+  }
+
+  #setJson(text: string): void {
+    this.conditionJson = text;
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        this.#set({ condition: parsed as AlertRuleSpecInput['condition'] });
+        this.error = '';
+      }
+    } catch {
+      this.error = 'The condition is not valid JSON.';
+    }
+  }
+
+  #schedulePreview(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#runPreview(), PREVIEW_DELAY_MS);
+  }
+
+  async #runPreview(): Promise<void> {
+    this.#abort?.abort();
+    const abort = new AbortController();
+    this.#abort = abort;
+    const rule = { ...this.draft, name: this.draft.name.trim() || 'Preview' };
+    try {
+      const res = await rulesApi.preview(rule, abort.signal);
+      if (res.ok) {
+        this.preview = res.value;
+        this.previewError = '';
+      } else {
+        this.previewError = res.error.message;
+      }
+    } catch {
+      // Aborted by a newer preview.
+    }
+  }
+
+  async #runBacktest(): Promise<void> {
+    this.backtesting = true;
+    const res = await rulesApi.backtest({ ...this.draft, name: this.draft.name.trim() || 'Backtest' }, 7);
+    this.backtesting = false;
+    this.backtest = res.ok ? res.value : res.error.message;
+  }
+
+  async #save(e: Event): Promise<void> {
+    e.preventDefault();
+    this.busy = true;
+    this.error = '';
+    const res = this.ruleId
+      ? await rulesApi.updateRule(this.ruleId, this.draft)
+      : await rulesApi.createRule(this.draft);
+    this.busy = false;
+    if (!res.ok) {
+      this.error = res.error.message;
+      return;
+    }
+    this.dispatchEvent(new CustomEvent('rule-saved', { detail: res.value, bubbles: true, composed: true }));
+  }
+
+  #num(value: string): number | undefined {
+    return value.trim() === '' ? undefined : Number(value);
+  }
+
+  override render() {
+    const d = this.draft;
+    const inputValue = (e: Event) => (e.target as HTMLInputElement).value;
+    return html`<form class="card form" data-testid="rule-form" @submit=${this.#save} novalidate>
+      <h2>${this.ruleId ? `Edit ${this.rule?.name ?? 'rule'}` : 'New alert rule'}</h2>
+      <div class="grid">
+        <label>Name <input name="rule-name" .value=${d.name} @input=${(e: Event) => this.#set({ name: inputValue(e) })} /></label>
+        <label
+          >Objects
+          <select name="object" @change=${(e: Event) => this.#setObject(inputValue(e) as AlertObjectKind)}>
+            <option value="container" ?selected=${this.#object === 'container'}>Containers</option>
+            <option value="host" ?selected=${this.#object === 'host'}>Hosts</option>
+          </select></label
+        >
+        <label
+          >Severity
+          <select name="severity" @change=${(e: Event) => this.#set({ severity: inputValue(e) as 'warning' })}>
+            ${(['critical', 'warning', 'info'] as const).map(
+              (s) => html`<option value=${s} ?selected=${(d.severity ?? 'warning') === s}>${s}</option>`,
+            )}
+          </select></label
+        >
+        <label class="check"
+          ><input
+            type="checkbox"
+            name="enabled"
+            .checked=${d.enabled ?? true}
+            @change=${(e: Event) => this.#set({ enabled: (e.target as HTMLInputElement).checked })}
+          />Enabled</label
+        >
+      </div>
+      ${this.#matchers()} ${this.#condition()}
+      <div class="grid">
+        <label
+          >For (seconds)
+          <input
+            name="for"
+            type="number"
+            min="0"
+            .value=${String(d.for ?? 0)}
+            @input=${(e: Event) => this.#set({ for: this.#num(inputValue(e)) ?? 0 })}
+          /><span class="hint">How long the condition must hold before it fires</span></label
+        >
+        <label
+          >Keep firing for (seconds)
+          <input
+            name="keepFiringFor"
+            type="number"
+            min="0"
+            .value=${String(d.keepFiringFor ?? 0)}
+            @input=${(e: Event) => this.#set({ keepFiringFor: this.#num(inputValue(e)) ?? 0 })}
+        /></label>
+      </div>
+      <div class="grid">
+        <label
+          >Summary template
+          <input
+            name="summary"
+            placeholder="{{container}} on {{host}} is down"
+            .value=${d.annotations?.summary ?? ''}
+            @input=${(e: Event) => this.#set({ annotations: { ...d.annotations, summary: inputValue(e) } })}
+        /></label>
+        <label
+          >Description template
+          <textarea
+            name="description"
+            rows="2"
+            .value=${d.annotations?.description ?? ''}
+            @input=${(e: Event) => this.#set({ annotations: { ...d.annotations, description: inputValue(e) } })}
+          ></textarea>
+        </label>
+      </div>
+      ${this.error ? html`<p class="error" role="alert" data-testid="rule-form-error">${this.error}</p>` : null}
+      <div class="row">
+        <button type="submit" ?disabled=${this.busy}>${this.busy ? 'Saving…' : 'Save rule'}</button>
+        <button
+          type="button"
+          class="secondary"
+          @click=${() => this.dispatchEvent(new CustomEvent('form-cancel', { bubbles: true, composed: true }))}
+        >
+          Cancel
+        </button>
+      </div>
+      ${this.#preview()} ${this.#backtest()}
+    </form>`;
+  }
+
+  #matchers() {
+    const matchers = (this.draft.selector.matchers ?? []) as LabelMatcher[];
+    const update = (i: number, patch: Partial<LabelMatcher>) =>
+      this.#setMatchers(matchers.map((m, j) => (j === i ? { ...m, ...patch } : m)));
+    return html`<fieldset>
+      <legend>Which ${this.#object}s (all when empty)</legend>
+      ${matchers.map(
+        (m, i) =>
+          html`<div class="matcher" data-testid="matcher">
+            <label
+              >Label
+              <input
+                .value=${m.label}
+                placeholder=${this.#object === 'host' ? 'host' : 'container'}
+                @input=${(e: Event) => update(i, { label: (e.target as HTMLInputElement).value })}
+            /></label>
+            <label
+              >Match
+              <select @change=${(e: Event) => update(i, { op: (e.target as HTMLSelectElement).value as LabelMatcher['op'] })}>
+                ${(['=', '!=', '=~', '!~'] as const).map((op) => html`<option ?selected=${m.op === op}>${op}</option>`)}
+              </select></label
+            >
+            <label
+              >Value
+              <input .value=${m.value} @input=${(e: Event) => update(i, { value: (e.target as HTMLInputElement).value })}
+            /></label>
+            <button
+              type="button"
+              class="secondary small"
+              aria-label="Remove matcher ${i + 1}"
+              @click=${() => this.#setMatchers(matchers.filter((_, j) => j !== i))}
+            >
+              Remove
+            </button>
+          </div>`,
+      )}
+      <div>
+        <button
+          type="button"
+          class="secondary small"
+          @click=${() => this.#setMatchers([...matchers, { label: this.#object, op: '=~', value: '.*' }])}
+        >
+          Add matcher
+        </button>
+      </div>
+    </fieldset>`;
+  }
+
+  #condition() {
+    const c = this.#cond;
+    const json = this.#editingJson;
+    const inputValue = (e: Event) => (e.target as HTMLInputElement).value;
+    const numField = (key: string, label: string, hint?: string) =>
+      html`<label
+        >${label}
+        <input
+          name=${key}
+          type="number"
+          .value=${c[key] === undefined ? '' : String(c[key])}
+          @input=${(e: Event) => this.#setCond({ [key]: this.#num(inputValue(e)) })}
+        />${hint ? html`<span class="hint">${hint}</span>` : null}</label
+      >`;
+    const select = (key: string, label: string, options: readonly string[]) =>
+      html`<label
+        >${label}
+        <select name=${key} @change=${(e: Event) => this.#setCond({ [key]: inputValue(e) })}>
+          ${options.map((o) => html`<option value=${o} ?selected=${c[key] === o}>${o}</option>`)}
+        </select></label
+      >`;
+    return html`<fieldset>
+      <legend>Condition</legend>
+      <label
+        >Kind
+        <select name="condition-kind" @change=${(e: Event) => this.#setKind(inputValue(e))}>
+          <option value="threshold" ?selected=${!json && c.kind === 'threshold'}>Threshold on a metric</option>
+          <option value="status" ?selected=${!json && c.kind === 'status'}>Status</option>
+          <option value="absence" ?selected=${!json && c.kind === 'absence'}>No data (heartbeat)</option>
+          <option value="json" ?selected=${json}>Other (${json ? c.kind : 'JSON'})</option>
+        </select></label
+      >
+      ${
+        json
+          ? html`<label
+            >Condition (JSON)
+            <textarea
+              name="condition-json"
+              class="mono"
+              rows="8"
+              .value=${this.conditionJson}
+              @input=${(e: Event) => this.#setJson((e.target as HTMLTextAreaElement).value)}
+            ></textarea
+          ></label>`
+          : c.kind === 'threshold'
+            ? html`<div class="grid">
+              ${select('metric', 'Metric', metricsFor(this.#object))}
+              ${select('aggregation', 'Aggregation', ['avg', 'min', 'max', 'last'])} ${select('op', 'Comparison', ['>', '>=', '<', '<='])}
+              ${numField('threshold', 'Threshold')} ${numField('windowSec', 'Window (seconds)')}
+              ${numField('clearThreshold', 'Clear threshold (optional)', 'Stays firing until past this value')}
+            </div>`
+            : c.kind === 'status'
+              ? html`<div class="grid">
+                ${select('status', 'Status', this.#object === 'host' ? HOST_STATUSES : CONTAINER_STATUSES)}
+                ${
+                  c.status === 'restarting'
+                    ? html`${numField('restarts', 'Restarts')} ${numField('windowSec', 'Within (seconds)')}`
+                    : null
+                }
+              </div>`
+              : html`<div class="grid">${numField('afterSec', 'No sample for (seconds)')}</div>`
+      }
+    </fieldset>`;
+  }
+
+  #backtest() {
+    const b = this.backtest;
+    return html`<section class="preview" data-testid="backtest">
+      <div class="row">
+        <h3>Backtest</h3>
+        <button type="button" class="secondary small" ?disabled=${this.backtesting} @click=${this.#runBacktest}>
+          ${this.backtesting ? 'Running…' : 'Run over the last 7 days'}
+        </button>
+      </div>
+      ${
+        typeof b === 'string'
+          ? html`<p class="error" data-testid="backtest-error">${b}</p>`
+          : b
+            ? html`<p data-testid="backtest-summary">
+              Over ${b.objects} ${this.#object}${b.objects === 1 ? '' : 's'}: ${b.transitions.length} state
+              change${b.transitions.length === 1 ? '' : 's'}; it would have sent ${b.notifications.firing} firing and
+              ${b.notifications.resolved} resolved notification${b.notifications.resolved === 1 ? '' : 's'}.
+            </p>`
+            : html`<p class="muted">What this rule would have done with the stored data.</p>`
+      }
+    </section>`;
+  }
+
+  #preview() {
+    const p = this.preview;
+    const firing = p?.items.filter((i) => i.active) ?? [];
+    return html`<section class="preview" data-testid="preview" aria-live="polite">
+      <h3>Preview</h3>
+      ${
+        this.previewError
+          ? html`<p class="error" data-testid="preview-error">${this.previewError}</p>`
+          : !p
+            ? html`<p class="muted">Evaluating…</p>`
+            : html`<p data-testid="preview-summary">
+                ${firing.length} of ${p.objects} ${this.#object}${p.objects === 1 ? '' : 's'} would fire now.
+              </p>
+              ${
+                p.items.length
+                  ? html`<div class="table-wrap">
+                    <table>
+                      <thead>
+                        <tr>
+                          <th>Object</th>
+                          <th>Would fire</th>
+                          <th class="num">Value</th>
+                          <th>Message</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        ${p.items.map(
+                          (i) =>
+                            html`<tr data-testid="preview-item">
+                              <td>${objectOf(i.labels)}</td>
+                              <td>
+                                <unity-badge tone=${i.active ? 'bad' : i.health === 'ok' ? 'ok' : 'warn'}
+                                  >${i.active ? 'firing' : i.health === 'ok' ? 'ok' : i.health}</unity-badge
+                                >
+                              </td>
+                              <td class="num">${i.value === null ? '–' : formatNumber(i.value)}</td>
+                              <td class="wrap">
+                                ${i.annotations.summary ?? ''}
+                                ${
+                                  i.annotations.description
+                                    ? html`<br /><span class="muted">${i.annotations.description}</span>`
+                                    : null
+                                }
+                              </td>
+                            </tr>`,
+                        )}
+                      </tbody>
+                    </table>
+                  </div>`
+                  : null
+              }`
+      }
+    </section>`;
+  }
+}
+
+customElements.define('unity-rule-editor', UnityRuleEditor);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'unity-rule-editor': UnityRuleEditor;
+  }
+}
