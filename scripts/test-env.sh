@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs and starts what the cross-package tests need: PostgreSQL on 127.0.0.1:5432, a Podman
+# Installs and starts what the cross-package tests need: PostgreSQL on 127.0.0.1:5432, Redis on
+# 127.0.0.1:6379 (the Redis session store's tests), a Podman
 # engine that runs on these machines (runc, explicit ulimits) with a local busybox image,
 # Debian's Chromium, and Debian's Apprise CLI (the notification bridge's tests). Idempotent: on a
 # prepared machine it checks and returns in about a second.
@@ -40,9 +41,13 @@ need_cmd curl curl
 need_cmd tar tar
 # The notification channels' Apprise bridge is tested with the real CLI.
 need_cmd apprise apprise
+# The agent's ping probe runs the system ping (iputils).
+need_cmd ping iputils-ping
 if ! command -v pg_isready >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   missing+=(postgresql)
 fi
+need_cmd redis-server redis-server
+need_cmd redis-cli redis-tools
 # fonts so screenshots show text (chromium pulls a font in, but be explicit)
 need_pkg fonts-dejavu-core
 
@@ -83,6 +88,19 @@ if ! psql -h 127.0.0.1 -U postgres -d postgres -w -Atc 'select 1' >/dev/null 2>&
   sleep 1
   psql -h 127.0.0.1 -U postgres -d postgres -w -Atc 'select 1' >/dev/null || {
     echo "error: cannot connect to postgres://postgres@127.0.0.1:5432/postgres" >&2
+    exit 1
+  }
+fi
+
+# ---- Redis -----------------------------------------------------------------------------------
+redis_ok() { redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }
+if ! redis_ok; then
+  log "starting Redis"
+  # Loopback only, no persistence: test data is thrown away.
+  as_root redis-server --bind 127.0.0.1 --port 6379 --daemonize yes --save '' --appendonly no >/dev/null
+  for _ in $(seq 1 40); do redis_ok && break; sleep 0.25; done
+  redis_ok || {
+    echo "error: Redis does not answer on 127.0.0.1:6379" >&2
     exit 1
   }
 fi
@@ -135,4 +153,4 @@ if [ "$out" != "ok" ]; then
   exit 1
 fi
 
-log "postgres: $(pg_isready -h 127.0.0.1 -p 5432 | sed 's/.* - //'); podman $(podman --version | awk '{print $3}'); $IMAGE runs; chromium: $(command -v chromium); $(apprise --version | head -n1)"
+log "postgres: $(pg_isready -h 127.0.0.1 -p 5432 | sed 's/.* - //'); redis: $(redis-cli -h 127.0.0.1 ping); podman $(podman --version | awk '{print $3}'); $IMAGE runs; chromium: $(command -v chromium); $(apprise --version | head -n1)"

@@ -24,6 +24,8 @@ import { LogShipper } from './logs/log-shipper.js';
 import { logsFollowCommand, logsTailCommand } from './logs/logs-commands.js';
 import { logsShipSetCommand } from './logs/ship-command.js';
 import { ShipState } from './logs/ship-state.js';
+import { ProbeSchedule } from './probes/probe-schedule.js';
+import { probesSetCommand } from './probes/probes-command.js';
 import { ScanSchedule } from './scan/scan-schedule.js';
 import { type EngineSource, type HostSource, Scheduler } from './scheduler.js';
 
@@ -144,6 +146,15 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   );
   const trivy = { searchPath: config.searchPath };
   commands.register('image.scan', imageScanCommand(trivy));
+  // The hub's probes, run on their own timers; results go through the outbox like samples.
+  const probes = new ProbeSchedule({
+    deliver: async (items) => {
+      await outbox.append(items);
+      link.notify();
+    },
+    log: log.child({ module: 'probes' }),
+  });
+  commands.register('probes.set', probesSetCommand(probes));
   const link = new Link({
     hubUrl: enrollment.hubUrl,
     privateKey: identity.privateKey,
@@ -151,8 +162,8 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     outbox,
     hostFacts: () => facts,
     capabilities: config.readOnly
-      ? ['host', 'containers', 'logs']
-      : ['host', 'containers', 'logs', 'actions'],
+      ? ['host', 'containers', 'logs', 'probes']
+      : ['host', 'containers', 'logs', 'actions', 'probes'],
     log: log.child({ module: 'link' }),
     onConfig: (frame) => {
       if (config.hostIntervalMs === undefined) scheduler?.setInterval(frame.hostIntervalMs);
@@ -211,6 +222,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     stop: async () => {
       clearInterval(refreshFacts);
       await scans.stop();
+      await probes.stop();
       await running.stop();
       await engines.stop?.();
       await shipper.stop();

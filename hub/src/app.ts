@@ -1,5 +1,6 @@
 /**
- * The Hono application: security headers, health, public downloads, the session-guarded API,
+ * The Hono application: client address, security headers, IP rules, health, public downloads,
+ * CSRF checks and the session-guarded API,
  * and the UI with its SPA fallback. Unknown /api paths answer a JSON 404; errors never carry a
  * stack trace.
  * @module
@@ -11,18 +12,29 @@ import { agentRoutes } from './agents/routes.js';
 import { alertRoutingRoutes } from './alerts/route/routes.js';
 import { alertRoutes } from './alerts/routes.js';
 import { auditRoutes } from './audit/routes.js';
+import { apiKeyRoutes } from './auth/api-key-routes.js';
+import { banRoutes } from './auth/ban-routes.js';
+import { meRoutes } from './auth/me-routes.js';
 import { sessionMiddleware } from './auth/middleware.js';
+import { rbacRoutes } from './auth/rbac-routes.js';
 import { authRoutes } from './auth/routes.js';
+import { sessionRoutes } from './auth/session-routes.js';
+import { SESSION_COOKIE } from './auth/sessions.js';
+import { userRoutes } from './auth/user-routes.js';
 import { containerRoutes } from './containers/routes.js';
 import { eventRoutes } from './events/routes.js';
 import { hostRoutes } from './hosts/routes.js';
+import { clientIpMiddleware } from './http/client-ip.js';
+import { csrfProtection } from './http/csrf.js';
 import { errorResponse, onError } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
+import { ipRulesMiddleware } from './http/ip-rules.js';
 import { inventoryRoutes } from './inventory/routes.js';
 import { logRoutes } from './logs/routes.js';
 import { notifyRoutes } from './notify/routes.js';
 import { metricsRoutes } from './observe/metrics-route.js';
 import { statusRoutes } from './observe/status-route.js';
+import { probeRoutes } from './probes/routes.js';
 import { scanRoutes } from './scans/routes.js';
 import { seriesRoutes } from './series/routes.js';
 import type { HubDeps, HubEnv } from './types.js';
@@ -33,19 +45,28 @@ import { serveUi } from './web/static-ui.js';
 export function createApp(deps: HubDeps) {
   const app = new Hono<HubEnv>();
   app.onError(onError(deps.log.child({ module: 'http' })));
-  app.use('*', securityHeaders);
+  app.use('*', clientIpMiddleware(deps.config));
+  app.use('*', securityHeaders(deps.config));
+  app.use('*', ipRulesMiddleware(deps.config));
 
   app.route('/', healthRoutes(deps));
   app.route('/', downloadRoutes(deps));
   app.route('/', metricsRoutes(deps));
 
+  app.use('/api/*', csrfProtection(SESSION_COOKIE, deps.config.publicUrl));
   app.use('/api/*', sessionMiddleware(deps));
   app.route('/api/auth', authRoutes(deps));
+  app.route('/api/sessions', sessionRoutes(deps));
+  app.route('/api/security/bans', banRoutes(deps));
+  app.route('/api', userRoutes(deps));
+  app.route('/api', rbacRoutes(deps));
+  app.route('/api/me', meRoutes(deps));
+  app.route('/api/api-keys', apiKeyRoutes(deps));
   app.route('/', agentRoutes(deps));
   app.route('/api/hosts', hostRoutes(deps));
   app.route('/api/containers', containerRoutes(deps));
   app.route('/api/containers', actionRoutes(deps));
-  app.route('/api/audit', auditRoutes(deps));
+  app.route('/api', auditRoutes(deps));
   app.route('/', scanRoutes(deps));
   app.route('/api/status', statusRoutes(deps));
   app.route('/api', inventoryRoutes(deps));
@@ -55,6 +76,7 @@ export function createApp(deps: HubDeps) {
   app.route('/api', alertRoutingRoutes(deps));
   app.route('/api', notifyRoutes(deps));
   app.route('/api', alertRoutes(deps));
+  app.route('/api', probeRoutes(deps));
   // Reached only without an Upgrade header (upgrades are taken in http/upgrade.ts).
   app.get(LIVE_PATH, (c) => errorResponse(c, 'bad_request', 'this endpoint speaks WebSocket only'));
 

@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { SECURITY_ENV, type SecurityConfig, securityConfig } from './config-security.js';
 
 /** The repository root, for the defaults that point into sibling workspaces. */
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -125,6 +126,7 @@ export const EnvSchema = z
     ),
     UNITY_NOTIFY_MAX_AGE: duration('24h', 60_000, '1m'),
     UNITY_APPRISE_COMMAND: z.string().min(1).default('apprise'),
+    UNITY_PASSWORD_HISTORY: z.coerce.number().int().min(0).max(24, 'must be 0-24').default(0),
     UNITY_UI_DIR: optionalText,
     UNITY_AGENT_BUNDLE: optionalText,
     UNITY_INSTALL_SCRIPT: optionalText,
@@ -134,6 +136,7 @@ export const EnvSchema = z
         'must be one of fatal, error, warn, info, debug, trace, silent',
       )
       .default('info'),
+    ...SECURITY_ENV,
   })
   .superRefine((env, ctx) => {
     // Half an admin account is a mistake the operator should hear about, not a silent setup URL.
@@ -175,7 +178,9 @@ export type Config = {
   agentBundle: string;
   installScript: string;
   logLevel: string;
-};
+  /** How many earlier passwords a user may not reuse; 0 (NIST's advice) turns the rule off. */
+  passwordHistory: number;
+} & SecurityConfig;
 
 export type NotifyConfig = {
   /** Seals channel secrets at rest; when unset, a key file in the data directory is used. */
@@ -238,6 +243,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     agentBundle: resolve(e.UNITY_AGENT_BUNDLE ?? resolve(repoRoot, 'agent', 'dist', 'unity-agent.mjs')),
     installScript: resolve(e.UNITY_INSTALL_SCRIPT ?? resolve(repoRoot, 'install.sh')),
     logLevel: e.LOG_LEVEL,
+    ...securityConfig(e),
+    passwordHistory: e.UNITY_PASSWORD_HISTORY,
   };
 }
 

@@ -21,8 +21,7 @@ import { DbSource } from './alerts/source/db-source.js';
 import { createApp, type HubApp } from './app.js';
 import { bootstrapAuth } from './auth/bootstrap.js';
 import { warmPasswordCheck } from './auth/passwords.js';
-import { FailureLimiter } from './auth/rate-limit.js';
-import { pruneSessions } from './auth/sessions.js';
+import { startSecurity } from './auth/security-runtime.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
@@ -119,6 +118,11 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
   });
 
   warmPasswordCheck();
+  const security = await startSecurity({
+    config,
+    db: database.db,
+    log: log.child({ module: 'security' }),
+  });
   const bus = new LiveBus();
   const stats = new HubStats();
   const connected = () => deps.agents.connected;
@@ -159,7 +163,8 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     agents: agentHub,
     alerts,
     alertSource,
-    loginLimiter: new FailureLimiter(),
+    sessions: security.sessions,
+    regulator: security.regulator,
     ingest: new GroupCommit(database.db, log.child({ module: 'ingest' }), {
       ...DEFAULT_GROUP_COMMIT,
       pipeline: database.kind === 'postgres',
@@ -194,15 +199,9 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
   const loadTimer = setInterval(() => loadWatch.check(), 60_000);
   loadTimer.unref();
 
-  const pruner = setInterval(() => {
-    pruneSessions(database.db).catch((error: unknown) => log.warn({ err: error }, 'session pruning failed'));
-  }, 3600_000);
-  pruner.unref();
-
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      clearInterval(pruner);
       clearInterval(loadTimer);
       stopPrompt();
       await alerts.stop();
@@ -218,6 +217,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
         metrics.server.closeAllConnections();
         await new Promise<void>((resolve) => metrics.server.close(() => resolve()));
       }
+      await security.stop();
       migrated = false;
       await database.close();
     })();

@@ -10,7 +10,9 @@ import type { ReplayCache } from './agents/replay-cache.js';
 import type { AlertEngine } from './alerts/engine.js';
 import type { RoutingRuntime } from './alerts/route/runtime.js';
 import type { DbSource } from './alerts/source/db-source.js';
-import type { FailureLimiter } from './auth/rate-limit.js';
+import type { Access } from './auth/access.js';
+import type { Regulator } from './auth/regulation.js';
+import type { Sessions } from './auth/sessions.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import type { GroupCommit } from './ingest/group-commit.js';
@@ -32,7 +34,10 @@ export type HubDeps = {
   /** The data alert rules read (also used by the rule editor's preview). */
   alertSource: DbSource;
   bus: LiveBus;
-  loginLimiter: FailureLimiter;
+  /** Sessions in PostgreSQL, or in Redis/Valkey when REDIS_URL is set. */
+  sessions: Sessions;
+  /** Brute-force regulation of sign-ins, enrollments and API keys (failures, bans). */
+  regulator: Regulator;
   /** The ingest writer: agent batches are stored through it, several agents per transaction. */
   ingest: GroupCommit;
   /** Counters for the `/metrics` exposition. */
@@ -51,5 +56,14 @@ export type HubDeps = {
   alertRouter: RoutingRuntime;
 };
 
-/** Hono context variables set by the session middleware. */
-export type HubEnv = { Variables: { user: Me | undefined } };
+/** Hono context variables: set by the session middleware, and the client address (http/client-ip.ts). */
+export type HubEnv = {
+  Variables: {
+    user: Me | undefined;
+    clientIp: string | null;
+    /** What `user` may do (narrowed to the key's permissions for an API key). */
+    access: Access | undefined;
+    /** Set when the request was authenticated by an API key rather than a session. */
+    apiKeyId: string | undefined;
+  };
+};

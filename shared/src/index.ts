@@ -3,18 +3,24 @@
  * @module
  */
 export * from './api/actions.js';
+export * from './api/alert-history.js';
 export * from './api/alert-routing.js';
 export * from './api/alerts.js';
 export * from './api/container-events.js';
+export * from './api/identity.js';
 export * from './api/image-scan.js';
 export * from './api/inventory.js';
 export * from './api/live.js';
 export * from './api/logs.js';
 export * from './api/notify.js';
+export * from './api/probes.js';
 export * from './api/schemas.js';
+export * from './api/security.js';
 export * from './backoff.js';
 export * from './inventory/stacks.js';
 export * from './notify/notification.js';
+export * from './probes/conditions.js';
+export * from './probes/definition.js';
 export * from './protocol/container-events.js';
 export * from './protocol/enroll.js';
 export * from './protocol/frames.js';
@@ -23,4 +29,5 @@ export * from './protocol/inventory.js';
 export * from './protocol/items.js';
 export * from './protocol/logs.js';
 export * from './protocol/parse.js';
+export * from './protocol/probe-result.js';
 export * from './result.js';

@@ -4,15 +4,23 @@
  *
  * - Throughput: N notifications queued with the worker stopped, then the worker started; the
  *   figure is N ÷ the time until the receiver has them all (target ≥ 500 deliveries/s).
- * - Latency: with the worker running, notifications enqueued at a steady rate; each one's time
- *   from `enqueue()` being called (alerting hands it over) to the receiver reading the request
- *   (target p99 < 1 s to a healthy receiver).
+ * - Latency from enqueue: with the worker running, notifications enqueued at a steady rate;
+ *   each one's time from `enqueue()` being called (alerting hands it over) to the receiver
+ *   reading the request.
+ * - Latency from firing (target p99 < 1 s to a healthy receiver): the hub's alert routing
+ *   (RoutingRuntime with its real 1 s tick, a policy with `groupWait: 0s`) in front of the same
+ *   outbox; new alerts, each its own group, handed to `update()` at a steady rate as rule
+ *   evaluation does; each one's time from `update()` to the receiver reading the request. This
+ *   includes the wait for the router's next tick, which is where a firing alert is dispatched.
  *
  * Both check that every notification arrived exactly once; a loss or a duplicate fails the run.
  * @module
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { NotifiedAlert } from '@unity/shared';
+import { RoutingRuntime } from '../../hub/src/alerts/route/runtime.js';
+import { putPolicy } from '../../hub/src/alerts/route/store.js';
 import { openDatabase } from '../../hub/src/db/client.js';
 import { migrate } from '../../hub/src/db/migrate.js';
 import { silentLogger } from '../../hub/src/log.js';
@@ -25,9 +33,28 @@ import { createTestDatabase } from '../lib/postgres.js';
 import { percentile } from './ingest/prober.js';
 import { printTable, type Row, writeJson } from './report.js';
 
-export type NotifyParams = { throughputN: number; latencyRate: number; latencySeconds: number };
-export const SMOKE: NotifyParams = { throughputN: 500, latencyRate: 20, latencySeconds: 3 };
-export const FULL: NotifyParams = { throughputN: 5000, latencyRate: 100, latencySeconds: 20 };
+export type NotifyParams = {
+  throughputN: number;
+  latencyRate: number;
+  latencySeconds: number;
+  /** Alerts firing per second, and for how long, in the firing → delivery phase. */
+  firingRate: number;
+  firingSeconds: number;
+};
+export const SMOKE: NotifyParams = {
+  throughputN: 500,
+  latencyRate: 20,
+  latencySeconds: 3,
+  firingRate: 20,
+  firingSeconds: 3,
+};
+export const FULL: NotifyParams = {
+  throughputN: 5000,
+  latencyRate: 100,
+  latencySeconds: 20,
+  firingRate: 20,
+  firingSeconds: 30,
+};
 
 async function receiver() {
   const arrivals = new Map<string, number[]>();
@@ -38,9 +65,15 @@ async function receiver() {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const at = performance.now();
-      const id = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { notificationId: string })
-        .notificationId;
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        notificationId: string;
+        groupLabels?: { alertname?: string };
+      };
+      const id = body.notificationId;
       arrivals.set(id, [...(arrivals.get(id) ?? []), at]);
+      // Notifications the router built are known by their alert (one a group).
+      const alert = body.groupLabels?.alertname;
+      if (alert?.startsWith('fire-')) arrivals.set(alert, [...(arrivals.get(alert) ?? []), at]);
       total++;
       res.end('ok');
       if (waiting && total >= waiting.count) waiting.resolve();
@@ -126,8 +159,10 @@ async function runOn(kind: 'pglite' | 'postgres', p: NotifyParams): Promise<Row>
     }
     await peer.until(ids.length + total, 60_000);
     checkExactlyOnce(peer.arrivals, [...ids, ...sent.keys()]);
-    await service.stop();
     const latencies = [...sent].map(([id, at]) => (peer.arrivals.get(id)?.[0] ?? Number.NaN) - at);
+
+    const firing = await firingToDelivery(database.db, service, cp.id, peer, p, ids.length + total);
+    await service.stop();
     return {
       database: kind,
       'throughput (deliveries/s)': Math.round(ids.length / drainS),
@@ -135,12 +170,66 @@ async function runOn(kind: 'pglite' | 'postgres', p: NotifyParams): Promise<Row>
       'latency p50 (ms)': Math.round(percentile(latencies, 50) ?? Number.NaN),
       'latency p99 (ms)': Math.round(percentile(latencies, 99) ?? Number.NaN),
       'rate (/s)': p.latencyRate,
+      'firing→delivery p50 (ms)': Math.round(percentile(firing, 50) ?? Number.NaN),
+      'firing→delivery p99 (ms)': Math.round(percentile(firing, 99) ?? Number.NaN),
       'exactly once': true,
     };
   } finally {
     await peer.close();
     await database.close();
     await pg?.drop();
+  }
+}
+
+/** New alerts into the hub's routing at a steady rate; each one's time from firing to delivery. */
+async function firingToDelivery(
+  db: Parameters<typeof putPolicy>[0],
+  service: NotifyService,
+  contactPointId: string,
+  peer: Awaited<ReturnType<typeof receiver>>,
+  p: NotifyParams,
+  alreadyDelivered: number,
+): Promise<number[]> {
+  await putPolicy(db, { contactPointId, groupBy: ['alertname'], groupWait: '0s' }, 'bench');
+  const routing = await RoutingRuntime.start({
+    db,
+    log: silentLogger(),
+    sink: service,
+    alertsUrl: 'http://bench.test/alerts',
+  });
+  try {
+    const firing: NotifiedAlert[] = [];
+    const fired = new Map<string, number>();
+    const total = p.firingRate * p.firingSeconds;
+    const started = performance.now();
+    for (let i = 0; i < total; i++) {
+      const due = started + (i * 1000) / p.firingRate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const name = `fire-${i}`;
+      const at = performance.now();
+      fired.set(name, at);
+      // Rule evaluation hands over every alert firing now; this one is new.
+      firing.push({
+        fingerprint: name,
+        status: 'firing',
+        ruleId: 'bench-rule',
+        ruleName: name,
+        severity: 'critical',
+        labels: { alertname: name, host: 'bench' },
+        annotations: { summary: `${name} fires` },
+        value: 1,
+        startsAt: new Date().toISOString(),
+        endsAt: null,
+        url: 'http://bench.test/hosts/x',
+      });
+      await routing.update(firing);
+    }
+    await peer.until(alreadyDelivered + total, 60_000);
+    checkExactlyOnce(peer.arrivals, [...fired.keys()]);
+    return [...fired].map(([name, at]) => (peer.arrivals.get(name)?.[0] ?? Number.NaN) - at);
+  } finally {
+    await routing.stop();
   }
 }
 
@@ -152,7 +241,7 @@ export async function notifyBench(p: NotifyParams, mode: string): Promise<void> 
   )[];
   for (const kind of kinds) rows.push(await runOn(kind, p));
   printTable(
-    `Notification outbox to a local webhook (${p.throughputN} queued; ${p.latencyRate}/s for ${p.latencySeconds} s)`,
+    `Notification outbox to a local webhook (${p.throughputN} queued; ${p.latencyRate}/s for ${p.latencySeconds} s; alerts firing ${p.firingRate}/s for ${p.firingSeconds} s)`,
     rows,
   );
   console.log(`  → ${writeJson(`notify-${mode}`, { params: p, rows })}`);

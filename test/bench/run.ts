@@ -5,7 +5,8 @@
  *
  *   npm run bench                 full: hub idle 30 s, agent 20 containers at 10 s for 2 min, clone to UI
  *   npm run bench -- --smoke      smoke
- *   npm run bench -- --only=clone one part: runtime, ingest, logs, notify, alerts or clone
+ *   npm run bench -- --only=clone one part: runtime, ingest, logs, notify, alerts, alert-notify,
+ *                                      sessions, probes, signin or clone
  *
  * The ingest benchmark (issue 4, ingest/ingest.ts) runs only with `--only=ingest` in full mode
  * (several minutes: 1000 agents, then step-up to the breaking point); `--smoke` includes its
@@ -16,16 +17,32 @@
  * lag; `--smoke` runs 4 s at 20,000 lines/s and fails if a line was lost or reordered.
  *
  * The alert evaluation benchmark (issue 5, alert-eval.ts) runs with `--only=alerts` (full: 60
- * ticks of 10,000 instances) and in `--smoke` (10 ticks, a few seconds).
+ * ticks of 10,000 instances) and in `--smoke` (10 ticks, a few seconds). With it, and alone with
+ * `--only=alert-notify`, the end-to-end latency from a condition becoming true to the webhook
+ * delivered (alert-notify.ts; full: 40 containers, smoke: 5, each about 2.5 s).
+ *
+ * The session check benchmark (issue 8, sessions.ts) measures µs per request of the session
+ * check with the PostgreSQL (PGlite and server) and Redis stores; `--only=sessions`, and in
+ * `--smoke` (500 checks each).
+ *
+ * The probes benchmark (issue 7, probes.ts) runs one bundled agent with 1,000 HTTP probes at
+ * 20 s against a local server (`--only=probes`); `--smoke` runs 50 probes at 10 s.
+ *
+ * The sign-in benchmark (issue 8, sign-in.ts) runs in both modes (`--only=signin`): waves of 20
+ * concurrent argon2id sign-ins, p99 latency, and the per-request cost of the identity check.
  * @module
  */
 import { parseArgs } from 'node:util';
 import { FULL as ALERTS_FULL, SMOKE as ALERTS_SMOKE, alertEvalBench } from './alert-eval.js';
+import { FULL as ALERT_NOTIFY_FULL, SMOKE as ALERT_NOTIFY_SMOKE, alertNotifyBench } from './alert-notify.js';
 import { cloneToUiBench } from './clone-to-ui.js';
 import { FULL as INGEST_FULL, SMOKE as INGEST_SMOKE, ingestBench } from './ingest/ingest.js';
 import { FULL as LOGS_FULL, SMOKE as LOGS_SMOKE, logsFollowBench } from './logs-follow.js';
 import { FULL as NOTIFY_FULL, SMOKE as NOTIFY_SMOKE, notifyBench } from './notify.js';
+import { FULL as PROBES_FULL, SMOKE as PROBES_SMOKE, probesBench } from './probes.js';
 import { FULL, runtimeBench, SMOKE } from './runtime.js';
+import { FULL as SESSIONS_FULL, SMOKE as SESSIONS_SMOKE, sessionsBench } from './sessions.js';
+import { FULL as SIGNIN_FULL, SMOKE as SIGNIN_SMOKE, signInBench } from './sign-in.js';
 
 const { values } = parseArgs({
   options: { smoke: { type: 'boolean', default: false }, only: { type: 'string' } },
@@ -42,6 +59,11 @@ try {
   if (!only || only === 'logs') await logsFollowBench(smoke ? LOGS_SMOKE : LOGS_FULL, mode);
   if (!only || only === 'notify') await notifyBench(smoke ? NOTIFY_SMOKE : NOTIFY_FULL, mode);
   if (only === 'alerts' || (smoke && !only)) await alertEvalBench(smoke ? ALERTS_SMOKE : ALERTS_FULL, mode);
+  if (only === 'alerts' || only === 'alert-notify' || (smoke && !only))
+    await alertNotifyBench(smoke ? ALERT_NOTIFY_SMOKE : ALERT_NOTIFY_FULL, mode);
+  if (!only || only === 'sessions') await sessionsBench(smoke ? SESSIONS_SMOKE : SESSIONS_FULL, mode);
+  if (!only || only === 'probes') await probesBench(smoke ? PROBES_SMOKE : PROBES_FULL, mode);
+  if (!only || only === 'signin') await signInBench(smoke ? SIGNIN_SMOKE : SIGNIN_FULL, mode);
   if (!only || only === 'clone') {
     if (smoke && only !== 'clone')
       console.log('\nClone to UI: skipped in smoke mode (run `npm run bench` for it)');

@@ -24,8 +24,13 @@ export type AgentOptions = {
   extraArgs?: string[];
   /** Run this built file (e.g. agent/dist/unity-agent.mjs) instead of the TypeScript source. */
   entry?: string;
+  /** V8 flags for a built `entry`; defaults to the ones install.sh's unit gives it. */
+  nodeArgs?: string[];
   env?: Record<string, string>;
 };
+
+/** The V8 flags install.sh's systemd unit runs the agent with (see the figures there). */
+export const AGENT_NODE_ARGS = ['--max-semi-space-size=1', '--max-opt=1'];
 
 export class AgentProcess {
   process: Managed | undefined;
@@ -62,7 +67,7 @@ export class AgentProcess {
     // A built bundle runs with the V8 flags install.sh's systemd unit gives it (see the
     // figures there), so measurements match an installed agent.
     const entry = o.entry
-      ? ['--max-semi-space-size=1', '--max-opt=1', o.entry]
+      ? [...(o.nodeArgs ?? AGENT_NODE_ARGS), o.entry]
       : ['--import', 'tsx', join('agent', 'src', 'main.ts')];
     const args = [...entry, '--hub', o.hubUrl, '--state-dir', this.stateDir];
     if (o.token) args.push('--token', o.token);

@@ -21,6 +21,18 @@ export type Route =
   | { name: 'inhibition' }
   | { name: 'notifications' }
   | { name: 'alert-rules' }
+  /** `from`/`to` (epoch ms or ISO 8601) and `tz` (IANA) pick the range and the heatmap's clock. */
+  | { name: 'alert-history'; from: number | null; to: number | null; tz: string | null }
+  | { name: 'sessions' }
+  | { name: 'audit-log' }
+  | { name: 'probes' }
+  | { name: 'probe'; id: string }
+  | { name: 'invite'; token: string | null }
+  | { name: 'account' }
+  | { name: 'api-keys' }
+  | { name: 'users' }
+  | { name: 'roles' }
+  | { name: 'groups' }
   | { name: 'not-found'; path: string };
 
 /** Fired on window after `navigate`, so the shell re-renders (pushState fires no event). */
@@ -32,10 +44,21 @@ export function parseRoute(pathname: string, search: string): Route {
   if (path === '/') return { name: 'overview' };
   if (path === '/login') return { name: 'login', next: safeNext(params.get('next')) };
   if (path === '/setup') return { name: 'setup', token: params.get('token') };
+  if (path === '/invite') return { name: 'invite', token: params.get('token') };
+  if (path === '/account') return { name: 'account' };
+  if (path === '/settings/api-keys') return { name: 'api-keys' };
+  if (path === '/settings/users') return { name: 'users' };
+  if (path === '/settings/roles') return { name: 'roles' };
+  if (path === '/settings/groups') return { name: 'groups' };
   if (path === '/add-host') return { name: 'add-host' };
   if (path === '/containers') return { name: 'containers' };
   if (path === '/settings/notifications') return { name: 'notifications' };
+  if (path === '/settings/sessions') return { name: 'sessions' };
+  if (path === '/settings/audit-log') return { name: 'audit-log' };
   if (path === '/alerts/rules') return { name: 'alert-rules' };
+  if (path === '/probes') return { name: 'probes' };
+  const probe = /^\/probes\/([^/]+)$/.exec(path);
+  if (probe?.[1]) return { name: 'probe', id: decodeURIComponent(probe[1]) };
   if (path === '/images' || path === '/volumes' || path === '/networks' || path === '/pods')
     return { name: 'inventory', kind: path.slice(1) as 'images' | 'volumes' | 'networks' | 'pods' };
   if (path === '/alerts') return { name: 'alerts' };
@@ -43,6 +66,13 @@ export function parseRoute(pathname: string, search: string): Route {
   if (path === '/alerts/policy') return { name: 'policy' };
   if (path === '/alerts/time-intervals') return { name: 'time-intervals' };
   if (path === '/alerts/inhibition') return { name: 'inhibition' };
+  if (path === '/alerts/history')
+    return {
+      name: 'alert-history',
+      from: instant(params.get('from')),
+      to: instant(params.get('to')),
+      tz: params.get('tz'),
+    };
   const match = /^\/(hosts|containers)\/([^/]+)$/.exec(path);
   if (match?.[1] && match[2]) {
     const id = decodeURIComponent(match[2]);
@@ -51,13 +81,20 @@ export function parseRoute(pathname: string, search: string): Route {
   return { name: 'not-found', path };
 }
 
+/** Epoch ms from a query value: digits are epoch ms, anything else is parsed as a date. */
+function instant(text: string | null): number | null {
+  if (!text) return null;
+  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  return Number.isFinite(ms) ? ms : null;
+}
+
 /**
  * A return path after sign-in: only a same-origin absolute path, never `//evil` or a URL, so
  * the login page cannot be used as an open redirect.
  */
 export function safeNext(next: string | null | undefined): string {
   if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
-  if (next.startsWith('/login') || next.startsWith('/setup')) return '/';
+  if (next.startsWith('/login') || next.startsWith('/setup') || next.startsWith('/invite')) return '/';
   return next;
 }
 

@@ -71,15 +71,34 @@ describe('containers on a real Podman engine', { timeout: 120_000 }, () => {
       autodetect: false,
     });
     // Events and health are tested in their own suites; here only the per-tick items matter.
-    const set = new EngineSet({ endpoints, explicit: endpoints, log, followEvents: false });
+    let now = Date.now();
+    const set = new EngineSet({ endpoints, explicit: endpoints, log, followEvents: false, now: () => now });
     try {
       const items = await set.collect();
       assert.deepEqual(items.map((i) => i.kind).slice(0, 3), ['containers', 'container_stats', 'inventory']);
       assert.equal(set.engines.length, 1);
-      // The inventory has not changed and is not due yet: only the per-tick items.
+      // Nothing changed: the stats alone; neither the listing nor the inventory is due yet.
+      now += 10_000;
       const again = (await set.collect()).map((i) => i.kind);
-      assert.deepEqual(again.slice(0, 2), ['containers', 'container_stats']);
-      assert.ok(!again.includes('inventory'));
+      assert.deepEqual(again, ['container_stats']);
+      // A new container changes the listing: it goes out on the next tick.
+      await engine.runContainer('unity-c');
+      now += 10_000;
+      const changed = await set.collect();
+      assert.deepEqual(changed.map((i) => i.kind).slice(0, 2), ['containers', 'container_stats']);
+      const listed = changed.find((i) => i.kind === 'containers');
+      assert.ok(
+        listed?.containers.some((c) => c.name === 'unity-c'),
+        'the new container is listed',
+      );
+      now += 10_000;
+      assert.ok(!(await set.collect()).some((i) => i.kind === 'containers'));
+      // A minute after the last listing it is sent again, changed or not (its status text ages).
+      now += 60_000;
+      assert.deepEqual((await set.collect()).map((i) => i.kind).slice(0, 2), [
+        'containers',
+        'container_stats',
+      ]);
     } finally {
       await set.stop();
     }

@@ -5,7 +5,7 @@
  * outages, so it resumes where it stopped) and a health watch fed by its events.
  * @module
  */
-import type { BatchItem, EngineEvent, EngineEventsItem } from '@unity/shared';
+import type { BatchItem, ContainersItem, EngineEvent, EngineEventsItem } from '@unity/shared';
 import type { Logger } from 'pino';
 import { errorMessage } from '../errors.js';
 import { ContainerCollector } from './containers.js';
@@ -28,6 +28,8 @@ export type EngineSetOptions = {
   now?: () => number;
   /** How often images, volumes, networks and pods are re-read without a container change. */
   inventoryIntervalMs?: number;
+  /** How often an unchanged container listing is sent again (default a minute). */
+  listingRefreshMs?: number;
 };
 
 type Slot = {
@@ -41,7 +43,22 @@ type Slot = {
   events: EngineEvent[];
   /** The event stream reconnected: send a fresh inventory with the next batch. */
   resync: boolean;
+  /** What the last `containers` item sent said (without the status text), and when. */
+  sentListing?: { key: string; at: number };
 };
+
+/**
+ * A listing is sent when it differs from the last one sent, else once a minute. Stats ride on
+ * every tick, but with 100 containers the listing is half of each batch's bytes and of the
+ * agent's per-tick work (issue 3's CPU figure), and it rarely changes between ticks; lifecycle
+ * events already send a fresh one at once (collectUrgent). The status text ("Up 3 minutes")
+ * ages every minute without anything happening, so it does not count as a change; the minute's
+ * refresh carries it.
+ */
+export const LISTING_REFRESH_MS = 60_000;
+
+const listingKey = (item: ContainersItem): string =>
+  JSON.stringify(item.containers.map(({ status: _status, ...rest }) => rest));
 
 /** Events held per engine while nothing drains them (an engine storm), oldest dropped first. */
 const MAX_PENDING_EVENTS = 5_000;
@@ -67,8 +84,9 @@ export class EngineSet {
   }
 
   /**
-   * Per engine that answers: containers, stats, pending events, changed health, and an
-   * `inventory` item (images, volumes, networks, pods) when it is due and changed.
+   * Per engine that answers: stats, the container listing when due (LISTING_REFRESH_MS),
+   * pending events, changed health, and an `inventory` item (images, volumes, networks, pods)
+   * when it is due and changed.
    */
   async collect(): Promise<BatchItem[]> {
     // One engine after the other: few engines, and detection must see the ones found before it.
@@ -94,6 +112,7 @@ export class EngineSet {
           slot.resync = false;
           const inventory = await collector.inventory();
           slot.health?.observe(inventory.containers);
+          this.#markSent(slot, inventory);
           items.push(inventory);
         }
         items.push(...events, ...(await this.#health(slot, false)));
@@ -136,11 +155,12 @@ export class EngineSet {
     }
     try {
       const { containers, stats, listing } = await slot.collector.collect();
+      const due = this.#listingDue(slot, containers);
       slot.resync = false;
       slot.health?.observe(containers.containers);
       const inventory = await this.#collectInventory(slot, listing);
       return [
-        containers,
+        ...(due ? [containers] : []),
         stats,
         ...(inventory ? [inventory] : []),
         ...this.#drain(slot),
@@ -152,11 +172,30 @@ export class EngineSet {
         'container engine went away; will keep trying',
       );
       slot.collector = undefined;
+      slot.sentListing = undefined;
       void slot.inventory?.close().catch(() => undefined);
       slot.inventory = undefined;
       slot.warned = true;
       return [];
     }
+  }
+
+  /**
+   * Whether this tick's listing goes out (and is then remembered as sent): after a resync, when
+   * it changed since the last one sent, or when that one is a minute old.
+   */
+  #listingDue(slot: Slot, item: ContainersItem): boolean {
+    const key = listingKey(item);
+    const sent = slot.sentListing;
+    const refreshMs = this.#o.listingRefreshMs ?? LISTING_REFRESH_MS;
+    const now = (this.#o.now ?? Date.now)();
+    if (!slot.resync && sent && sent.key === key && now - sent.at < refreshMs) return false;
+    slot.sentListing = { key, at: now };
+    return true;
+  }
+
+  #markSent(slot: Slot, item: ContainersItem): void {
+    slot.sentListing = { key: listingKey(item), at: (this.#o.now ?? Date.now)() };
   }
 
   #follow(slot: Slot): void {

@@ -9,8 +9,11 @@
  * carrying the engine's status and its own `{"message": ...}` text.
  * @module
  */
-import { Agent, type IncomingMessage, request } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { AgentError } from '../errors.js';
+import { http } from '../util/node-http.js';
+
+const { Agent, request } = http;
 
 export type Query = Record<string, string | number | boolean | undefined>;
 

@@ -4,8 +4,11 @@
  * of RSS for one request made once (measured on Node 24).
  * @module
  */
-import { request as httpRequest } from 'node:http';
+
 import { request as httpsRequest } from 'node:https';
+import { http } from '../util/node-http.js';
+
+const httpRequest = http.request;
 
 export type PostAnswer = { status: number; body: string };
 

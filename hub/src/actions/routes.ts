@@ -1,13 +1,14 @@
 /**
  * `POST /api/containers/:id/actions/:action` (start, stop, restart, pause, unpause, kill,
- * remove) for editors and admins. Every attempt, refused ones included, is in the audit log.
+ * remove) for holders of `containers:act` (editors and admins). Every attempt, refused ones included, is in the audit log.
  * @module
  */
 import { ContainerActionBodySchema, ContainerActionSchema } from '@unity/shared';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit-log.js';
-import { allowRoles, CAN_ACT } from '../auth/require-role.js';
+import { requireOnHost } from '../auth/host-scope.js';
+import { permit } from '../auth/require-permission.js';
 import { findContainer } from '../containers/container-views.js';
 import { badRequest, notFound } from '../errors.js';
 import { clientIp } from '../http/client-ip.js';
@@ -52,15 +53,15 @@ export function actionRoutes(deps: HubDeps) {
       objectId: id.slice(0, 64),
       objectName: container?.name ?? null,
       outcome: 'forbidden',
-      message: `the ${user.role} role may not act on containers`,
+      message: 'no containers:act permission',
     });
   };
 
-  app.post('/:id/actions/:action', allowRoles(CAN_ACT, { onDenied: auditDenied }), async (c) => {
+  app.post('/:id/actions/:action', permit('containers', 'act', { onDenied: auditDenied }), async (c) => {
     const { id, action } = paramsOf(c, ActionParams);
     const body = await optionalBody(c);
     const user = c.get('user');
-    if (!user) throw new Error('allowRoles let an anonymous request through');
+    if (!user) throw new Error('permit let an anonymous request through');
     const container = await findContainer(deps.db, id);
     if (!container) {
       await recordAudit(deps.db, {
@@ -74,6 +75,8 @@ export function actionRoutes(deps: HubDeps) {
       });
       throw notFound('container not found');
     }
+    // A binding scoped to some hosts lets its holder act only on containers there.
+    await requireOnHost(c, deps.db, 'containers:act', container.hostId);
     const result = await runContainerAction(deps, { user, ip: clientIp(c), container, action, body });
     if (!result.ok) throw result.error;
     return c.json({ ok: true, action, id: container.id, containerId: container.containerId });

@@ -5,7 +5,8 @@
  */
 import { CONNECT_PATH, CreateEnrollmentTokenSchema, ENROLL_PATH, EnrollRequestSchema } from '@unity/shared';
 import { Hono } from 'hono';
-import { requireRole } from '../auth/middleware.js';
+import { regulated } from '../auth/regulated.js';
+import { requirePermission } from '../auth/require-permission.js';
 import { errorResponse } from '../http/errors.js';
 import { jsonBody } from '../http/validate.js';
 import type { HubDeps, HubEnv } from '../types.js';
@@ -18,7 +19,8 @@ export function agentRoutes(deps: HubDeps) {
 
   app.post(ENROLL_PATH, async (c) => {
     const req = await jsonBody(c, EnrollRequestSchema);
-    const res = await enroll(deps.db, deps.identity, req);
+    // Under regulation: guessing enrollment tokens from one address ends in a ban.
+    const res = await regulated(deps, c, { scope: 'enroll' }, () => enroll(deps.db, deps.identity, req));
     log.info({ agentId: res.agentId, hostname: req.host.hostname }, 'agent enrolled');
     return c.json(res, 201);
   });
@@ -27,7 +29,7 @@ export function agentRoutes(deps: HubDeps) {
   app.get(CONNECT_PATH, (c) => errorResponse(c, 'bad_request', 'this endpoint speaks WebSocket only'));
 
   app.post('/api/enrollment-tokens', async (c) => {
-    const user = requireRole(c, 'admin');
+    const user = requirePermission(c, 'hosts', 'write');
     const req = await jsonBody(c, CreateEnrollmentTokenSchema);
     const token = await createEnrollmentToken(deps.db, { ...req, createdBy: user.id }, deps.config.publicUrl);
     log.info({ tokenId: token.id, maxUses: token.maxUses, by: user.username }, 'enrollment token created');

@@ -15,6 +15,7 @@ import { evaluate } from './eval/evaluate.js';
 import { type MemoryObject, memoryRuleData, type Point, seriesName } from './eval/memory-source.js';
 import type { EvalRule, InstanceState } from './eval/types.js';
 import type { DbSource } from './source/db-source.js';
+import { logMatchTimes } from './source/log-pattern.js';
 import { loadSnapshot } from './source/snapshot.js';
 import { restartHistorySql, windowPoints } from './source/window-sql.js';
 
@@ -49,6 +50,8 @@ function lookback(c: LeafCondition): number {
       return c.windowSec * 1000;
     case 'absence':
       return c.afterSec * 1000;
+    case 'log_pattern':
+      return c.windowSec * 1000;
     default:
       return c satisfies never;
   }
@@ -62,6 +65,9 @@ export async function backtestRule(
 ): Promise<AlertBacktest> {
   if (spec.condition.kind === 'composite' && spec.condition.conditions.some((p) => p.kind === 'rule'))
     throw badRequest('a rule that refers to other rules cannot be backtested yet');
+  const object = spec.selector.object;
+  // Probe states are derived from results, not replayable series (yet).
+  if (object === 'probe') throw badRequest('a probe rule cannot be backtested yet');
   const leaves = leafConditions(spec.condition);
   for (const leaf of leaves) {
     const why = unsupported(leaf);
@@ -80,7 +86,7 @@ export async function backtestRule(
     );
   const objects: MemoryObject[] = selected.map((s) => ({
     ...s.object,
-    kind: spec.selector.object,
+    kind: object,
     ...(s.container ? { engineLabels: s.container.engineLabels } : {}),
     series: {},
   }));
@@ -101,10 +107,17 @@ export async function backtestRule(
       }
       continue;
     }
+    if (leaf.kind === 'log_pattern') {
+      for (const m of await logMatchTimes(db, leaf, ids, earliest, to)) {
+        const o = byId.get(m.id);
+        if (o) push(o, name, { t: m.t, v: 1 });
+      }
+      continue;
+    }
     const metric = leaf.kind === 'absence' ? 'cpu_percent' : leaf.metric;
     // Long ranges read the rollups: windowPoints does so for 30 minutes or more.
     const rows = rowsOf<Record<string, unknown>>(
-      await db.execute(windowPoints(spec.selector.object, metric, ids, earliest, to, mark)),
+      await db.execute(windowPoints(object, metric, ids, earliest, to, mark)),
     );
     const column = leaf.kind === 'threshold' ? `v_${leaf.aggregation}` : 'v_avg';
     for (const r of rows) {

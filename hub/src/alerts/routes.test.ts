@@ -94,7 +94,7 @@ describe('alerting API', () => {
     assert.equal((await call('viewer', 'GET', '/api/alert-rules')).status, 200);
     const write = await call('viewer', 'POST', '/api/alert-rules', cpuRule);
     assert.equal(write.status, 403);
-    assert.match(errorOf(write), /editor role/);
+    assert.match(errorOf(write), /alerts:write permission/);
     assert.equal((await call('viewer', 'POST', '/api/alert-rules/preview', { rule: cpuRule })).status, 403);
     assert.equal((await call('viewer', 'POST', '/api/alert-rules/backtest', { rule: cpuRule })).status, 403);
     const id = '6f1c2a8e-1f59-4f3e-9d0c-6a8f0f3c2b11';

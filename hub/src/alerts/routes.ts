@@ -10,13 +10,11 @@
  *   POST /api/alert-rules/preview           the rule evaluated now, nothing stored
  *   POST /api/alert-rules/backtest          what the rule would have done over the last days
  *   GET  /api/alerts?ruleId&state           current instances
- *   GET  /api/alert-history?from&to&ruleId&fingerprint&limit&format=json|csv
+ *   /api/alert-history…                     history, analytics and export (history/routes.ts)
  * @module
  */
 import {
   AlertBacktestRequestSchema,
-  type AlertHistoryEntry,
-  AlertHistoryQuerySchema,
   AlertPreviewRequestSchema,
   type AlertRuleSpec,
   AlertRuleSpecSchema,
@@ -24,54 +22,32 @@ import {
 } from '@unity/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { requireRole } from '../auth/middleware.js';
+import { requirePermission } from '../auth/require-permission.js';
 import { badRequest, notFound } from '../errors.js';
 import { jsonBody, paramsOf, queryOf } from '../http/validate.js';
 import type { HubDeps, HubEnv } from '../types.js';
 import { backtestRule } from './backtest.js';
+import { historyRoutes } from './history/routes.js';
 import { previewRule } from './preview.js';
 import { RULE_TEMPLATES } from './rule-templates.js';
+import { checkLogPattern } from './source/log-pattern.js';
 import {
   createRule,
   deleteRule,
   existingRuleIds,
   getRule,
-  listHistory,
   listInstanceViews,
   listRules,
   updateRule,
 } from './store.js';
 
 const RuleParams = z.object({ id: z.uuid('must be a UUID') });
-const DAY_MS = 86_400_000;
 
 /** The rule ids a composite refers to. */
 const refsOf = (spec: AlertRuleSpec) =>
   spec.condition.kind === 'composite'
     ? spec.condition.conditions.flatMap((p) => (p.kind === 'rule' ? [p.ruleId] : []))
     : [];
-
-/** RFC 4180 field: quoted when it holds a comma, quote or line break. */
-const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
-
-export function historyCsv(items: readonly AlertHistoryEntry[]): string {
-  const lines = ['at,time,rule_id,rule_name,fingerprint,from,to,value,labels'];
-  for (const h of items)
-    lines.push(
-      [
-        String(h.at),
-        new Date(h.at).toISOString(),
-        h.ruleId,
-        csvField(h.ruleName),
-        h.fingerprint,
-        h.from,
-        h.to,
-        h.value === null ? '' : String(h.value),
-        csvField(JSON.stringify(h.labels)),
-      ].join(','),
-    );
-  return `${lines.join('\r\n')}\r\n`;
-}
 
 export function alertRoutes(deps: HubDeps) {
   const app = new Hono<HubEnv>();
@@ -87,25 +63,41 @@ export function alertRoutes(deps: HubDeps) {
     if (unknown) throw badRequest(`invalid body: condition: no rule ${unknown}`);
   };
 
+  /** Log patterns must compile in the engine that runs them (PostgreSQL's); the message names the field. */
+  const checkPatterns = async (spec: AlertRuleSpec) => {
+    const c = spec.condition;
+    const parts =
+      c.kind === 'composite'
+        ? c.conditions.map((p, i) => [p, `condition.conditions.${i}`] as const)
+        : [[c, 'condition'] as const];
+    for (const [part, path] of parts) {
+      if (part.kind !== 'log_pattern') continue;
+      const problem = await checkLogPattern(deps.db, part.pattern);
+      if (problem) throw badRequest(`invalid body: ${path}.pattern: ${problem}`);
+    }
+  };
+
   app.get('/alert-rule-templates', (c) => {
-    requireRole(c, 'viewer');
+    requirePermission(c, 'alerts', 'read');
     return c.json({ items: RULE_TEMPLATES });
   });
 
   app.get('/alert-rules', async (c) => {
-    requireRole(c, 'viewer');
+    requirePermission(c, 'alerts', 'read');
     return c.json({ items: (await listRules(deps.db)).rules });
   });
 
   app.post('/alert-rules/preview', async (c) => {
-    requireRole(c, 'editor');
+    requirePermission(c, 'alerts', 'write');
     const { rule } = await jsonBody(c, AlertPreviewRequestSchema);
+    await checkPatterns(rule);
     return c.json(await previewRule(deps.db, deps.alertSource, rule, now()));
   });
 
   app.post('/alert-rules/backtest', async (c) => {
-    requireRole(c, 'editor');
+    requirePermission(c, 'alerts', 'write');
     const body = await jsonBody(c, AlertBacktestRequestSchema);
+    await checkPatterns(body.rule);
     return c.json(
       await backtestRule(deps.db, deps.alertSource, body.rule, {
         days: body.days,
@@ -117,14 +109,15 @@ export function alertRoutes(deps: HubDeps) {
   });
 
   app.post('/alert-rules', async (c) => {
-    const user = requireRole(c, 'editor');
+    const user = requirePermission(c, 'alerts', 'write');
     const spec = await jsonBody(c, AlertRuleSpecSchema);
     await checkRefs(spec);
+    await checkPatterns(spec);
     return c.json(await createRule(deps.db, spec, user.id), 201);
   });
 
   app.get('/alert-rules/:id', async (c) => {
-    requireRole(c, 'viewer');
+    requirePermission(c, 'alerts', 'read');
     const { id } = paramsOf(c, RuleParams);
     const rule = await getRule(deps.db, id);
     if (!rule) throw notFound('alert rule not found');
@@ -132,46 +125,30 @@ export function alertRoutes(deps: HubDeps) {
   });
 
   app.put('/alert-rules/:id', async (c) => {
-    const user = requireRole(c, 'editor');
+    const user = requirePermission(c, 'alerts', 'write');
     const { id } = paramsOf(c, RuleParams);
     const spec = await jsonBody(c, AlertRuleSpecSchema);
     await checkRefs(spec, id);
+    await checkPatterns(spec);
     const rule = await updateRule(deps.db, id, spec, user.id);
     if (!rule) throw notFound('alert rule not found');
     return c.json(rule);
   });
 
   app.delete('/alert-rules/:id', async (c) => {
-    requireRole(c, 'editor');
+    requirePermission(c, 'alerts', 'delete');
     const { id } = paramsOf(c, RuleParams);
     if (!(await deleteRule(deps.db, id))) throw notFound('alert rule not found');
     return c.body(null, 204);
   });
 
   app.get('/alerts', async (c) => {
-    requireRole(c, 'viewer');
+    requirePermission(c, 'alerts', 'read');
     const q = queryOf(c, AlertsQuerySchema);
     return c.json({ items: await listInstanceViews(deps.db, q) });
   });
 
-  app.get('/alert-history', async (c) => {
-    requireRole(c, 'viewer');
-    const q = queryOf(c, AlertHistoryQuerySchema);
-    const to = q.to ?? now();
-    const from = q.from ?? to - 7 * DAY_MS;
-    const items = await listHistory(deps.db, {
-      from,
-      to,
-      ruleId: q.ruleId,
-      fingerprint: q.fingerprint,
-      limit: q.limit,
-    });
-    if (q.format === 'json') return c.json({ items });
-    return c.body(historyCsv(items), 200, {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="alert-history-${from}-${to}.csv"`,
-    });
-  });
+  app.route('/', historyRoutes(deps));
 
   return app;
 }

@@ -2,7 +2,7 @@
  * Built-in rule templates (`GET /api/alert-rule-templates`): the rules most homelabs and small
  * teams want, with settings that hold up in practice (a short `for` against blips, hysteresis on
  * thresholds, flapping damping on up/down rules). Their messages are the built-in defaults.
- * Probe, certificate and Kubernetes templates come with those features.
+ * Kubernetes templates come with that feature.
  * @module
  */
 import { type AlertRuleSpecInput, AlertRuleSpecSchema, type AlertRuleTemplate } from '@unity/shared';
@@ -21,6 +21,26 @@ const templates: { id: string; name: string; description: string; rule: AlertRul
       severity: 'critical',
       for: 30,
       flapping: FLAPPING,
+    },
+  },
+  {
+    id: 'log-errors',
+    name: 'Errors in logs',
+    description:
+      'A container logged at least 5 lines with error, fatal, panic or exception within 5 minutes (needs its logs shipped).',
+    rule: {
+      name: 'Errors in logs',
+      selector: { object: 'container' },
+      // PostgreSQL regex: \m and \M are the start and end of a word.
+      condition: {
+        kind: 'log_pattern',
+        pattern: '\\m(error|fatal|panic|exception)\\M',
+        ignoreCase: true,
+        windowSec: 300,
+        threshold: 5,
+      },
+      severity: 'warning',
+      keepFiringFor: 300,
     },
   },
   {
@@ -182,6 +202,30 @@ const templates: { id: string; name: string; description: string; rule: AlertRul
       severity: 'critical',
       for: 60,
       flapping: FLAPPING,
+    },
+  },
+  {
+    id: 'probe-down',
+    name: 'Probe down',
+    description: 'A probe has been down (its quorum of locations failing) for a minute.',
+    rule: {
+      name: 'Probe down',
+      selector: { object: 'probe' },
+      condition: { kind: 'status', status: 'down' },
+      severity: 'critical',
+      for: 60,
+      flapping: FLAPPING,
+    },
+  },
+  {
+    id: 'certificate-expiring',
+    name: 'Certificate expiring',
+    description: 'A probed TLS certificate chain expires within 14 days.',
+    rule: {
+      name: 'Certificate expiring',
+      selector: { object: 'probe' },
+      condition: { kind: 'status', status: 'cert_expiring' },
+      severity: 'warning',
     },
   },
 ];

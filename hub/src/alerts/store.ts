@@ -275,18 +275,21 @@ export async function listHistory(db: Db, f: HistoryFilter): Promise<AlertHistor
     .where(and(...where))
     .orderBy(desc(alertHistory.at), desc(alertHistory.id))
     .limit(f.limit);
-  return rows.map((r) => ({
-    id: r.id,
-    at: r.at.getTime(),
-    fingerprint: r.fingerprint,
-    ruleId: r.ruleId,
-    ruleName: r.ruleName,
-    labels: r.labels,
-    from: r.fromState as AlertInstanceState,
-    to: r.toState as AlertInstanceState,
-    value: r.value,
-  }));
+  return rows.map(toHistoryEntry);
 }
+
+/** A stored state change as the API answers it. */
+export const toHistoryEntry = (r: typeof alertHistory.$inferSelect): AlertHistoryEntry => ({
+  id: r.id,
+  at: r.at.getTime(),
+  fingerprint: r.fingerprint,
+  ruleId: r.ruleId,
+  ruleName: r.ruleName,
+  labels: r.labels,
+  from: r.fromState as AlertInstanceState,
+  to: r.toState as AlertInstanceState,
+  value: r.value,
+});
 
 /** Firing episodes (changes from pending or inactive to an active state) per fingerprint since `since`. */
 export async function firedCounts(db: Db, since: number): Promise<Map<string, number>> {

@@ -14,6 +14,16 @@ const OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallel
 
 export const hashPassword = (password: string): Promise<string> => hash(password, OPTIONS);
 
+/** The PHC prefix every current hash starts with: same algorithm and parameters as OPTIONS. */
+const CURRENT = `$argon2id$v=19$m=${OPTIONS.memoryCost},t=${OPTIONS.timeCost},p=${OPTIONS.parallelism}$`;
+
+/**
+ * True when a stored hash uses another algorithm or weaker parameters than OPTIONS; sign-in
+ * then re-hashes the password it just verified, so stored hashes follow the policy without
+ * anyone resetting a password.
+ */
+export const needsRehash = (stored: string): boolean => !stored.startsWith(CURRENT);
+
 let dummyHash: Promise<string> | undefined;
 
 /** Computes the dummy hash ahead of the first sign-in, so even that one takes the usual time. */

@@ -1,68 +1,126 @@
 /**
- * `/api/auth`: status (is first-admin setup pending), setup, login, logout, me.
+ * `/api/auth`: status (is first-admin setup pending), setup, login, logout, me. Sign-in goes
+ * through brute-force regulation (regulation.ts): a banned address or (account, address) pair
+ * is refused before the password is even checked, and each failure is answered after a growing
+ * delay. Every sign-in, failure and sign-out is audited.
  * @module
  */
-import { LoginRequestSchema, SetupRequestSchema } from '@unity/shared';
+import { LoginRequestSchema, type Me, type PasswordPolicy, SetupRequestSchema } from '@unity/shared';
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { HubError, unauthorized } from '../errors.js';
+import { recordEvent } from '../audit/audit-log.js';
+import { forbidden, unauthorized } from '../errors.js';
+import { clientIp } from '../http/client-ip.js';
 import { jsonBody } from '../http/validate.js';
 import type { HubDeps, HubEnv } from '../types.js';
+import { permissionsOf } from './access.js';
 import { completeSetup, setupRequired } from './bootstrap.js';
 import { clearSessionCookie, setSessionCookie } from './cookies.js';
+import { deviceSummary } from './device.js';
+import { meWithPermissions, recordSignIn } from './me.js';
+import { MAX_LENGTH, MIN_LENGTH_SINGLE_FACTOR } from './password-policy.js';
 import { verifyPassword } from './passwords.js';
-import { createSession, deleteSession, SESSION_COOKIE } from './sessions.js';
+import { bannedError } from './regulated.js';
+import { SESSION_COOKIE } from './sessions.js';
+import { assertPasswordAllowed } from './user-admin.js';
 import { findUserByName } from './users.js';
 
 const WRONG_CREDENTIALS = 'wrong username or password';
 
-/** The client's address as the socket saw it (a proxy's address when behind one). */
-function clientAddress(c: { env: unknown }): string {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
-}
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function authRoutes(deps: HubDeps) {
   const app = new Hono<HubEnv>();
+  const log = deps.log.child({ module: 'auth' });
 
   app.get('/status', async (c) => c.json({ setupRequired: await setupRequired(deps.db) }));
 
+  app.get('/password-policy', (c) =>
+    c.json({ minLength: MIN_LENGTH_SINGLE_FACTOR, maxLength: MAX_LENGTH } satisfies PasswordPolicy),
+  );
+
   app.post('/setup', async (c) => {
     const req = await jsonBody(c, SetupRequestSchema);
+    assertPasswordAllowed(req.password, req.username);
     const user = await completeSetup(deps.db, req);
-    deps.log.info({ module: 'auth', username: user.username }, 'first admin created through setup');
-    setSessionCookie(c, deps.config, await createSession(deps.db, user.id));
-    return c.json(user);
+    log.info({ username: user.username }, 'first admin created through setup');
+    const meta = { ip: clientIp(c), device: deviceSummary(c.req.header('user-agent')), remember: false };
+    setSessionCookie(c, deps.config, await deps.sessions.create(user.id, meta));
+    return c.json(await meWithPermissions(deps.db, user.id));
   });
 
   app.post('/login', async (c) => {
-    const ip = clientAddress(c);
-    if (deps.loginLimiter.blocked(ip)) {
-      throw new HubError('rate_limited', 'too many failed sign-ins; try again in a few minutes');
-    }
+    const ip = clientIp(c) ?? 'unknown';
+    const byIp = await deps.regulator.check({ scope: 'signin', ip });
+    if (byIp.banned) throw bannedError(c, byIp, 'sign-ins');
     const req = await jsonBody(c, LoginRequestSchema);
+    const attempt = { scope: 'signin', ip, account: req.username } as const;
+    const byPair = await deps.regulator.check(attempt);
+    if (byPair.banned) throw bannedError(c, byPair, 'sign-ins');
     const user = await findUserByName(deps.db, req.username);
     if (!(await verifyPassword(user?.passwordHash, req.password)) || !user) {
-      deps.loginLimiter.fail(ip);
-      deps.log.info({ module: 'auth', username: req.username, ip }, 'sign-in failed');
+      const outcome = await deps.regulator.fail(attempt);
+      log.info({ username: req.username, ip }, 'sign-in failed');
+      await recordEvent(deps.db, {
+        actor: { id: user?.id ?? null, name: req.username },
+        ip,
+        action: 'auth.signin',
+        objectType: 'user',
+        objectId: user?.id ?? req.username,
+        objectName: req.username,
+        outcome: 'unauthorized',
+        message: outcome.ban ? 'wrong credentials; address banned' : 'wrong credentials',
+      });
+      await sleep(outcome.delayMs);
       throw unauthorized(WRONG_CREDENTIALS);
     }
-    deps.loginLimiter.reset(ip);
-    setSessionCookie(c, deps.config, await createSession(deps.db, user.id));
-    return c.json({ id: user.id, username: user.username, role: user.role });
+    await deps.regulator.succeed(attempt);
+    // Told only to someone who knows the password, so it reveals nothing to a guesser.
+    if (user.disabledAt) throw forbidden('this account is disabled; ask an admin');
+    await recordSignIn(deps.db, user, req.password);
+    // A fresh id at every sign-in: an id planted before sign-in (fixation) is worth nothing after.
+    const old = getCookie(c, SESSION_COOKIE);
+    if (old) await deps.sessions.end(old);
+    const device = deviceSummary(c.req.header('user-agent'));
+    const created = await deps.sessions.create(user.id, { ip, device, remember: req.remember === true });
+    setSessionCookie(c, deps.config, created);
+    await recordEvent(deps.db, {
+      actor: { id: user.id, name: user.username },
+      ip,
+      action: 'auth.signin',
+      objectType: 'user',
+      objectId: user.id,
+      objectName: user.username,
+      outcome: 'ok',
+      message: `${device ?? 'unknown device'}${created.session.remember ? ', remembered' : ''}`,
+    });
+    return c.json(await meWithPermissions(deps.db, user.id));
   });
 
   app.post('/logout', async (c) => {
     const secret = getCookie(c, SESSION_COOKIE);
-    if (secret) await deleteSession(deps.db, secret);
+    const user = c.get('user');
+    if (secret) await deps.sessions.end(secret);
     clearSessionCookie(c, deps.config);
+    if (user) {
+      await recordEvent(deps.db, {
+        actor: { id: user.id, name: user.username },
+        ip: clientIp(c),
+        action: 'auth.signout',
+        objectType: 'user',
+        objectId: user.id,
+        objectName: user.username,
+        outcome: 'ok',
+      });
+    }
     return c.body(null, 204);
   });
 
   app.get('/me', (c) => {
     const user = c.get('user');
-    if (!user) throw unauthorized('sign in first');
-    return c.json(user);
+    const access = c.get('access');
+    if (!user || !access) throw unauthorized('sign in first');
+    return c.json({ ...user, permissions: permissionsOf(access) } satisfies Me);
   });
 
   return app;

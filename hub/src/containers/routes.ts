@@ -1,10 +1,13 @@
 /**
- * `/api/containers`: the list (optionally of one host), one container, and its stats series.
+ * `/api/containers`: the list (optionally of one host), one container, and its stats series,
+ * limited to containers on the hosts the caller's `containers:read` scopes select.
  * @module
  */
 import { SeriesQuerySchema } from '@unity/shared';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
+import { hostFilterOf, hostVisible } from '../auth/host-scope.js';
+import { permit } from '../auth/require-permission.js';
 import { notFound } from '../errors.js';
 import { paramsOf, queryOf } from '../http/validate.js';
 import { seriesResponse } from '../metrics/export.js';
@@ -18,23 +21,30 @@ const ContainerParams = z.object({ id: z.string().regex(/^[0-9a-f]{16}$/, 'must 
 export function containerRoutes(deps: HubDeps) {
   const app = new Hono<HubEnv>();
 
-  app.get('/', async (c) => {
-    const { host } = queryOf(c, ListQuery);
-    return c.json({ items: await listContainers(deps.db, host) });
-  });
-
-  app.get('/:id', async (c) => {
-    const { id } = paramsOf(c, ContainerParams);
+  /** A container outside the caller's scope is "not found", like one that does not exist. */
+  const readableContainer = async (c: Context<HubEnv>, id: string) => {
     const container = await findContainer(deps.db, id);
-    if (!container) throw notFound('container not found');
-    return c.json(container);
+    const visible = await hostFilterOf(c, deps.db, 'containers:read');
+    if (!container || !hostVisible(visible, container.hostId)) throw notFound('container not found');
+    return container;
+  };
+
+  app.get('/', permit('containers', 'read'), async (c) => {
+    const { host } = queryOf(c, ListQuery);
+    const visible = await hostFilterOf(c, deps.db, 'containers:read');
+    const items = (await listContainers(deps.db, host)).filter((ct) => hostVisible(visible, ct.hostId));
+    return c.json({ items });
   });
 
-  app.get('/:id/stats', async (c) => {
+  app.get('/:id', permit('containers', 'read'), async (c) =>
+    c.json(await readableContainer(c, paramsOf(c, ContainerParams).id)),
+  );
+
+  app.get('/:id/stats', permit('containers', 'read'), async (c) => {
     const { id } = paramsOf(c, ContainerParams);
     const query = queryOf(c, SeriesQuerySchema);
     const window = seriesWindow(query);
-    if (!(await findContainer(deps.db, id))) throw notFound('container not found');
+    await readableContainer(c, id);
     return seriesResponse(c, query.format, `container-${id}`, await containerSeries(deps.db, id, window));
   });
 

@@ -7,6 +7,8 @@
  * into `secrets`, so a database dump alone does not hand out tokens.
  * @module
  */
+
+import type { ChannelTemplates } from '@unity/shared';
 import {
   boolean,
   index,
@@ -32,6 +34,8 @@ export const channels = pgTable('channels', {
   settings: jsonb('settings').$type<Record<string, unknown>>().notNull(),
   /** Sealed JSON object of the secret settings; null when the channel has none set. */
   secrets: text('secrets'),
+  /** Title, body and HTML templates (ChannelTemplates); `{}` for the built-in message. Since 0013. */
+  templates: jsonb('templates').$type<ChannelTemplates>().notNull().default({}),
   createdAt: tstz('created_at').notNull().defaultNow(),
   updatedAt: tstz('updated_at').notNull().defaultNow(),
 });
@@ -87,5 +91,29 @@ export const notificationOutbox = pgTable(
     index('notification_outbox_due_idx').on(t.status, t.nextAttemptAt),
     index('notification_outbox_channel_created_idx').on(t.channelId, t.createdAt),
     index('notification_outbox_created_idx').on(t.createdAt),
+  ],
+);
+
+/**
+ * The first message of an alert group in a threaded channel (Slack with a bot token): later
+ * messages of the group reply in its thread. Kept in the database so a restarted hub goes on
+ * threading. Since migration 0013_notify_more.
+ */
+export const notifyThreads = pgTable(
+  'notify_threads',
+  {
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    groupKey: text('group_key').notNull(),
+    /** Slack's message `ts`, the thread's id. */
+    threadTs: text('thread_ts').notNull(),
+    /** The conversation id Slack answered (chat.update needs the id, not a #name). */
+    conversation: text('conversation').notNull(),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.channelId, t.groupKey] }),
+    index('notify_threads_created_idx').on(t.createdAt),
   ],
 );

@@ -18,6 +18,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 
@@ -30,7 +31,14 @@ export const users = pgTable('users', {
   id: uuid('id').primaryKey().defaultRandom(),
   username: text('username').notNull().unique(),
   passwordHash: text('password_hash').notNull(),
-  role: text('role', { enum: ['admin', 'editor', 'viewer'] }).notNull(),
+  /** The unscoped built-in role; null when access comes only from bindings (0015_identity). */
+  role: text('role', { enum: ['admin', 'editor', 'viewer'] }),
+  displayName: text('display_name').notNull().default(''),
+  email: text('email').notNull().default(''),
+  /** Set while the account is disabled: no sign-in, no session, no API key. */
+  disabledAt: tstz('disabled_at'),
+  lastSignInAt: tstz('last_sign_in_at'),
+  passwordChangedAt: tstz('password_changed_at'),
   createdAt: createdAt(),
 });
 
@@ -44,9 +52,16 @@ export const sessions = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     createdAt: createdAt(),
     lastSeenAt: tstz('last_seen_at').notNull().defaultNow(),
+    /** The absolute end: sign-in plus the absolute (or remember-me) timeout. */
     expiresAt: tstz('expires_at').notNull(),
+    /** An opaque id shown in session lists and used to revoke; it grants nothing by itself. */
+    publicId: text('public_id').notNull(),
+    remember: boolean('remember').notNull().default(false),
+    ip: text('ip'),
+    /** A short summary of the User-Agent ("Firefox on Linux"). */
+    device: text('device'),
   },
-  (t) => [index('sessions_user_idx').on(t.userId)],
+  (t) => [index('sessions_user_idx').on(t.userId), uniqueIndex('sessions_public_id_idx').on(t.publicId)],
 );
 
 /** The one-time first-admin token; a single row (id = 1) while setup is pending. */
@@ -113,6 +128,8 @@ export const hosts = pgTable('hosts', {
   uptimeSec: doublePrecision('uptime_sec'),
   /** The latest sample's detail (per core, disks, interfaces) as sent. */
   latest: jsonb('latest'),
+  /** Set by admins; role binding scopes match on them (team=media). */
+  labels: jsonb('labels').$type<Record<string, string>>().notNull().default({}),
   createdAt: createdAt(),
 });
 
@@ -329,6 +346,9 @@ export * from './schema-alert-routing.js';
 export * from './schema-alerts.js';
 export * from './schema-audit.js';
 export * from './schema-events.js';
+export * from './schema-identity.js';
 export * from './schema-inventory.js';
 export * from './schema-logs.js';
 export * from './schema-notify.js';
+export * from './schema-probes.js';
+export * from './schema-security.js';

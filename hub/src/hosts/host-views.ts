@@ -46,5 +46,6 @@ export async function listHosts(db: Db, presence: AgentHub, hostId?: string): Pr
     uptimeSec: h.uptimeSec,
     containersRunning: counts.get(h.id)?.running ?? 0,
     containersTotal: counts.get(h.id)?.total ?? 0,
+    labels: h.labels,
   }));
 }

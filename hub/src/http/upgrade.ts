@@ -13,7 +13,9 @@ import { verifyConnectToken } from '../agents/connect-auth.js';
 import { attachLiveSocket, authenticateLive } from '../live/live-socket.js';
 import { LogFollowEndpoint } from '../logs/follow-socket.js';
 import type { HubDeps } from '../types.js';
+import { clientIpOfRequest } from './client-ip.js';
 import { errorBody } from './errors.js';
+import { ipAllowed } from './ip-rules.js';
 
 const STATUS_TEXT: Record<number, string> = {
   401: 'Unauthorized',
@@ -58,6 +60,9 @@ export function handleUpgrades(
     socket.on('error', () => socket.destroy());
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === CONNECT_PATH) {
+      if (!ipAllowed(deps.config.agentIpRules, clientIpOfRequest(req, deps.config))) {
+        return refuseUpgrade(socket, 403, 'forbidden', 'your address is not allowed here');
+      }
       const claims = await verifyConnectToken(deps, req.headers.authorization);
       if (!claims.ok) {
         log.warn({ reason: claims.error, remote: req.socket.remoteAddress }, 'agent connection refused');

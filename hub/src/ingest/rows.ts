@@ -244,6 +244,7 @@ export function groupRows(batches: { agentId: string; batch: BatchFrame }[]): Gr
         case 'inventory':
         case 'log_lines':
         case 'image_scan':
+        case 'probe_result':
           // Stored item by item by their own modules (writer.ts, writeOtherItems).
           break;
         default:

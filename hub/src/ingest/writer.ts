@@ -10,7 +10,7 @@
  * PGlite and PostgreSQL.
  * @module
  */
-import type { BatchFrame } from '@unity/shared';
+import type { BatchFrame, ProbeResultItem } from '@unity/shared';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/client.js';
@@ -18,6 +18,7 @@ import { storeContainerHealth, storeEngineEvents } from '../events/store.js';
 import { storeInventoryItem } from '../inventory/store.js';
 import type { Logger } from '../log.js';
 import { storeLogLines } from '../logs/log-store.js';
+import { storeProbeResults } from '../probes/result-store.js';
 import { saveScan } from '../scans/scan-store.js';
 import { type GroupRows, groupRows } from './rows.js';
 
@@ -173,6 +174,7 @@ async function writeRows(tx: Db, rows: GroupRows, log: Logger, options: WriteOpt
  */
 async function writeOtherItems(tx: Db, { agentId, batch }: PendingBatch): Promise<string[]> {
   const eventContainers = new Set<string>();
+  const probeResults: ProbeResultItem[] = [];
   for (const item of batch.items) {
     switch (item.kind) {
       case 'engine_events':
@@ -190,10 +192,15 @@ async function writeOtherItems(tx: Db, { agentId, batch }: PendingBatch): Promis
       case 'image_scan':
         await saveScan(tx, agentId, item.scan);
         break;
+      case 'probe_result':
+        probeResults.push(item);
+        break;
       default:
         // Samples, container listings and gaps: written by writeRows for the whole group.
         break;
     }
   }
+  // One statement for all of a batch's probe results (an agent with many probes sends many).
+  await storeProbeResults(tx, agentId, batch.seq, probeResults);
   return [...eventContainers];
 }

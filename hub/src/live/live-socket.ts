@@ -1,12 +1,18 @@
 /**
- * The browsers' live feed (`GET /api/live`, WebSocket): the session cookie is checked at the
- * upgrade, and the Origin must be this hub (a cross-site page must not read the feed).
+ * The browsers' live feed (`GET /api/live`, WebSocket): the session cookie (or a trusted proxy's
+ * header auth) is checked at the upgrade, the address must pass the UI's IP rules, and the Origin
+ * must be this hub (a cross-site page must not read the feed).
  * @module
  */
 import type { IncomingMessage } from 'node:http';
 import { err, type Me, ok, type Result } from '@unity/shared';
 import type { WebSocket } from 'ws';
-import { resolveSession, SESSION_COOKIE } from '../auth/sessions.js';
+import { resolveAccess } from '../auth/access.js';
+import { headerAuthOfRequest } from '../auth/header-auth.js';
+import { SESSION_COOKIE } from '../auth/sessions.js';
+import { HubError } from '../errors.js';
+import { clientIpOfRequest } from '../http/client-ip.js';
+import { ipAllowed } from '../http/ip-rules.js';
 import type { HubDeps } from '../types.js';
 
 type Refusal = { status: 401 | 403; code: 'unauthorized' | 'forbidden'; message: string };
@@ -30,9 +36,21 @@ export async function authenticateLive(deps: HubDeps, req: IncomingMessage): Pro
     if (!sameHost)
       return err({ status: 403, code: 'forbidden', message: 'cross-origin live connection refused' });
   }
-  const user = await resolveSession(deps.db, cookieValue(req.headers.cookie, SESSION_COOKIE));
-  if (!user) return err({ status: 401, code: 'unauthorized', message: 'sign in first' });
-  return ok(user);
+  if (!ipAllowed(deps.config.uiIpRules, clientIpOfRequest(req, deps.config)))
+    return err({ status: 403, code: 'forbidden', message: 'your address is not allowed here' });
+  try {
+    const proxied = await headerAuthOfRequest(deps, req);
+    if (proxied) return ok(proxied);
+  } catch (error) {
+    if (error instanceof HubError && error.code === 'forbidden')
+      return err({ status: 403, code: 'forbidden', message: error.message });
+    throw error;
+  }
+  const session = await deps.sessions.resolve(cookieValue(req.headers.cookie, SESSION_COOKIE));
+  // A disabled account has no access, whatever session it still had.
+  const resolved = session ? await resolveAccess(deps.db, session.user.id) : undefined;
+  if (!resolved) return err({ status: 401, code: 'unauthorized', message: 'sign in first' });
+  return ok(resolved.user);
 }
 
 export function attachLiveSocket(deps: HubDeps, ws: WebSocket, user: Me): void {

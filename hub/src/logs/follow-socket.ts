@@ -12,6 +12,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ContainerLogsQuerySchema, describeIssues } from '@unity/shared';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { resolveAccess } from '../auth/access.js';
+import { hostVisible, visibleHostIds } from '../auth/host-scope.js';
 import { errorBody } from '../http/errors.js';
 import { authenticateLive } from '../live/live-socket.js';
 import type { HubDeps } from '../types.js';
@@ -40,6 +42,11 @@ export class LogFollowEndpoint {
       return refuseUpgrade(socket, 400, 'bad_request', `invalid query: ${describeIssues(query.error)}`);
     const ref = await findContainerRef(this.deps.db, id);
     if (!ref) return refuseUpgrade(socket, 404, 'not_found', 'container not found');
+    const access = await resolveAccess(this.deps.db, user.value.id);
+    const visible = await visibleHostIds(this.deps.db, access?.access, 'logs:read');
+    if (!hostVisible(visible, ref.hostId)) {
+      return refuseUpgrade(socket, 403, 'forbidden', 'this needs the logs:read permission on this host');
+    }
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#follow(ws, ref, query.data));
   }
 

@@ -14,7 +14,8 @@ import {
 } from '@unity/shared';
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { requireRole } from '../auth/middleware.js';
+import { assertContainerVisible, onVisibleHosts } from '../auth/host-scope.js';
+import { permit, requirePermission } from '../auth/require-permission.js';
 import { logShipSettings } from '../db/schema.js';
 import { notFound } from '../errors.js';
 import { jsonBody, paramsOf, queryOf } from '../http/validate.js';
@@ -28,11 +29,12 @@ export function logRoutes(deps: HubDeps) {
   const app = new Hono<HubEnv>();
   startShipSync(deps);
 
-  app.get('/containers/:id/logs', async (c) => {
+  app.get('/containers/:id/logs', permit('logs', 'read'), async (c) => {
     const { id } = paramsOf(c, ContainerParams);
     const query = queryOf(c, ContainerLogsQuerySchema);
     const ref = await findContainerRef(deps.db, id);
     if (!ref) throw notFound('container not found');
+    await assertContainerVisible(c, deps.db, 'logs:read', id);
     let reason: string | undefined;
     if (query.source === 'auto' && !ref.removed) {
       const live = await liveTail(deps.agents.commands, ref, query);
@@ -47,20 +49,22 @@ export function logRoutes(deps: HubDeps) {
     return c.json({ source: 'stored', items, ...(reason ? { reason } : {}) });
   });
 
-  app.get('/containers/:id/logs/ship', async (c) => {
+  app.get('/containers/:id/logs/ship', permit('logs', 'read'), async (c) => {
     const { id } = paramsOf(c, ContainerParams);
     const ref = await findContainerRef(deps.db, id);
     if (!ref) throw notFound('container not found');
+    await assertContainerVisible(c, deps.db, 'logs:read', id);
     const [row] = await deps.db.select().from(logShipSettings).where(eq(logShipSettings.containerId, id));
     return c.json({ ship: row !== undefined, label: ref.labels[SHIP_LABEL] === SHIP_LABEL_VALUE });
   });
 
   app.put('/containers/:id/logs/ship', async (c) => {
-    requireRole(c, 'editor');
+    requirePermission(c, 'logs', 'write');
     const { id } = paramsOf(c, ContainerParams);
     const { ship } = await jsonBody(c, LogShipSettingSchema);
     const ref = await findContainerRef(deps.db, id);
     if (!ref || ref.removed) throw notFound('container not found');
+    await assertContainerVisible(c, deps.db, 'logs:write', id);
     if (ship)
       await deps.db
         .insert(logShipSettings)
@@ -71,7 +75,7 @@ export function logRoutes(deps: HubDeps) {
     return c.json({ ship, label: ref.labels[SHIP_LABEL] === SHIP_LABEL_VALUE });
   });
 
-  app.get('/logs/search', async (c) => {
+  app.get('/logs/search', permit('logs', 'read'), async (c) => {
     const query = queryOf(c, LogSearchQuerySchema);
     const items = await searchLines(deps.db, {
       q: query.q,
@@ -82,7 +86,7 @@ export function logRoutes(deps: HubDeps) {
       until: query.to,
       limit: query.limit,
     });
-    return c.json({ items });
+    return c.json({ items: await onVisibleHosts(c, deps.db, 'logs:read', items) });
   });
 
   return app;

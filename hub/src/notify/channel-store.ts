@@ -11,6 +11,7 @@ import {
   type ChannelCreate,
   type ChannelSettings,
   ChannelSettingsSchema,
+  type ChannelTemplates,
   type ChannelUpdate,
   describeIssues,
   maskSecret,
@@ -25,6 +26,7 @@ import { channels, contactPointChannels, contactPoints } from '../db/schema.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { isUniqueViolation } from './db-errors.js';
 import type { SecretBox } from './secrets.js';
+import { checkTemplates } from './templates/validate.js';
 
 type Row = typeof channels.$inferSelect;
 
@@ -35,6 +37,7 @@ export type LoadedChannel = {
   enabled: boolean;
   rateLimitPerMinute: number;
   settings: ChannelSettings;
+  templates: ChannelTemplates;
   /** Every secret string of the settings, to scrub from error messages. */
   secretValues: string[];
 };
@@ -45,6 +48,7 @@ const toChannel = (row: Row): Channel => ({
   type: row.type as Channel['type'],
   enabled: row.enabled,
   rateLimitPerMinute: row.rateLimitPerMinute,
+  templates: row.templates ?? {},
   settings: row.settings as ChannelSettings,
   createdAt: row.createdAt.getTime(),
   updatedAt: row.updatedAt.getTime(),
@@ -147,11 +151,18 @@ export async function loadChannel(db: Db, box: SecretBox, id: string): Promise<L
     enabled: row.enabled,
     rateLimitPerMinute: row.rateLimitPerMinute,
     settings,
+    templates: row.templates ?? {},
     secretValues: secretStrings(settings),
   };
 }
 
-export async function createChannel(db: Db, box: SecretBox, input: ChannelCreate): Promise<Channel> {
+export async function createChannel(
+  db: Db,
+  box: SecretBox,
+  input: Omit<ChannelCreate, 'templates'> & { templates?: ChannelTemplates },
+): Promise<Channel> {
+  const templates = input.templates ?? {};
+  checkTemplates(templates, input.settings);
   const id = randomUUID();
   const { masked, secrets } = split(input.settings);
   try {
@@ -163,6 +174,7 @@ export async function createChannel(db: Db, box: SecretBox, input: ChannelCreate
         type: input.settings.type,
         enabled: input.enabled,
         rateLimitPerMinute: input.rateLimitPerMinute,
+        templates,
         settings: masked,
         secrets: sealed(box, id, secrets),
       })
@@ -184,6 +196,7 @@ export async function updateChannel(
   const [row] = await db.select().from(channels).where(eq(channels.id, id));
   if (!row) throw notFound('channel not found');
   const settings = parseSettings(mergeSecrets(input.settings, openSettings(box, row)));
+  checkTemplates(input.templates, settings);
   const { masked, secrets } = split(settings);
   try {
     const [updated] = await db
@@ -193,6 +206,7 @@ export async function updateChannel(
         type: settings.type,
         enabled: input.enabled,
         rateLimitPerMinute: input.rateLimitPerMinute,
+        templates: input.templates,
         settings: masked,
         secrets: sealed(box, id, secrets),
         updatedAt: new Date(),

@@ -21,9 +21,12 @@ import { badRequest, HubError, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import { type LoadedChannel, loadChannel } from './channel-store.js';
 import { SENDERS } from './channels/index.js';
-import type { SenderRegistry } from './channels/types.js';
+import type { ChartImage, SenderRegistry } from './channels/types.js';
+import { renderChart } from './chart/png.js';
+import { chartSeries } from './chart/series.js';
 import { findDelivery, insertDeliveries } from './outbox.js';
 import type { SecretBox } from './secrets.js';
+import { DbThreadStore } from './threads.js';
 import { OutboxWorker, type Timers } from './worker.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -46,7 +49,12 @@ export type NotifyOptions = {
   leaseMs?: number;
   sendTimeoutMs?: number;
   backoff?: { baseMs: number; maxMs: number };
+  /** Draws the chart an email attaches; from the metrics store by default. */
+  chart?: (n: Notification) => Promise<ChartImage | undefined>;
 };
+
+/** Channel types that have an acknowledge action of their own. */
+const ACKNOWLEDGING_TYPES: readonly string[] = ['pagerduty', 'opsgenie'];
 
 export class NotifyService implements NotificationSink {
   readonly worker: OutboxWorker;
@@ -61,8 +69,16 @@ export class NotifyService implements NotificationSink {
     this.box = o.box;
     this.#clock = o.clock ?? Date.now;
     this.#publicUrl = o.publicUrl;
+    const clock = this.#clock;
     this.worker = new OutboxWorker({
       ...o,
+      chart:
+        o.chart ??
+        (async (n) => {
+          const series = await chartSeries(o.db, n, clock());
+          return series && renderChart(series);
+        }),
+      threads: new DbThreadStore(o.db),
       senders: o.senders ?? SENDERS,
       log: o.log,
       loadChannel: (id) => this.loadChannel(id),
@@ -82,13 +98,30 @@ export class NotifyService implements NotificationSink {
   }
 
   async enqueue(contactPointId: string, notification: Notification): Promise<void> {
+    await this.#enqueue(contactPointId, notification, () => true);
+  }
+
+  /** An acknowledged group: queued only for the contact point's channels that can say so. */
+  async acknowledge(contactPointId: string, notification: Notification): Promise<void> {
+    await this.#enqueue(contactPointId, notification, (type) => ACKNOWLEDGING_TYPES.includes(type));
+  }
+
+  async #enqueue(
+    contactPointId: string,
+    notification: Notification,
+    takes: (type: string) => boolean,
+  ): Promise<void> {
     const parsed = NotificationSchema.safeParse(notification);
     if (!parsed.success) throw badRequest(`invalid notification: ${describeIssues(parsed.error)}`);
     // A contact point always names at least one channel (a referenced channel cannot be
     // deleted), so no member row means no contact point.
     const members = UUID.test(contactPointId)
       ? await this.#db
-          .select({ channelId: contactPointChannels.channelId, enabled: channels.enabled })
+          .select({
+            channelId: contactPointChannels.channelId,
+            enabled: channels.enabled,
+            type: channels.type,
+          })
           .from(contactPointChannels)
           .innerJoin(channels, eq(channels.id, contactPointChannels.channelId))
           .where(eq(contactPointChannels.contactPointId, contactPointId))
@@ -96,7 +129,7 @@ export class NotifyService implements NotificationSink {
     if (members.length === 0) throw notFound(`contact point ${contactPointId} does not exist`);
     // A disabled channel takes nothing new (and the worker fails what it still holds).
     const rows = members
-      .filter((m) => m.enabled)
+      .filter((m) => m.enabled && takes(m.type))
       .map((m) => ({ notification: parsed.data, channelId: m.channelId, contactPointId }));
     if ((await insertDeliveries(this.#db, rows, this.#clock())) > 0) this.worker.wake();
   }

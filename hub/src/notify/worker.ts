@@ -9,14 +9,15 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { backoffDelay } from '@unity/shared';
+import { backoffDelay, type Notification } from '@unity/shared';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
 import type { LoadedChannel } from './channel-store.js';
 import { networkReason } from './channels/http.js';
 import { send } from './channels/index.js';
-import type { SenderRegistry, SendResult } from './channels/types.js';
+import type { ChartImage, SenderRegistry, SendResult, ThreadStore } from './channels/types.js';
 import { type ClaimedRow, claimDue, type Outcome, recordDelivered, recordOutcome } from './outbox.js';
+import { applyTemplates } from './templates/apply.js';
 import { ChannelThrottle } from './throttle.js';
 
 export type Timers = {
@@ -56,6 +57,10 @@ export type WorkerOptions = {
   backoff?: { baseMs: number; maxMs: number };
   /** How long a group commit of deliveries waits for more to join it, ms. */
   commitLingerMs?: number;
+  /** Draws the chart of an alert's metric (email attaches it). */
+  chart?: (n: Notification) => Promise<ChartImage | undefined>;
+  /** Thread ids of threaded channels (Slack with a bot token). */
+  threads?: ThreadStore;
 };
 
 export type Settled = { rowId: string; channelId: string; outcome: Outcome };
@@ -64,7 +69,8 @@ export class OutboxWorker {
   /** `settled` (Settled) after each recorded outcome. */
   readonly events = new EventEmitter();
   readonly throttle = new ChannelThrottle();
-  readonly #o: Required<Omit<WorkerOptions, 'fetch'>> & { fetch: typeof fetch };
+  readonly #o: Required<Omit<WorkerOptions, 'fetch' | 'chart' | 'threads'>> &
+    Pick<WorkerOptions, 'chart' | 'threads'> & { fetch: typeof fetch };
   #running = false;
   #timer: unknown;
   #tick: Promise<void> | undefined;
@@ -191,8 +197,17 @@ export class OutboxWorker {
 
     let result: SendResult;
     try {
+      const templated = applyTemplates(row.notification, channel.templates, {
+        receiver: channel.name,
+        publicUrl: o.publicUrl,
+      });
       result = await send(o.senders, channel.settings, {
-        notification: row.notification,
+        notification: templated.notification,
+        channelId: channel.id,
+        templates: channel.templates,
+        customBody: templated.customBody,
+        ...(o.chart ? { chart: o.chart } : {}),
+        ...(o.threads ? { threads: o.threads } : {}),
         channelName: channel.name,
         idempotencyKey: `${row.notification.id}/${row.channelId}`,
         signal: AbortSignal.timeout(o.sendTimeoutMs),

@@ -10,7 +10,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { commandFailure } from '../agents/command-errors.js';
 import { recordAudit } from '../audit/audit-log.js';
-import { allowRoles, CAN_ACT } from '../auth/require-role.js';
+import { assertContainerVisible, onVisibleHosts } from '../auth/host-scope.js';
+import { permit } from '../auth/require-permission.js';
 import { findContainer } from '../containers/container-views.js';
 import { HubError, notFound } from '../errors.js';
 import { clientIp } from '../http/client-ip.js';
@@ -28,12 +29,15 @@ export function scanRoutes(deps: HubDeps) {
   /** Hosts whose agent last said it has no Trivy; forgotten when a scan arrives. */
   const missing = new Set<string>();
 
-  app.get('/api/images/scans', async (c) => c.json({ items: await listScans(deps.db) }));
+  app.get('/api/images/scans', permit('containers', 'read'), async (c) =>
+    c.json({ items: await onVisibleHosts(c, deps.db, 'containers:read', await listScans(deps.db)) }),
+  );
 
-  app.get('/api/containers/:id/scan', async (c) => {
+  app.get('/api/containers/:id/scan', permit('containers', 'read'), async (c) => {
     const { id } = paramsOf(c, ContainerParams);
     const container = await findContainer(deps.db, id);
     if (!container) throw notFound('container not found');
+    await assertContainerVisible(c, deps.db, 'containers:read', id);
     const scan = await latestScan(deps.db, container.hostId, container.image);
     const body: ContainerScanResponse = {
       image: container.image,
@@ -44,12 +48,13 @@ export function scanRoutes(deps: HubDeps) {
     return c.json(body);
   });
 
-  app.post('/api/containers/:id/scan', allowRoles(CAN_ACT), async (c) => {
+  app.post('/api/containers/:id/scan', permit('containers', 'act'), async (c) => {
     const { id } = paramsOf(c, ContainerParams);
     const user = c.get('user');
-    if (!user) throw new Error('allowRoles let an anonymous request through');
+    if (!user) throw new Error('permit let an anonymous request through');
     const container = await findContainer(deps.db, id);
     if (!container) throw notFound('container not found');
+    await assertContainerVisible(c, deps.db, 'containers:act', id);
     const result = await deps.agents.commands.run(
       container.hostId,
       'image.scan',

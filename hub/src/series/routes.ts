@@ -8,6 +8,7 @@ import { SeriesQuerySchema } from '@unity/shared';
 import { asc, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { permit } from '../auth/require-permission.js';
 import { series } from '../db/schema.js';
 import { notFound } from '../errors.js';
 import { paramsOf, queryOf } from '../http/validate.js';
@@ -23,7 +24,7 @@ const columns = { id: series.id, source: series.source, name: series.name, label
 export function seriesRoutes(deps: Pick<HubDeps, 'db'>) {
   const app = new Hono<HubEnv>();
 
-  app.get('/', async (c) => {
+  app.get('/', permit('probes', 'read'), async (c) => {
     const { source } = queryOf(c, ListQuery);
     const base = deps.db.select(columns).from(series);
     const items = await (source ? base.where(eq(series.source, source)) : base)
@@ -32,7 +33,7 @@ export function seriesRoutes(deps: Pick<HubDeps, 'db'>) {
     return c.json({ items });
   });
 
-  app.get('/:id/points', async (c) => {
+  app.get('/:id/points', permit('probes', 'read'), async (c) => {
     const { id } = paramsOf(c, SeriesParams);
     const query = queryOf(c, SeriesQuerySchema);
     const window = seriesWindow(query);

@@ -2,9 +2,14 @@
  * Security headers on every response. The CSP allows only this origin (WebSockets to it
  * included) and forbids framing. No 'unsafe-inline' anywhere: Lit uses adopted stylesheets and
  * uPlot sizes its canvases through the CSSOM, which style-src does not restrict.
+ * Strict-Transport-Security is sent only when the request came over TLS, directly or through a
+ * trusted proxy saying so (`X-Forwarded-Proto: https`): over plain HTTP it would be ignored,
+ * and from an untrusted peer the header proves nothing.
  * @module
  */
 import type { MiddlewareHandler } from 'hono';
+import type { CidrList } from '../http/cidr.js';
+import { peerIp } from '../http/client-ip.js';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -18,11 +23,20 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export const securityHeaders: MiddlewareHandler = async (c, next) => {
-  await next();
-  c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-  c.header('X-Content-Type-Options', 'nosniff');
-  c.header('X-Frame-Options', 'DENY');
-  c.header('Referrer-Policy', 'no-referrer');
-  c.header('Cross-Origin-Opener-Policy', 'same-origin');
-};
+/** One year, the HSTS preload list's minimum. */
+export const HSTS = 'max-age=31536000; includeSubDomains';
+
+export function securityHeaders(config: { trustedProxies: CidrList }): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('X-Frame-Options', 'DENY');
+    c.header('Referrer-Policy', 'no-referrer');
+    c.header('Cross-Origin-Opener-Policy', 'same-origin');
+    const tls =
+      new URL(c.req.url).protocol === 'https:' ||
+      (config.trustedProxies.contains(peerIp(c)) && c.req.header('x-forwarded-proto') === 'https');
+    if (tls) c.header('Strict-Transport-Security', HSTS);
+  };
+}

@@ -21,7 +21,10 @@ const seconds = (min = 0) =>
 
 // ---- selector ----
 
-export const AlertObjectKindSchema = z.enum(['host', 'container'], 'must be host or container');
+export const AlertObjectKindSchema = z.enum(
+  ['host', 'container', 'probe'],
+  'must be host, container or probe',
+);
 export type AlertObjectKind = z.infer<typeof AlertObjectKindSchema>;
 
 /**
@@ -92,8 +95,9 @@ export const AlertMetricSchema = z.enum(
 );
 export type AlertMetric = (typeof HOST_METRICS)[number] | (typeof CONTAINER_METRICS)[number];
 
+/** Probes have statuses only (their latency and uptime live in probe_results, not the metric store). */
 export const metricsFor = (object: AlertObjectKind): readonly string[] =>
-  object === 'host' ? HOST_METRICS : CONTAINER_METRICS;
+  object === 'host' ? HOST_METRICS : object === 'container' ? CONTAINER_METRICS : [];
 
 // ---- conditions ----
 
@@ -119,6 +123,10 @@ export const ThresholdConditionSchema = z.object({
 
 export const CONTAINER_STATUSES = ['stopped', 'died', 'unhealthy', 'restarting', 'oom_killed'] as const;
 export const HOST_STATUSES = ['offline'] as const;
+/** Probe `down` (its quorum of locations down, outside maintenance); `cert_expiring` (< 14 days left). */
+export const PROBE_STATUSES = ['down', 'cert_expiring'] as const;
+/** `cert_expiring` fires below this many days before the earliest expiry of the chain. */
+export const CERT_EXPIRING_DAYS = 14;
 
 /**
  * A status: container `stopped` (exited or dead), `died` (exited with a non-zero code),
@@ -127,7 +135,7 @@ export const HOST_STATUSES = ['offline'] as const;
  */
 export const StatusConditionSchema = z.object({
   kind: z.literal('status'),
-  status: z.enum([...CONTAINER_STATUSES, ...HOST_STATUSES]),
+  status: z.enum([...CONTAINER_STATUSES, ...HOST_STATUSES, ...PROBE_STATUSES]),
   restarts: z.int().min(1).max(1000).default(3),
   windowSec: seconds(1).default(600),
 });
@@ -161,6 +169,29 @@ export const AnomalyConditionSchema = z.object({
   direction: z.enum(['up', 'down', 'both']).default('both'),
 });
 
+/** The longest log pattern a rule may hold (a bound on compile and match cost). */
+export const LOG_PATTERN_MAX_LENGTH = 256;
+
+/**
+ * Log pattern: lines of a container's shipped logs (the log_lines table) within `windowSec` that
+ * match `pattern`, counted per container; holds when the count is at least `threshold`.
+ * `pattern` is a PostgreSQL (POSIX ARE) regular expression, matched in the database where the
+ * lines are: that engine compiles to automata and does not backtrack exponentially the way
+ * JavaScript's does, as long as there are no back-references, which are refused here. The hub
+ * also compiles it at save (a syntax error names this field) and bounds the query's run time.
+ */
+export const LogPatternConditionSchema = z.object({
+  kind: z.literal('log_pattern'),
+  pattern: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(LOG_PATTERN_MAX_LENGTH, `must be at most ${LOG_PATTERN_MAX_LENGTH} characters`)
+    .refine((p) => !/\\[1-9]/.test(p), 'must not use back-references (\\1 … \\9): they make matching slow'),
+  ignoreCase: z.boolean().default(false),
+  windowSec: seconds(10).max(DAY, 'must be at most 1 day').default(300),
+  threshold: z.int('must be a whole number').min(1, 'must be at least 1').max(1_000_000).default(1),
+});
+
 /**
  * Another rule as a condition: true when that rule has a firing instance with the same values
  * for the labels in `on` (omitted: the same object; `[]`: any firing instance at all).
@@ -177,6 +208,7 @@ export const LeafConditionSchema = z.discriminatedUnion('kind', [
   AbsenceConditionSchema,
   RateOfChangeConditionSchema,
   AnomalyConditionSchema,
+  LogPatternConditionSchema,
 ]);
 
 export const CompositePartSchema = z.discriminatedUnion('kind', [
@@ -185,6 +217,7 @@ export const CompositePartSchema = z.discriminatedUnion('kind', [
   AbsenceConditionSchema,
   RateOfChangeConditionSchema,
   AnomalyConditionSchema,
+  LogPatternConditionSchema,
   RuleRefConditionSchema,
 ]);
 
@@ -206,6 +239,7 @@ export const AlertConditionSchema = z.discriminatedUnion('kind', [
   AbsenceConditionSchema,
   RateOfChangeConditionSchema,
   AnomalyConditionSchema,
+  LogPatternConditionSchema,
   CompositeConditionSchema,
 ]);
 
@@ -214,6 +248,7 @@ export type StatusCondition = z.infer<typeof StatusConditionSchema>;
 export type AbsenceCondition = z.infer<typeof AbsenceConditionSchema>;
 export type RateOfChangeCondition = z.infer<typeof RateOfChangeConditionSchema>;
 export type AnomalyCondition = z.infer<typeof AnomalyConditionSchema>;
+export type LogPatternCondition = z.infer<typeof LogPatternConditionSchema>;
 export type RuleRefCondition = z.infer<typeof RuleRefConditionSchema>;
 export type LeafCondition = z.infer<typeof LeafConditionSchema>;
 export type CompositePart = z.infer<typeof CompositePartSchema>;
@@ -282,7 +317,9 @@ function checkCondition(
     case 'threshold':
     case 'rate_of_change':
     case 'anomaly':
-      if (!metricsFor(object).includes(c.metric))
+      if (object === 'probe')
+        issue('probes have no metrics here; use a status condition (down, cert_expiring)', 'kind');
+      else if (!metricsFor(object).includes(c.metric))
         issue(`${object} metrics are ${metricsFor(object).join(', ')}`, 'metric');
       if (c.kind === 'threshold' && c.clearThreshold !== undefined) {
         const raisesUp = c.op === '>' || c.op === '>=';
@@ -293,11 +330,17 @@ function checkCondition(
         issue('must be at least 4 times the short window', 'longWindowSec');
       return;
     case 'status': {
-      const allowed: readonly string[] = object === 'host' ? HOST_STATUSES : CONTAINER_STATUSES;
+      const allowed: readonly string[] =
+        object === 'host' ? HOST_STATUSES : object === 'container' ? CONTAINER_STATUSES : PROBE_STATUSES;
       if (!allowed.includes(c.status)) issue(`${object} statuses are ${allowed.join(', ')}`, 'status');
       return;
     }
+    case 'log_pattern':
+      if (object !== 'container') issue('log patterns apply to containers (their shipped logs)', 'kind');
+      return;
     case 'absence':
+      if (object === 'probe') issue('probes have no samples to miss; use the down status', 'kind');
+      return;
     case 'rule':
       return;
     case 'composite':
@@ -383,23 +426,7 @@ export const AlertHistoryEntrySchema = z.object({
 export type AlertHistoryEntry = z.infer<typeof AlertHistoryEntrySchema>;
 export const AlertHistoryListSchema = z.object({ items: z.array(AlertHistoryEntrySchema) });
 
-/** `?from&to&ruleId&fingerprint&limit&format`: epoch ms, default the last 7 days, newest first. */
-export const AlertHistoryQuerySchema = z
-  .object({
-    from: z.coerce.number().int().nonnegative().optional(),
-    to: z.coerce.number().int().nonnegative().optional(),
-    ruleId: z.uuid().optional(),
-    fingerprint: z
-      .string()
-      .regex(/^[0-9a-f]{16}$/, 'must be 16 hex digits')
-      .optional(),
-    limit: z.coerce.number().int().min(1).max(10_000).default(1000),
-    format: z.enum(['json', 'csv'], 'must be json or csv').default('json'),
-  })
-  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
-    message: 'from must not be after to',
-    path: ['from'],
-  });
+// The history query and analytics shapes are in alert-history.ts.
 
 // ---- templates, preview, backtest ----
 

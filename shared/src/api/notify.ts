@@ -32,6 +32,12 @@ export const WebhookSettingsSchema = z.object({
   headers: HeadersSchema,
   /** When set, `X-Unity-Signature: sha256=<hex HMAC-SHA256 of the body>` is sent. */
   hmacSecret: z.string().min(8, 'must be at least 8 characters').max(512).optional(),
+  /**
+   * A JSON body template replacing the Alertmanager payload: `{{variables}}` are filled with
+   * JSON-escaped text (`"{{title}}"`), `*_json` variables with JSON values (`{{alerts_json}}`).
+   * The result must be valid JSON.
+   */
+  bodyTemplate: z.string().trim().min(1, 'must not be empty').max(20_000).optional(),
 });
 
 export const EmailSettingsSchema = z.object({
@@ -49,15 +55,36 @@ export const EmailSettingsSchema = z.object({
   subjectPrefix: optionalText(100),
 });
 
-export const SlackSettingsSchema = z.object({
-  type: z.literal('slack'),
-  /** Incoming webhook URL, https://hooks.slack.com/services/… */
-  url: httpUrl,
-  /** Overrides the webhook's channel, where the app allows it. */
-  channel: optionalText(100),
-  username: optionalText(100),
-  iconEmoji: optionalText(100),
-});
+/**
+ * Slack in one of two modes: an incoming webhook (`url`), which cannot thread, or a bot token
+ * (`botToken` and `channel`) that posts with `chat.postMessage`, so later messages of one alert
+ * group go into the thread of its first one.
+ */
+export const SlackSettingsSchema = z
+  .object({
+    type: z.literal('slack'),
+    /** Incoming webhook URL, https://hooks.slack.com/services/… */
+    url: httpUrl.optional(),
+    /** A bot token (xoxb-…) with `chat:write`; with it messages are threaded per alert group. */
+    botToken: z
+      .string()
+      .regex(/^xox[bpa]-[A-Za-z0-9-]+$/, 'must be a Slack token (xoxb-…)')
+      .optional(),
+    /** The channel (id or #name); required with a bot token, else overrides the webhook's. */
+    channel: optionalText(100),
+    username: optionalText(100),
+    iconEmoji: optionalText(100),
+    /** Web API base for the bot token mode; https://slack.com/api when empty. */
+    apiUrl: httpUrl.optional(),
+    /** Bot mode: edit the thread's first message to show the group's latest state (default on). */
+    updateParent: z.boolean().optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (!s.url && !s.botToken)
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'needs a webhook URL or a bot token' });
+    if (s.botToken && !s.channel)
+      ctx.addIssue({ code: 'custom', path: ['channel'], message: 'is required with a bot token' });
+  });
 
 export const DiscordSettingsSchema = z.object({
   type: z.literal('discord'),
@@ -242,7 +269,7 @@ export type SecretKind = 'text' | 'url' | 'headers' | 'urls';
 export const SECRET_FIELDS: { readonly [T in ChannelType]: Readonly<Record<string, SecretKind>> } = {
   webhook: { url: 'url', headers: 'headers', hmacSecret: 'text' },
   email: { password: 'text' },
-  slack: { url: 'url' },
+  slack: { url: 'url', botToken: 'text' },
   discord: { url: 'url' },
   telegram: { botToken: 'text' },
   ntfy: { token: 'text', password: 'text' },
@@ -301,11 +328,25 @@ export function maskSettings(settings: ChannelSettings): ChannelSettings {
 
 // ---- channels ----
 
+/**
+ * A channel's own title and body templates, in the alert templates' language (`{{variable}}`,
+ * `{{variable | fallback}}`); empty ones keep the built-in message. For email, `title` is the
+ * subject, `body` the text part and `html` the HTML part (whose variables are HTML-escaped;
+ * `*_html` ones are inserted as they are).
+ */
+export const ChannelTemplatesSchema = z.object({
+  title: z.string().trim().max(1000).optional(),
+  body: z.string().trim().max(20_000).optional(),
+  html: z.string().trim().max(50_000).optional(),
+});
+export type ChannelTemplates = z.infer<typeof ChannelTemplatesSchema>;
+
 const ChannelCommon = {
   name: text(100),
   enabled: z.boolean().default(true),
   /** Deliveries per minute to this channel; more wait in the outbox. */
   rateLimitPerMinute: z.number().int().min(1).max(60_000).default(30),
+  templates: ChannelTemplatesSchema.default({}),
 };
 
 /** `POST /api/channels`. */
@@ -328,6 +369,7 @@ export const ChannelSchema = z.object({
   type: z.enum(CHANNEL_TYPES as [ChannelType, ...ChannelType[]]),
   enabled: z.boolean(),
   rateLimitPerMinute: z.number(),
+  templates: ChannelTemplatesSchema,
   /** Secrets masked. */
   settings: ChannelSettingsSchema,
   createdAt: z.number(),
@@ -406,6 +448,35 @@ export const DeliveriesQuerySchema = z.object({
   channel: z.uuid('must be a channel id').optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
+
+// ---- template preview ----
+
+/**
+ * `POST /api/channels/preview` (templates not saved yet) and `POST /api/channels/:id/preview`
+ * (the saved channel, or these fields in place of its own): renders against a sample group.
+ */
+export const ChannelPreviewRequestSchema = z.object({
+  type: z.enum(CHANNEL_TYPES as [ChannelType, ...ChannelType[]]).optional(),
+  templates: ChannelTemplatesSchema.optional(),
+  /** The webhook's JSON body template. */
+  bodyTemplate: z.string().trim().max(20_000).optional(),
+  status: z.enum(['firing', 'resolved']).default('firing'),
+});
+export type ChannelPreviewRequest = z.infer<typeof ChannelPreviewRequestSchema>;
+
+export const ChannelPreviewSchema = z.object({
+  title: z.string(),
+  body: z.string(),
+  /** Email: the HTML part. */
+  html: z.string().nullable(),
+  /** Webhook: the request body as sent. */
+  json: z.unknown().nullable(),
+  /** Every variable the sample offers, for the editor's help. */
+  variables: z.array(z.string()),
+  /** Variables the templates use that the sample does not have (likely typos). */
+  unknownVariables: z.array(z.string()),
+});
+export type ChannelPreview = z.infer<typeof ChannelPreviewSchema>;
 
 /** `POST /api/channels/:id/test` → the delivery after its first attempt. */
 export const ChannelTestResultSchema = z.object({

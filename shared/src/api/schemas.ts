@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { HealthStatusSchema } from '../protocol/container-events.js';
 import { ContainerStateSchema, EngineKindSchema, PortMappingSchema } from '../protocol/items.js';
+import { PermissionSchema } from './identity.js';
 
 export const ApiErrorCodeSchema = z.enum([
   'bad_request',
@@ -39,19 +40,27 @@ export const listOf = <T extends z.ZodType>(item: T) =>
 export const LoginRequestSchema = z.object({
   username: z.string().min(1).max(128),
   password: z.string().min(1).max(1024),
+  /** Remember me: a persistent cookie and the longer absolute timeout; otherwise a browser-session cookie. */
+  remember: z.boolean().optional(),
 });
 
 /** First-admin setup through the one-time URL the hub prints when it has no users. */
 export const SetupRequestSchema = z.object({
   token: z.string().min(16).max(256),
   username: z.string().min(1).max(128),
-  password: z.string().min(12).max(1024),
+  password: z.string().min(1).max(1024),
 });
 
 export const MeSchema = z.object({
   id: z.string(),
   username: z.string(),
-  role: z.enum(['admin', 'editor', 'viewer']),
+  /** The user's unscoped built-in role; null when access comes only from bindings and groups. */
+  role: z.enum(['admin', 'editor', 'viewer']).nullable(),
+  /**
+   * Everything the user may do somewhere (some grants may be limited to hosts by a scope), on
+   * the answers of sign-in and `GET /api/auth/me`; absent inside the hub's request context.
+   */
+  permissions: z.array(PermissionSchema).optional(),
 });
 
 /** `GET /api/auth/status` (public): tells the sign-in page whether first-admin setup is pending. */
@@ -78,6 +87,8 @@ export const HostSchema = z.object({
   uptimeSec: z.number().nullable(),
   containersRunning: z.number(),
   containersTotal: z.number(),
+  /** Set by admins (`PUT /api/hosts/:id/labels`); role binding scopes select hosts by them. */
+  labels: z.record(z.string(), z.string()).default({}),
 });
 
 export const ContainerSchema = z.object({

@@ -54,6 +54,11 @@ export const NotificationSchema = z.object({
   url: z.string(),
   /** Set on "send test notification": channels may mark the message as a test. */
   test: z.boolean().optional(),
+  /**
+   * Set on the message that says the group was acknowledged in Unity; only channels with an
+   * acknowledge action of their own (PagerDuty) are sent it.
+   */
+  acknowledged: z.object({ by: z.string(), at: z.iso.datetime() }).optional(),
 });
 export type Notification = z.infer<typeof NotificationSchema>;
 
@@ -64,4 +69,9 @@ export type Notification = z.infer<typeof NotificationSchema>;
  */
 export interface NotificationSink {
   enqueue(contactPointId: string, notification: Notification): Promise<void>;
+  /**
+   * The group of `notification` was acknowledged: channels of the contact point that can say so
+   * to their service (PagerDuty's `acknowledge`) are sent it; others are left alone.
+   */
+  acknowledge?(contactPointId: string, notification: Notification): Promise<void>;
 }

@@ -9,6 +9,7 @@ import { EngineKindSchema, EngineRefSchema, PortMappingSchema } from './engine-r
 import { ImageScanItemSchema } from './image-scan-item.js';
 import { InventoryItemSchema } from './inventory.js';
 import { LogLinesItemSchema } from './logs.js';
+import { ProbeResultItemSchema } from './probe-result.js';
 
 export { EngineKindSchema, EngineRefSchema, PortMappingSchema };
 
@@ -131,6 +132,7 @@ export const BatchItemSchema = z.discriminatedUnion('kind', [
   InventoryItemSchema,
   LogLinesItemSchema,
   ImageScanItemSchema,
+  ProbeResultItemSchema,
 ]);
 
 export type HostMetricsItem = z.infer<typeof HostMetricsItemSchema>;

@@ -319,9 +319,18 @@ export async function ingestBench(p: IngestParams, mode: string): Promise<void> 
     let latencyBreak: WindowResult | undefined;
     if (windows[0] && !windows[0].meetsLatency) latencyBreak = windows[0];
     if (windows[0] && !windows[0].keepsUp) breaking = windows[0];
+    // A step whose agents cannot even enrol and link in time is past the breaking point: the
+    // hub is saturated. That ends the steps; the run still drains, verifies and measures COPY.
+    let startFailure: { agents: number; error: string } | undefined;
     for (const target of p.steps) {
       if (breaking) break;
-      await pool.add(target - pool.size, start);
+      try {
+        await pool.add(target - pool.size, start);
+      } catch (error) {
+        startFailure = { agents: target, error: error instanceof Error ? error.message : String(error) };
+        console.log(`  could not start ${target} agents: ${startFailure.error}`);
+        break;
+      }
       await sleep(p.settleSec * 1000);
       const w = await measure(p.stepSec);
       console.log(`  window ${JSON.stringify(w)}`);
@@ -412,6 +421,10 @@ export async function ingestBench(p: IngestParams, mode: string): Promise<void> 
       console.log(
         `  throughput breaking point (stores < 95 % or backlog grows): ${breaking.agents} agents (${breaking.offeredPerSec} samples/s offered, ${breaking.containerSamplesPerSec} stored)`,
       );
+    else if (startFailure)
+      console.log(
+        `  throughput breaking point: ${startFailure.agents} agents could not all enrol and link (the hub was saturated)`,
+      );
     else if (p.steps.length > 0) console.log(`  no throughput breaking point up to ${best.agents} agents`);
 
     writeJson('ingest', {
@@ -428,6 +441,7 @@ export async function ingestBench(p: IngestParams, mode: string): Promise<void> 
             storedPerSec: breaking.containerSamplesPerSec,
           }
         : null,
+      startFailure: startFailure ?? null,
       latencyBreakingPoint: latencyBreak
         ? {
             agents: latencyBreak.agents,

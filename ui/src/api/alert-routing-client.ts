@@ -23,7 +23,7 @@ import {
 import { type ApiResult, request } from './client.js';
 
 /** What the UI needs of a zod schema (the UI does not depend on zod itself). */
-type Schema<T> = { safeParse(value: unknown): { success: true; data: T } | { success: false } };
+export type Schema<T> = { safeParse(value: unknown): { success: true; data: T } | { success: false } };
 
 const id = encodeURIComponent;
 
@@ -46,7 +46,7 @@ const list = <T>(item: Schema<T>): Schema<{ items: T[] }> => ({
 const nothing: Schema<unknown> = { safeParse: (value) => ({ success: true, data: value }) };
 
 /** A request whose answer is checked against `schema`; a mismatch is reported, not rendered. */
-async function parsed<T>(schema: Schema<T>, call: Promise<ApiResult<unknown>>): Promise<ApiResult<T>> {
+export async function parsed<T>(schema: Schema<T>, call: Promise<ApiResult<unknown>>): Promise<ApiResult<T>> {
   const res = await call;
   if (!res.ok) return res;
   const out = schema.safeParse(res.value);

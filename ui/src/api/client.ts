@@ -44,7 +44,7 @@ export function onUnauthorized(listener: Listener): () => void {
 }
 
 type RequestOptions = {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   /** Do not broadcast a 401 (the sign-in and session probes expect it). */
   quiet401?: boolean;

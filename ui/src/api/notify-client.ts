@@ -20,6 +20,9 @@ import {
   type Channel,
   type ChannelCreate,
   ChannelListSchema,
+  type ChannelPreview,
+  type ChannelPreviewRequest,
+  ChannelPreviewSchema,
   ChannelSchema,
   ChannelTestResultSchema,
   ChannelTypeListSchema,
@@ -73,6 +76,15 @@ export const notifyApi = {
   updateChannel: (channelId: string, body: ChannelUpdate) =>
     parsed<Channel>(request(`/api/channels/${id(channelId)}`, { method: 'PUT', body }), ChannelSchema),
   deleteChannel: (channelId: string) => request<null>(`/api/channels/${id(channelId)}`, { method: 'DELETE' }),
+  /** Renders templates against a sample alert group; with a channel id, its saved ones fill the gaps. */
+  previewChannel: (body: Partial<ChannelPreviewRequest>, channelId?: string) =>
+    parsed<ChannelPreview>(
+      request(channelId ? `/api/channels/${id(channelId)}/preview` : '/api/channels/preview', {
+        method: 'POST',
+        body,
+      }),
+      ChannelPreviewSchema,
+    ),
   testChannel: (channelId: string) =>
     parsed<ChannelTestResult>(
       request(`/api/channels/${id(channelId)}/test`, { method: 'POST' }),

@@ -6,7 +6,7 @@
 import type { Me } from '@unity/shared';
 import { css, html } from 'lit';
 
-export type AlertsTab = 'alerts' | 'silences' | 'policy' | 'time-intervals' | 'inhibition';
+export type AlertsTab = 'alerts' | 'silences' | 'policy' | 'time-intervals' | 'inhibition' | 'history';
 
 const TABS: readonly { tab: AlertsTab; href: string; label: string }[] = [
   { tab: 'alerts', href: '/alerts', label: 'Firing' },
@@ -14,10 +14,11 @@ const TABS: readonly { tab: AlertsTab; href: string; label: string }[] = [
   { tab: 'policy', href: '/alerts/policy', label: 'Notification policy' },
   { tab: 'time-intervals', href: '/alerts/time-intervals', label: 'Time intervals' },
   { tab: 'inhibition', href: '/alerts/inhibition', label: 'Inhibition and escalation' },
+  { tab: 'history', href: '/alerts/history', label: 'History' },
 ];
 
 /** Editors and admins change routing; viewers only read. */
-export const canWrite = (me: Me | null): boolean => me?.role === 'admin' || me?.role === 'editor';
+export const canWrite = (me: Me | null): boolean => me?.permissions?.includes('alerts:write') ?? false;
 
 export function alertsTabs(current: AlertsTab) {
   return html`<nav class="tabs" aria-label="Alerts">

@@ -5,7 +5,7 @@
  */
 import type { ChannelType } from '@unity/shared';
 
-export type FieldKind = 'text' | 'secret' | 'number' | 'bool' | 'select' | 'list' | 'headers';
+export type FieldKind = 'text' | 'secret' | 'number' | 'bool' | 'select' | 'list' | 'headers' | 'textarea';
 export type Field = {
   key: string;
   label: string;
@@ -14,6 +14,8 @@ export type Field = {
   options?: readonly string[];
   placeholder?: string;
   hint?: string;
+  /** A checkbox's value when the setting is not set. */
+  default?: boolean;
 };
 
 const url = (key = 'url', label = 'URL', placeholder = 'https://…'): Field => ({
@@ -36,6 +38,13 @@ export const CHANNEL_FIELDS: Partial<Record<ChannelType, readonly Field[]>> = {
     { key: 'method', label: 'Method', kind: 'select', options: ['POST', 'PUT', 'PATCH'] },
     { key: 'headers', label: 'Headers', kind: 'headers', hint: 'One "Name: value" a line' },
     { key: 'hmacSecret', label: 'HMAC secret', kind: 'secret', hint: 'Signs the body (optional)' },
+    {
+      key: 'bodyTemplate',
+      label: 'JSON body template',
+      kind: 'textarea',
+      placeholder: '{"text": "{{title}}", "alerts": {{alerts_json}}}',
+      hint: 'Replaces the Alertmanager payload; must render valid JSON. Variables are JSON-escaped, *_json ones are JSON values.',
+    },
   ],
   email: [
     { key: 'host', label: 'SMTP host', kind: 'text', required: true },
@@ -49,10 +58,20 @@ export const CHANNEL_FIELDS: Partial<Record<ChannelType, readonly Field[]>> = {
     opt('subjectPrefix', 'Subject prefix'),
   ],
   slack: [
-    url('url', 'Webhook URL', 'https://hooks.slack.com/services/…'),
-    opt('channel', 'Channel'),
+    {
+      ...opt('url', 'Webhook URL', 'https://hooks.slack.com/services/…'),
+      hint: 'Or a bot token below, which threads the updates of an alert group',
+    },
+    { key: 'botToken', label: 'Bot token', kind: 'secret', placeholder: 'xoxb-…' },
+    { ...opt('channel', 'Channel'), hint: 'Required with a bot token' },
     opt('username', 'User name'),
     opt('iconEmoji', 'Icon emoji'),
+    {
+      key: 'updateParent',
+      label: 'Show the latest state in the thread’s first message',
+      kind: 'bool',
+      default: true,
+    },
   ],
   discord: [
     url('url', 'Webhook URL', 'https://discord.com/api/webhooks/…'),
@@ -104,7 +123,8 @@ export function toFormValues(fields: readonly Field[], settings: Record<string, 
   const out: FormValues = {};
   for (const f of fields) {
     const v = settings[f.key];
-    if (f.kind === 'bool') out[f.key] = v === undefined ? f.key === 'verifyCertificate' : v === true;
+    if (f.kind === 'bool')
+      out[f.key] = v === undefined ? (f.default ?? f.key === 'verifyCertificate') : v === true;
     else if (v === undefined || v === null) out[f.key] = '';
     else if (f.kind === 'list') out[f.key] = Array.isArray(v) ? v.join(', ') : String(v);
     else if (f.kind === 'headers')

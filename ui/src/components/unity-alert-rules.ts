@@ -37,6 +37,8 @@ function conditionText(rule: AlertRule): string {
       return `${c.metric} change ${c.op} ${c.percent} %`;
     case 'anomaly':
       return `${c.metric} anomaly`;
+    case 'log_pattern':
+      return `log lines matching /${c.pattern}/ ≥ ${c.threshold} in ${c.windowSec} s`;
     case 'composite':
       return `${c.op} of ${c.conditions.length} conditions`;
     default:
@@ -111,7 +113,7 @@ export class UnityAlertRules extends LitElement {
   }
 
   get #canWrite(): boolean {
-    return this.me?.role === 'admin' || this.me?.role === 'editor';
+    return this.me?.permissions?.includes('alerts:write') ?? false;
   }
 
   async #load(): Promise<void> {

@@ -10,8 +10,15 @@ import { api, onUnauthorized } from '../api/client.js';
 import { type LiveStatus, live } from '../api/live.js';
 import { loginPath, NAVIGATE_EVENT, navigate, parseRoute, type Route } from '../router.js';
 import { base, controls } from './styles.js';
+import './unity-account.js';
 import './unity-add-host.js';
+import './unity-api-keys.js';
+import './unity-groups.js';
+import './unity-invite.js';
+import './unity-roles.js';
+import './unity-users.js';
 import './unity-alerts.js';
+import './unity-alert-history.js';
 import './unity-container.js';
 import './unity-containers.js';
 import './unity-host.js';
@@ -19,14 +26,18 @@ import './unity-inhibition.js';
 import './unity-inventory.js';
 import './unity-login.js';
 import './unity-notifications.js';
+import './unity-sessions.js';
+import './unity-audit-log.js';
 import './unity-alert-rules.js';
+import './unity-probe.js';
+import './unity-probes.js';
 import './unity-overview.js';
 import './unity-policy.js';
 import './unity-setup.js';
 import './unity-silences.js';
 import './unity-time-intervals.js';
 
-const PUBLIC_ROUTES: ReadonlySet<Route['name']> = new Set(['login', 'setup']);
+const PUBLIC_ROUTES: ReadonlySet<Route['name']> = new Set(['login', 'setup', 'invite']);
 
 const TITLES: Record<Route['name'], string> = {
   overview: 'Hosts',
@@ -44,6 +55,17 @@ const TITLES: Record<Route['name'], string> = {
   inhibition: 'Inhibition and escalation',
   notifications: 'Notifications',
   'alert-rules': 'Alert rules',
+  'alert-history': 'Alert history',
+  sessions: 'Sessions',
+  'audit-log': 'Audit log',
+  probes: 'Probes',
+  probe: 'Probe',
+  invite: 'Invite',
+  account: 'My account',
+  'api-keys': 'API keys',
+  users: 'Users',
+  roles: 'Roles',
+  groups: 'Groups',
   'not-found': 'Not found',
 };
 
@@ -269,7 +291,7 @@ export class UnityApp extends LitElement {
       navigate(this.setupRequired && route.name === 'overview' ? '/setup' : loginPath(), { replace: true });
       return;
     }
-    if (this.me && (route.name === 'login' || route.name === 'setup')) {
+    if (this.me && (route.name === 'login' || route.name === 'setup' || route.name === 'invite')) {
       navigate(route.name === 'login' ? route.next : '/', { replace: true });
       return;
     }
@@ -344,9 +366,10 @@ export class UnityApp extends LitElement {
                 >${k[0]?.toUpperCase()}${k.slice(1)}</a
               >`,
           )}
-          <a href="/alerts" aria-current=${current(['alerts', 'silences', 'policy', 'time-intervals', 'inhibition'])}
+          <a href="/alerts" aria-current=${current(['alerts', 'silences', 'policy', 'time-intervals', 'inhibition', 'alert-history'])}
             >Alerts</a
           >
+          <a href="/probes" aria-current=${current(['probes', 'probe'])}>Probes</a>
           <a href="/add-host" aria-current=${current('add-host')}>Add host</a>
         </nav>
         <div class="right">
@@ -356,9 +379,22 @@ export class UnityApp extends LitElement {
           <details data-testid="user-menu">
             <summary>${this.me?.username}</summary>
             <div class="menu">
-              <p class="muted">Signed in as <strong>${this.me?.username}</strong> (${this.me?.role})</p>
+              <p class="muted">
+                Signed in as <strong>${this.me?.username}</strong>${this.me?.role ? ` (${this.me.role})` : ''}
+              </p>
+              <a href="/account" data-testid="nav-account">My account</a>
+              <a href="/settings/api-keys" data-testid="nav-api-keys">API keys</a>
               <a href="/alerts/rules" data-testid="nav-alert-rules">Alert rules</a>
               <a href="/settings/notifications" data-testid="nav-notifications">Notifications</a>
+              <a href="/settings/sessions" data-testid="nav-sessions">Sessions</a>
+              ${this.me?.permissions?.includes('audit:read') ? html`<a href="/settings/audit-log" data-testid="nav-audit-log">Audit log</a>` : null}
+              ${
+                this.me?.permissions?.includes('users:read')
+                  ? html`<a href="/settings/users" data-testid="nav-users">Users</a>
+                      <a href="/settings/roles" data-testid="nav-roles">Roles</a>
+                      <a href="/settings/groups" data-testid="nav-groups">Groups</a>`
+                  : null
+              }
               <button type="button" class="secondary" @click=${this.#signOut}>Sign out</button>
             </div>
           </details>
@@ -399,8 +435,30 @@ export class UnityApp extends LitElement {
         return html`<unity-inhibition .me=${this.me ?? null}></unity-inhibition>`;
       case 'notifications':
         return html`<unity-notifications></unity-notifications>`;
+      case 'sessions':
+        return html`<unity-sessions></unity-sessions>`;
+      case 'audit-log':
+        return html`<unity-audit-log></unity-audit-log>`;
       case 'alert-rules':
         return html`<unity-alert-rules></unity-alert-rules>`;
+      case 'alert-history':
+        return html`<unity-alert-history .from=${route.from} .to=${route.to} .tz=${route.tz}></unity-alert-history>`;
+      case 'probes':
+        return html`<unity-probes></unity-probes>`;
+      case 'probe':
+        return html`<unity-probe probe-id=${route.id}></unity-probe>`;
+      case 'invite':
+        return html`<unity-invite .token=${route.token}></unity-invite>`;
+      case 'account':
+        return html`<unity-account></unity-account>`;
+      case 'api-keys':
+        return html`<unity-api-keys></unity-api-keys>`;
+      case 'users':
+        return html`<unity-users></unity-users>`;
+      case 'roles':
+        return html`<unity-roles></unity-roles>`;
+      case 'groups':
+        return html`<unity-groups></unity-groups>`;
       case 'not-found':
         return html`<h1>Page not found</h1>
           <p>Nothing lives at <span class="mono">${route.path}</span>. <a href="/">Go to the overview</a></p>`;

@@ -4,7 +4,7 @@
  * The hub's 400 message is shown under the form. Fires `channel-saved` and `form-cancel`.
  * @module
  */
-import type { Channel, ChannelType } from '@unity/shared';
+import type { Channel, ChannelTemplates, ChannelType } from '@unity/shared';
 import { css, html, LitElement } from 'lit';
 import { type ChannelTypeInfo, notifyApi } from '../api/notify-client.js';
 import {
@@ -15,6 +15,7 @@ import {
   toFormValues,
 } from './channel-fields.js';
 import { formStyles } from './form-styles.js';
+import './unity-channel-templates.js';
 import { base, controls, surfaces } from './styles.js';
 
 export class UnityChannelForm extends LitElement {
@@ -27,6 +28,7 @@ export class UnityChannelForm extends LitElement {
     rateLimit: { state: true },
     values: { state: true },
     json: { state: true },
+    templates: { state: true },
     busy: { state: true },
     error: { state: true },
   };
@@ -40,6 +42,7 @@ export class UnityChannelForm extends LitElement {
   declare values: FormValues;
   /** The settings (without `type`) as JSON, for types without hand-written fields. */
   declare json: string;
+  declare templates: ChannelTemplates;
   declare busy: boolean;
   declare error: string;
 
@@ -53,6 +56,7 @@ export class UnityChannelForm extends LitElement {
     this.rateLimit = '30';
     this.values = {};
     this.json = '{}';
+    this.templates = {};
     this.busy = false;
     this.error = '';
   }
@@ -66,6 +70,7 @@ export class UnityChannelForm extends LitElement {
       this.name = c?.name ?? '';
       this.enabled = c?.enabled ?? true;
       this.rateLimit = String(c?.rateLimitPerMinute ?? 30);
+      this.templates = { ...(c?.templates ?? {}) };
       this.error = '';
       this.#loadSettings((c?.settings ?? { type: this.type }) as Record<string, unknown>);
     }
@@ -146,6 +151,13 @@ export class UnityChannelForm extends LitElement {
             >`
         }
       </fieldset>
+      <unity-channel-templates
+        .type=${this.type}
+        .channelId=${this.channel?.id ?? null}
+        .templates=${this.templates}
+        .bodyTemplate=${String(this.values.bodyTemplate ?? '')}
+        @templates-change=${(e: CustomEvent<ChannelTemplates>) => (this.templates = e.detail)}
+      ></unity-channel-templates>
       ${this.error ? html`<p class="error" role="alert" data-testid="channel-form-error">${this.error}</p>` : null}
       <div class="row">
         <button type="submit" ?disabled=${this.busy}>${this.busy ? 'Saving…' : 'Save channel'}</button>
@@ -179,11 +191,13 @@ export class UnityChannelForm extends LitElement {
           </select></label
         >`;
       case 'headers':
+      case 'textarea':
         return html`<label
           >${f.label}
           <textarea
             name=${f.key}
-            rows="3"
+            rows=${f.kind === 'textarea' ? 5 : 3}
+            placeholder=${f.placeholder ?? ''}
             class="mono"
             .value=${String(v ?? '')}
             @input=${(e: Event) => set((e.target as HTMLTextAreaElement).value)}
@@ -233,6 +247,7 @@ export class UnityChannelForm extends LitElement {
       name: this.name,
       enabled: this.enabled,
       rateLimitPerMinute: Number(this.rateLimit),
+      templates: this.templates,
       settings,
     };
     this.busy = true;

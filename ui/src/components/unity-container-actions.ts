@@ -74,7 +74,7 @@ export class UnityContainerActions extends LitElement {
   }
 
   get #canAct(): boolean {
-    return this.me?.role === 'admin' || this.me?.role === 'editor';
+    return this.me?.permissions?.includes('containers:act') ?? false;
   }
 
   override render() {

@@ -118,7 +118,7 @@ export class UnityImageScan extends LitElement {
   }
 
   override render() {
-    const canScan = this.me?.role === 'admin' || this.me?.role === 'editor';
+    const canScan = this.me?.permissions?.includes('containers:act') ?? false;
     const scan = this.data?.scan ?? null;
     return html`<section aria-labelledby="scan-title" data-testid="image-scan">
       <div class="head">

@@ -2,7 +2,7 @@
  * The sign-in page. On success it fires `signed-in` (with the user) and the shell navigates on.
  * @module
  */
-import { html, LitElement } from 'lit';
+import { css, html, LitElement } from 'lit';
 import { api } from '../api/client.js';
 import { authCard, submitAuth, usernameField } from './auth-card.js';
 import { base, controls } from './styles.js';
@@ -25,7 +25,23 @@ export class UnityLogin extends LitElement {
     this.busy = false;
   }
 
-  static override styles = [base, controls, authCard];
+  static override styles = [
+    base,
+    controls,
+    authCard,
+    css`
+      label.check {
+        display: flex;
+        flex-direction: row;
+        align-items: center;
+        gap: var(--u-space-2);
+      }
+      label.check input {
+        width: auto;
+        min-height: 0;
+      }
+    `,
+  ];
 
   override render() {
     return html`<div class="card">
@@ -44,6 +60,10 @@ export class UnityLogin extends LitElement {
         <label>
           Password
           <input name="password" type="password" autocomplete="current-password" required />
+        </label>
+        <label class="check">
+          <input name="remember" type="checkbox" data-testid="remember" />
+          Remember me on this device
         </label>
         ${this.error ? html`<p class="error" role="alert" data-testid="login-error">${this.error}</p>` : null}
         <button type="submit" ?disabled=${this.busy}>Sign in</button>
@@ -66,7 +86,7 @@ export class UnityLogin extends LitElement {
     }
     await submitAuth(
       this,
-      () => api.login({ username, password }),
+      () => api.login({ username, password, remember: form.get('remember') === 'on' }),
       (f) => (f.status === 401 ? 'Wrong username or password.' : f.message || 'Sign-in failed.'),
     );
   }

@@ -87,7 +87,7 @@ export class UnityNotifications extends LitElement {
   }
 
   get #isAdmin(): boolean {
-    return this.me?.role === 'admin';
+    return this.me?.permissions?.includes('channels:write') ?? false;
   }
 
   async #load(): Promise<void> {

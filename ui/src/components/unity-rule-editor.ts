@@ -16,6 +16,7 @@ import {
   HOST_STATUSES,
   type LabelMatcher,
   metricsFor,
+  PROBE_STATUSES,
 } from '@unity/shared';
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { rulesApi } from '../api/notify-client.js';
@@ -38,7 +39,8 @@ function defaultCondition(kind: string, object: AlertObjectKind): Cond {
       op: '>',
       threshold: 90,
     };
-  if (kind === 'status') return { kind, status: object === 'host' ? 'offline' : 'stopped' };
+  if (kind === 'status')
+    return { kind, status: object === 'host' ? 'offline' : object === 'probe' ? 'down' : 'stopped' };
   return { kind: 'absence', afterSec: 300 };
 }
 
@@ -258,6 +260,7 @@ export class UnityRuleEditor extends LitElement {
           <select name="object" @change=${(e: Event) => this.#setObject(inputValue(e) as AlertObjectKind)}>
             <option value="container" ?selected=${this.#object === 'container'}>Containers</option>
             <option value="host" ?selected=${this.#object === 'host'}>Hosts</option>
+            <option value="probe" ?selected=${this.#object === 'probe'}>Probes</option>
           </select></label
         >
         <label
@@ -434,7 +437,7 @@ export class UnityRuleEditor extends LitElement {
             </div>`
             : c.kind === 'status'
               ? html`<div class="grid">
-                ${select('status', 'Status', this.#object === 'host' ? HOST_STATUSES : CONTAINER_STATUSES)}
+                ${select('status', 'Status', this.#object === 'host' ? HOST_STATUSES : this.#object === 'probe' ? PROBE_STATUSES : CONTAINER_STATUSES)}
                 ${
                   c.status === 'restarting'
                     ? html`${numField('restarts', 'Restarts')} ${numField('windowSec', 'Within (seconds)')}`

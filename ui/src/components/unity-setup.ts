@@ -8,8 +8,8 @@ import { api } from '../api/client.js';
 import { authCard, submitAuth, usernameField } from './auth-card.js';
 import { base, controls } from './styles.js';
 
-/** The hub's minimum (SetupRequestSchema); checked here too so the user sees it while typing. */
-export const MIN_PASSWORD = 12;
+/** The password policy's floor without a second factor (NIST 800-63B), shown while typing. */
+export const MIN_PASSWORD = 15;
 
 export class UnitySetup extends LitElement {
   static override properties = {

@@ -71,6 +71,10 @@ export function leafVerdict(c: LeafCondition, outcome: Outcome | undefined, rais
       h = c.direction === 'up' ? up : c.direction === 'down' ? down : up || down;
       break;
     }
+    case 'log_pattern':
+      if (v === null) return NODATA;
+      h = v >= c.threshold;
+      break;
     default:
       return c satisfies never;
   }

@@ -77,6 +77,8 @@ export function evaluationOrder(rules: readonly EvalRule[]): { order: EvalRule[]
 }
 
 const RULE_LEVEL: ObservedObject = { key: 'rule', labels: {}, url: '' };
+/** Shared by every instance without template variables (most of them); frozen, never written. */
+const NO_VARS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** The objects and per-object outcomes of one rule. */
 function observe(
@@ -219,7 +221,7 @@ export function evaluate(input: EvalInput): EvalOutput {
           ? { ...object.vars, error: verdict.message }
           : first?.type === 'value' && first.vars
             ? { ...object.vars, ...first.vars }
-            : (object.vars ?? {});
+            : (object.vars ?? NO_VARS);
       if (record(rule, prev, s)) current.push(s.next);
     }
     // Objects no longer observed (removed containers, deleted hosts, a narrowed selector).

@@ -32,6 +32,9 @@ export function seriesName(c: LeafCondition): string {
       return `status:${c.status}`;
     case 'absence':
       return 'samples';
+    case 'log_pattern':
+      // One point per matching line.
+      return `log:${c.ignoreCase ? 'i' : ''}:${c.pattern}`;
     default:
       return c satisfies never;
   }
@@ -108,6 +111,9 @@ export function leafOutcome(c: LeafCondition, points: Point[] | undefined, now: 
         return { type: 'nodata' };
       return { type: 'value', value: ((last - first) / Math.abs(first)) * 100 };
     }
+    case 'log_pattern':
+      // Lines are only stored where shipped: no line in the window is a count of 0, not no data.
+      return { type: 'value', value: numbers(now - c.windowSec * 1000).length };
     case 'anomaly': {
       const long = numbers(now - c.longWindowSec * 1000);
       const short = numbers(now - c.shortWindowSec * 1000);

@@ -139,8 +139,12 @@ function flap(
   for (const c of changes)
     if (c.to === 'resolved' || (isActive(c.to) && (c.from === 'pending' || c.from === 'inactive')))
       flapped = true;
-  next.flapTimes = prev.flapTimes.filter((t) => t > now - windowMs);
-  if (flapped) next.flapTimes.push(now);
+  // Most steps change nothing here: keep the previous array (never mutated) instead of copying
+  // it for every firing instance on every evaluation.
+  const cutoff = now - windowMs;
+  const stale = prev.flapTimes.length > 0 && (prev.flapTimes[0] as number) <= cutoff;
+  if (stale) next.flapTimes = prev.flapTimes.filter((t) => t > cutoff);
+  if (flapped) next.flapTimes = [...next.flapTimes, now];
   if (prev.flappingSince === null) {
     if (next.flapTimes.length < rule.flapping.changes) return undefined;
     next.flappingSince = now;

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EscalationChain, NotificationPolicy } from '@unity/shared';
-import { DEFAULT_SCENARIO_POLICY, expected, runScenario, type ScenarioAlert } from './scenario.js';
+import { silentLogger } from '../../log.js';
+import { Router } from './router.js';
+import {
+  DEFAULT_SCENARIO_POLICY,
+  expected,
+  RecordingSink,
+  runScenario,
+  type ScenarioAlert,
+  scenarioAlert,
+} from './scenario.js';
 
 const START = '2025-01-06T12:00:00Z'; // a Monday
 const host = (name: string, hostLabel = 'h1'): ScenarioAlert => ({
@@ -555,5 +564,30 @@ describe('router routing', () => {
       until: '2m',
     });
     assert.deepEqual(delivered, expected([['30s', 'ops', ['web-1', 'db-1']]]));
+  });
+});
+
+describe('router dispatch without a tick', () => {
+  it('sends a new group at once when group_wait is 0, and waits for the tick otherwise', async () => {
+    const now = new Date(START);
+    const sent = async (groupWait: string) => {
+      const sink = new RecordingSink();
+      const router = new Router({
+        sink,
+        log: silentLogger(),
+        alertsUrl: 'http://hub.test/alerts',
+        config: {
+          policy: policy({ groupWait }),
+          timeIntervals: [],
+          silences: [],
+          inhibitionRules: [],
+          escalationChains: [],
+        },
+      });
+      await router.update([scenarioAlert({ name: 'web-1' }, START)], now);
+      return sink.received.map((r) => r.notification.status);
+    };
+    assert.deepEqual(await sent('0s'), ['firing']);
+    assert.deepEqual(await sent('30s'), []);
   });
 });

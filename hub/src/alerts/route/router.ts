@@ -283,9 +283,10 @@ export class Router {
     const t = now.getTime();
     this.restoreUntil ??= t + this.restoreGraceMs;
     const seen = new Set<string>();
+    const created: Group[] = [];
     for (const a of alerts) {
       seen.add(a.fingerprint);
-      if (a.status === 'firing') this.upsertFiring(a, t);
+      if (a.status === 'firing') this.upsertFiring(a, t, created);
     }
     const resolved = new Map<Group, NotifiedAlert[]>();
     const touched = new Set<Group>();
@@ -311,10 +312,14 @@ export class Router {
         this.forgetGroup(g.key);
       }
     }
+    // A new group already due (group_wait 0) is sent now, not at the next tick up to a second
+    // later, as Alertmanager does. Groups restored after a restart keep waiting for the tick.
+    for (const g of created)
+      if (g.lastSentAt === null && g.nextFlushAt <= t && this.groups.get(g.key) === g) this.flush(g, t);
     return this.drain();
   }
 
-  private upsertFiring(a: NotifiedAlert, t: number): void {
+  private upsertFiring(a: NotifiedAlert, t: number, created: Group[]): void {
     const existing = this.alerts.get(a.fingerprint);
     const labels = routingLabels(a);
     if (existing) {
@@ -340,7 +345,11 @@ export class Router {
     for (const route of matchRoutes(this.root, labels)) {
       const groupLabels = groupLabelsOf(route, labels);
       const key = groupKeyOf(route, groupLabels);
-      const g = this.groups.get(key) ?? this.createGroup(key, route, groupLabels, t);
+      let g = this.groups.get(key);
+      if (!g) {
+        g = this.createGroup(key, route, groupLabels, t);
+        created.push(g);
+      }
       g.members.add(a.fingerprint);
       groupKeys.push(key);
     }
@@ -455,12 +464,57 @@ export class Router {
     if (acked === g.acked) return;
     g.acked = acked;
     this.dirty.add(g.key);
-    if (acked) return;
+    if (acked) {
+      this.announceAck(g, t);
+      return;
+    }
     const e = g.escalation;
     if (e && e.nextAt !== null) e.nextAt = t + this.stepWait(e);
     if (expired && !this.isMuted(g.route, t)) {
       const firing = this.notifiableFiring(g, t);
       if (firing.length > 0) this.send(g, t, firing, [], 'ack expired');
+    }
+  }
+
+  /**
+   * Tells the contact points the group reached that it was acknowledged, for channels with an
+   * acknowledge action of their own (PagerDuty); only a group already announced has anything
+   * to acknowledge there.
+   */
+  private announceAck(g: Group, t: number): void {
+    const sink = this.sink;
+    if (!sink.acknowledge || g.lastSentAt === null) return;
+    const targets = g.escalation
+      ? [...g.escalation.reached]
+      : g.route.contactPointId
+        ? [g.route.contactPointId]
+        : [];
+    const entries = [...g.members].flatMap((fp) => this.alerts.get(fp) ?? []);
+    const last = entries
+      .map((e) => this.acks.get(e.alert.fingerprint))
+      .reduce<Ack | undefined>(
+        (a, b) => (b && (!a || b.acknowledgedAt > a.acknowledgedAt) ? b : a),
+        undefined,
+      );
+    const n = buildNotification({
+      groupKey: g.key,
+      seq: g.seq,
+      groupLabels: g.labels,
+      firing: entries.map((e) => e.alert),
+      resolved: [],
+      url: this.alertsUrl,
+    });
+    n.id = `${n.id}-ack`;
+    n.acknowledged = { by: last?.acknowledgedBy ?? 'unknown', at: new Date(t).toISOString() };
+    for (const contactPointId of targets) {
+      this.inflight.push(
+        sink.acknowledge(contactPointId, n).catch((error: unknown) => {
+          this.log.error(
+            { err: error, contactPointId, notification: n.id },
+            'acknowledgement could not be enqueued',
+          );
+        }),
+      );
     }
   }
 

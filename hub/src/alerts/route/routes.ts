@@ -21,7 +21,7 @@ import {
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { requireRole } from '../../auth/middleware.js';
+import { requirePermission } from '../../auth/require-permission.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import { jsonBody, paramsOf, queryOf } from '../../http/validate.js';
 import type { HubDeps, HubEnv } from '../../types.js';
@@ -101,12 +101,12 @@ export function alertRoutingRoutes(deps: HubDeps) {
   // ---- notification policy ----
 
   app.get('/notification-policy', async (c) => {
-    requireRole(c, 'viewer');
+    requirePermission(c, 'alerts', 'read');
     return c.json(await getPolicy(deps.db));
   });
 
   app.put('/notification-policy', async (c) => {
-    const user = requireRole(c, 'editor');
+    const user = requirePermission(c, 'alerts', 'write');
     const policy = assignRouteIds(await jsonBody(c, NotificationPolicySchema));
     const refs = references(policy);
     const known = new Set((await listTimeIntervals(deps.db)).map((t) => t.name));
@@ -125,13 +125,13 @@ export function alertRoutingRoutes(deps: HubDeps) {
   // ---- silences ----
 
   app.get('/silences', async (c) => {
-    requireRole(c, 'viewer');
+    requirePermission(c, 'alerts', 'read');
     const { state } = queryOf(c, SilencesQuerySchema);
     return c.json({ items: await listSilences(deps.db, now(), state) });
   });
 
   app.get('/silences/:id', async (c) => {
-    requireRole(c, 'viewer');
+    requirePermission(c, 'alerts', 'read');
     const { id } = paramsOf(c, IdParams);
     const silence = await getSilence(deps.db, id, now());
     if (!silence) throw notFound('silence not found');
@@ -139,7 +139,7 @@ export function alertRoutingRoutes(deps: HubDeps) {
   });
 
   app.post('/silences', async (c) => {
-    const user = requireRole(c, 'editor');
+    const user = requirePermission(c, 'alerts', 'write');
     const input = await jsonBody(c, SilenceCreateSchema);
     const at = now();
     if (Date.parse(input.endsAt) <= at.getTime())
@@ -151,7 +151,7 @@ export function alertRoutingRoutes(deps: HubDeps) {
 
   /** Expires the silence (it stays listed, as expired). */
   app.delete('/silences/:id', async (c) => {
-    requireRole(c, 'editor');
+    requirePermission(c, 'alerts', 'delete');
     const { id } = paramsOf(c, IdParams);
     const silence = await expireSilence(deps.db, id, now());
     if (!silence) throw notFound('silence not found');
@@ -162,12 +162,12 @@ export function alertRoutingRoutes(deps: HubDeps) {
   // ---- time intervals ----
 
   app.get('/time-intervals', async (c) => {
-    requireRole(c, 'viewer');
+    requirePermission(c, 'alerts', 'read');
     return c.json({ items: await listTimeIntervals(deps.db) });
   });
 
   app.get('/time-intervals/:name', async (c) => {
-    requireRole(c, 'viewer');
+    requirePermission(c, 'alerts', 'read');
     const { name } = paramsOf(c, NameParams);
     const ti = await getTimeInterval(deps.db, name);
     if (!ti) throw notFound('time interval not found');
@@ -175,7 +175,7 @@ export function alertRoutingRoutes(deps: HubDeps) {
   });
 
   app.post('/time-intervals', async (c) => {
-    requireRole(c, 'editor');
+    requirePermission(c, 'alerts', 'write');
     const ti = await jsonBody(c, TimeIntervalSchema);
     if (!(await createTimeInterval(deps.db, ti))) throw conflict(`a time interval named ${ti.name} exists`);
     await router.reload(['timeIntervals']);
@@ -183,7 +183,7 @@ export function alertRoutingRoutes(deps: HubDeps) {
   });
 
   app.put('/time-intervals/:name', async (c) => {
-    requireRole(c, 'editor');
+    requirePermission(c, 'alerts', 'write');
     const { name } = paramsOf(c, NameParams);
     const body = await jsonBody(c, TimeIntervalUpdateSchema);
     if (body.name !== undefined && body.name !== name) {
@@ -198,7 +198,7 @@ export function alertRoutingRoutes(deps: HubDeps) {
   });
 
   app.delete('/time-intervals/:name', async (c) => {
-    requireRole(c, 'editor');
+    requirePermission(c, 'alerts', 'delete');
     const { name } = paramsOf(c, NameParams);
     if (references((await getPolicy(deps.db)).policy).intervals.has(name)) {
       throw conflict(`the notification policy uses the time interval ${name}`);
@@ -211,19 +211,19 @@ export function alertRoutingRoutes(deps: HubDeps) {
   // ---- inhibition rules ----
 
   app.get('/inhibition-rules', async (c) => {
-    requireRole(c, 'viewer');
+    requirePermission(c, 'alerts', 'read');
     return c.json({ items: [...BUILTIN_INHIBITION_RULES, ...(await listInhibitionRules(deps.db))] });
   });
 
   app.post('/inhibition-rules', async (c) => {
-    requireRole(c, 'editor');
+    requirePermission(c, 'alerts', 'write');
     const rule = await createInhibitionRule(deps.db, await jsonBody(c, InhibitionRuleInputSchema));
     await router.reload(['inhibitionRules']);
     return c.json(rule, 201);
   });
 
   app.put('/inhibition-rules/:id', async (c) => {
-    requireRole(c, 'editor');
+    requirePermission(c, 'alerts', 'write');
     notBuiltin(c);
     const { id } = paramsOf(c, IdParams);
     const rule = await updateInhibitionRule(deps.db, id, await jsonBody(c, InhibitionRuleInputSchema));
@@ -233,7 +233,7 @@ export function alertRoutingRoutes(deps: HubDeps) {
   });
 
   app.delete('/inhibition-rules/:id', async (c) => {
-    requireRole(c, 'editor');
+    requirePermission(c, 'alerts', 'delete');
     notBuiltin(c);
     const { id } = paramsOf(c, IdParams);
     if (!(await deleteInhibitionRule(deps.db, id))) throw notFound('inhibition rule not found');
@@ -244,12 +244,12 @@ export function alertRoutingRoutes(deps: HubDeps) {
   // ---- escalation chains ----
 
   app.get('/escalation-chains', async (c) => {
-    requireRole(c, 'viewer');
+    requirePermission(c, 'alerts', 'read');
     return c.json({ items: await listEscalationChains(deps.db) });
   });
 
   app.get('/escalation-chains/:id', async (c) => {
-    requireRole(c, 'viewer');
+    requirePermission(c, 'alerts', 'read');
     const { id } = paramsOf(c, IdParams);
     const chain = await getEscalationChain(deps.db, id);
     if (!chain) throw notFound('escalation chain not found');
@@ -257,7 +257,7 @@ export function alertRoutingRoutes(deps: HubDeps) {
   });
 
   app.post('/escalation-chains', async (c) => {
-    requireRole(c, 'editor');
+    requirePermission(c, 'alerts', 'write');
     const input = await jsonBody(c, EscalationChainInputSchema);
     const chain = await createEscalationChain(deps.db, input);
     if (!chain) throw conflict(`an escalation chain named ${input.name} exists`);
@@ -266,7 +266,7 @@ export function alertRoutingRoutes(deps: HubDeps) {
   });
 
   app.put('/escalation-chains/:id', async (c) => {
-    requireRole(c, 'editor');
+    requirePermission(c, 'alerts', 'write');
     const { id } = paramsOf(c, IdParams);
     const input = await jsonBody(c, EscalationChainInputSchema);
     const chain = await updateEscalationChain(deps.db, id, input);
@@ -277,7 +277,7 @@ export function alertRoutingRoutes(deps: HubDeps) {
   });
 
   app.delete('/escalation-chains/:id', async (c) => {
-    requireRole(c, 'editor');
+    requirePermission(c, 'alerts', 'delete');
     const { id } = paramsOf(c, IdParams);
     if (references((await getPolicy(deps.db)).policy).chains.has(id)) {
       throw conflict('the notification policy uses this escalation chain');
@@ -290,7 +290,7 @@ export function alertRoutingRoutes(deps: HubDeps) {
   // ---- acknowledgement and groups ----
 
   app.post('/alerts/:fingerprint/ack', async (c) => {
-    const user = requireRole(c, 'editor');
+    const user = requirePermission(c, 'alerts', 'act');
     const { fingerprint } = paramsOf(c, FingerprintParams);
     const request = await optionalJsonBody(c, AckRequestSchema);
     const ack = await router.acknowledge(fingerprint, user.username, request);
@@ -299,7 +299,7 @@ export function alertRoutingRoutes(deps: HubDeps) {
   });
 
   app.get('/alert-groups', (c) => {
-    requireRole(c, 'viewer');
+    requirePermission(c, 'alerts', 'read');
     return c.json({ items: router.groups() });
   });
 

@@ -4,14 +4,16 @@
  * change, anomaly baseline, restart count rise); statuses and absence read the snapshot alone.
  * @module
  */
-import type { LeafCondition } from '@unity/shared';
+import type { AlertObjectKind, LeafCondition } from '@unity/shared';
 import { type Db, rowsOf } from '../../db/client.js';
 import { readWatermarks, type Watermarks } from '../../metrics/rollup.js';
+import { loadProbeObjects, type ProbeAlertObject, probeStatusHolds } from '../../probes/alert-objects.js';
 import { leafConditions } from '../eval/condition.js';
 import { anomalyScores } from '../eval/memory-source.js';
 import { selectorMatcher } from '../eval/selector.js';
 import type { EvalRule, Observation, ObservedObject, Outcome, RuleData } from '../eval/types.js';
 import { formatTime } from '../templates/format.js';
+import { countLogMatches } from './log-pattern.js';
 import {
   type ContainerObject,
   exitCodeFromStatus,
@@ -34,7 +36,13 @@ export type DbSourceOptions = {
   offlineAfterMs: number;
 };
 
-type Selected = { host?: HostObject; container?: ContainerObject; object: ObservedObject; id: string };
+type Selected = {
+  host?: HostObject;
+  container?: ContainerObject;
+  probe?: ProbeAlertObject;
+  object: ObservedObject;
+  id: string;
+};
 type Row = Record<string, unknown>;
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const STOPPED = new Set(['exited', 'dead']);
@@ -79,21 +87,35 @@ export class DbSource implements AlertSource {
   }
 
   async ruleData(rule: EvalRule, snapshot: Snapshot, marks: Watermarks, now: number): Promise<RuleData> {
-    const selected = this.select(rule, snapshot);
+    const selected =
+      rule.selector.object === 'probe' ? await this.probes(rule, now) : this.select(rule, snapshot);
     const leaves: Observation[][] = [];
     for (const leaf of leafConditions(rule.condition))
       leaves.push(await this.observe(leaf, rule.selector.object, selected, marks, now));
     return { objects: selected.map((s) => s.object), leaves };
   }
 
+  /** Probes the selector matches (loaded per rule: probe rules are few). */
+  private async probes(rule: EvalRule, now: number): Promise<Selected[]> {
+    const matches = selectorMatcher(rule.selector);
+    return (await loadProbeObjects(this.o.db, this.o.publicUrl, now))
+      .filter((p) => matches(p.labels))
+      .map((p) => ({ probe: p, id: p.id, object: { key: `probe:${p.id}`, labels: p.labels, url: p.url } }));
+  }
+
   private async observe(
     c: LeafCondition,
-    kind: 'host' | 'container',
+    kind: AlertObjectKind,
     selected: Selected[],
     marks: Watermarks,
     now: number,
   ): Promise<Observation[]> {
     if (selected.length === 0) return [];
+    if (kind === 'probe') {
+      // The rule schema allows probes status conditions only.
+      if (c.kind !== 'status') return [];
+      return selected.map((s) => this.statusObservation(c.status, s, now));
+    }
     const ids = selected.map((s) => s.id);
     const mark = marks[kind === 'host' ? 'host_1m' : 'container_1m'];
     const each = (f: (s: Selected) => Outcome | undefined) =>
@@ -163,6 +185,17 @@ export class DbSource implements AlertSource {
           };
         });
       }
+      case 'log_pattern': {
+        const counts = await countLogMatches(this.o.db, c, ids, now - c.windowSec * 1000, now);
+        return each((s) => {
+          const m = counts.get(s.id);
+          return {
+            type: 'value',
+            value: m?.n ?? 0,
+            vars: { matches: String(m?.n ?? 0), last_line: (m?.lastLine ?? '').slice(0, 500) },
+          };
+        });
+      }
       default:
         return c satisfies never;
     }
@@ -195,6 +228,12 @@ export class DbSource implements AlertSource {
       vars: { ...s.object.vars, ...vars },
       outcome: { type: 'value', value: v ? 1 : 0 },
     });
+    if (s.probe) {
+      const holds = probeStatusHolds(status, s.probe, now);
+      if (holds === undefined)
+        return { ...s.object, outcome: { type: 'error', message: `unknown probe status ${status}` } };
+      return value(holds, { probe_state: s.probe.state });
+    }
     if (s.host) {
       const heard = Math.max(s.host.lastSeenAt ?? 0, s.host.sampledAt ?? 0);
       const online = this.o.isOnline

@@ -79,6 +79,11 @@ function ruleVars(rule: EvalRule, now: number): Record<string, string> {
       case 'anomaly':
         vars.window = formatDuration(c.shortWindowSec);
         break;
+      case 'log_pattern':
+        vars.pattern = c.pattern;
+        vars.threshold = String(c.threshold);
+        vars.window = formatDuration(c.windowSec);
+        break;
       default:
         c satisfies never;
     }

@@ -28,6 +28,8 @@ export function defaultSummary(c: AlertCondition): string {
       return '{{metric_name}} on {{object}} changed {{value}} in {{window}} (threshold {{op}} {{threshold}})';
     case 'anomaly':
       return '{{metric_name}} on {{object}} is unusual: {{value}}, baseline {{baseline}}';
+    case 'log_pattern':
+      return 'Logs of {{object}} matched /{{pattern}}/ {{value}} times in {{window}} (threshold {{threshold}}): {{last_line}}';
     case 'composite':
       return '{{rule}}: {{object}}';
     default:

@@ -397,6 +397,17 @@ describe('HTTP channels against local provider peers', () => {
       `/v2/alerts/${encodeURIComponent('{}:{alertname="HighCpu"}')}/close?identifierType=alias`,
     );
     assert.equal(JSON.parse(r.body).source, 'Unity');
+    // Acknowledged in Unity: acknowledged in Opsgenie, by alias, saying who.
+    await deliver(
+      settings,
+      sampleNotification({ acknowledged: { by: 'ed', at: '2026-11-23T10:05:00.000Z' } }),
+    );
+    r = last();
+    assert.equal(
+      r.url,
+      `/v2/alerts/${encodeURIComponent('{}:{alertname="HighCpu"}')}/acknowledge?identifierType=alias`,
+    );
+    assert.deepEqual(JSON.parse(r.body), { user: 'ed', source: 'Unity', note: 'Acknowledged in Unity' });
   });
 
   it('mattermost, rocket.chat and google chat webhooks', async () => {

@@ -3,53 +3,12 @@
  * with AUTH, plain SMTP, and how SMTP rejections are classified.
  */
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { ChannelSettingsSchema } from '@unity/shared';
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { resolvedNotification, sampleNotification } from '../testing.js';
+import { header, startSmtp, unQuote } from '../testing-smtp.js';
 import { SENDERS, send } from './index.js';
 import type { SendContext } from './types.js';
-
-type Received = { from: string; to: string[]; raw: string; secure: boolean; user: string | undefined };
-
-async function startSmtp(options: SMTPServerOptions = {}) {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    logger: false,
-    authOptional: true,
-    ...options,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-          secure: session.secure,
-          user: session.user as string | undefined,
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-/** Undoes quoted-printable (RFC 2045 §6.7): soft line breaks and =XX bytes. */
-const unQuote = (text: string) =>
-  Buffer.from(
-    text
-      .replace(/=\r?\n/g, '')
-      .replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16))),
-    'latin1',
-  ).toString('utf8');
-
-const header = (raw: string, name: string) =>
-  new RegExp(`^${name}: (.*(?:\\r\\n[ \\t].*)*)`, 'im').exec(raw)?.[1]?.replace(/\r\n[ \t]/g, ' ');
 
 const ctx = (notification = sampleNotification()): SendContext => ({
   notification,

@@ -3,13 +3,18 @@
  * AUTH. The subject is the title; the message has a text and an HTML part. Its Message-ID comes
  * from the delivery's idempotency key (a retried send is recognisable), and every message of one
  * alert group references the same id, so mail clients thread a group's firing and resolved mails.
+ *
+ * The channel's templates, when set, give the subject, the text part and the HTML part. An alert
+ * about a metric carries a PNG chart of it over the last hour, attached inline (Content-ID, RFC
+ * 2392) and shown by the HTML part (`{{chart_html}}` in an HTML template).
  * @module
  */
 import { createHash } from 'node:crypto';
 import type { Notification, SettingsOf } from '@unity/shared';
 import { createTransport } from 'nodemailer';
+import { notificationVars, renderTemplate } from '../templates/variables.js';
 import { alertLine, escapeHtml, formatValue, stateColor, stateLabel, summaryOf, titleOf } from './render.js';
-import type { ChannelSender, SendResult } from './types.js';
+import type { ChannelSender, ChartImage, SendContext, SendResult } from './types.js';
 
 const idPart = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
 
@@ -29,7 +34,12 @@ export function emailText(n: Notification): string {
   return lines.join('\n');
 }
 
-export function emailHtml(n: Notification): string {
+/** The `<img>` that shows an inline attachment by its Content-ID. */
+export function chartImg(cid: string, chart: ChartImage): string {
+  return `<img src="cid:${escapeHtml(cid)}" alt="${escapeHtml(chart.title)}" width="${chart.width}" height="${chart.height}" style="max-width:100%;height:auto">`;
+}
+
+export function emailHtml(n: Notification, chartHtml = ''): string {
   const rows = n.alerts
     .map((a) => {
       const labels = Object.entries(a.labels)
@@ -44,7 +54,7 @@ export function emailHtml(n: Notification): string {
 <p style="margin:4px 0;color:#555">${escapeHtml(stateLabel(n))}</p>
 </div>
 <p style="white-space:pre-wrap">${escapeHtml(n.body)}</p>
-<table style="border-collapse:collapse">${rows}</table>
+${chartHtml ? `<p>${chartHtml}</p>\n` : ''}<table style="border-collapse:collapse">${rows}</table>
 <p><a href="${escapeHtml(n.url)}">Open in Unity</a></p>
 </body></html>`;
 }
@@ -65,8 +75,19 @@ function classify(error: unknown): SendResult {
   };
 }
 
+/** The chart, or nothing when there is none or it cannot be drawn (the mail goes without it). */
+async function chartOf(ctx: SendContext): Promise<ChartImage | undefined> {
+  if (!ctx.chart || ctx.notification.test) return undefined;
+  try {
+    return await ctx.chart(ctx.notification);
+  } catch {
+    return undefined;
+  }
+}
+
 export const sendEmail: ChannelSender<'email'> = async (s, ctx) => {
   const n = ctx.notification;
+  const chart = await chartOf(ctx);
   const transport = createTransport({
     host: s.host,
     port: s.port,
@@ -81,13 +102,40 @@ export const sendEmail: ChannelSender<'email'> = async (s, ctx) => {
   });
   const domain = s.from.split('@').pop()?.replace(/[>\s]/g, '') || 'unity.local';
   const group = `<group-${idPart(n.groupKey)}@${domain}>`;
+  const cid = `chart-${idPart(ctx.idempotencyKey)}@${domain}`;
+  const chartHtml = chart ? chartImg(cid, chart) : '';
+  const html = ctx.templates?.html
+    ? renderTemplate(
+        ctx.templates.html,
+        notificationVars({
+          notification: n,
+          receiver: ctx.channelName,
+          publicUrl: ctx.publicUrl,
+          extra: { chart_html: chartHtml },
+        }),
+        'html',
+      )
+    : emailHtml(n, chartHtml);
   try {
     await transport.sendMail({
       from: s.from,
       to: s.to,
       subject: emailSubject(s, n),
-      text: emailText(n),
-      html: emailHtml(n),
+      text: ctx.customBody ? n.body : emailText(n),
+      html,
+      ...(chart
+        ? {
+            attachments: [
+              {
+                filename: 'chart.png',
+                content: chart.png,
+                contentType: 'image/png',
+                cid,
+                contentDisposition: 'inline' as const,
+              },
+            ],
+          }
+        : {}),
       messageId: `<${idPart(ctx.idempotencyKey)}@${domain}>`,
       references: group,
       inReplyTo: group,

@@ -1,7 +1,8 @@
 /**
  * Opsgenie Alert API (docs: docs.opsgenie.com/docs/alert-api): a firing group creates an alert
  * (`POST /v2/alerts`) under `alias` = the group key, which Opsgenie de-duplicates on; a resolved
- * group closes it (`POST /v2/alerts/{alias}/close?identifierType=alias`). Auth is
+ * group closes it (`POST /v2/alerts/{alias}/close?identifierType=alias`), a group acknowledged
+ * in Unity acknowledges it (`…/acknowledge?identifierType=alias`, with who). Auth is
  * `Authorization: GenieKey <key>`; requests are accepted asynchronously (202).
  * @module
  */
@@ -21,6 +22,13 @@ export function buildOpsgenieRequest(s: SettingsOf<'opsgenie'>, n: Notification)
   const base = s.apiUrl.replace(/\/+$/, '');
   const headers = { authorization: `GenieKey ${s.apiKey}` };
   const alias = opsgenieAlias(n.groupKey);
+  if (n.status === 'firing' && n.acknowledged) {
+    return jsonRequest(
+      `${base}/v2/alerts/${encodeURIComponent(alias)}/acknowledge?identifierType=alias`,
+      { user: truncate(n.acknowledged.by, 100), source: 'Unity', note: 'Acknowledged in Unity' },
+      headers,
+    );
+  }
   if (n.status === 'resolved') {
     return jsonRequest(
       `${base}/v2/alerts/${encodeURIComponent(alias)}/close?identifierType=alias`,

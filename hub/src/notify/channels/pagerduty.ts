@@ -1,7 +1,8 @@
 /**
  * PagerDuty Events API v2 `POST /v2/enqueue` (docs: developer.pagerduty.com/docs/events-api-v2/
- * trigger-events and /resolve-events): a firing group triggers, a resolved one resolves, both
- * under `dedup_key` = the alert group's key, so PagerDuty keeps one incident per group.
+ * trigger-events, /acknowledge-events and /resolve-events): a firing group triggers, a group
+ * acknowledged in Unity acknowledges, a resolved one resolves, all under `dedup_key` = the alert
+ * group's key, so PagerDuty keeps one incident per group.
  * @module
  */
 import { createHash } from 'node:crypto';
@@ -17,6 +18,7 @@ export const dedupKey = (groupKey: string) =>
 export function pagerDutyEvent(s: SettingsOf<'pagerduty'>, n: Notification, publicUrl: string) {
   const base = { routing_key: s.routingKey, dedup_key: dedupKey(n.groupKey) };
   if (n.status === 'resolved') return { ...base, event_action: 'resolve' };
+  if (n.acknowledged) return { ...base, event_action: 'acknowledge' };
   return {
     ...base,
     event_action: 'trigger',

@@ -4,10 +4,36 @@
  * outbox worker acts on (deliver, retry later, give up).
  * @module
  */
-import type { ChannelType, Notification, SettingsOf } from '@unity/shared';
+import type { ChannelTemplates, ChannelType, Notification, SettingsOf } from '@unity/shared';
+
+/** A chart image to attach (email), rendered for the alert's metric. */
+export type ChartImage = { png: Buffer; width: number; height: number; title: string };
+
+/**
+ * Where threaded channels (Slack with a bot token) keep the id of an alert group's first
+ * message, so later messages of the group reply to it, also after a hub restart.
+ */
+export type ThreadRef = { ts: string; channel: string };
+export interface ThreadStore {
+  get(channelId: string, groupKey: string): Promise<ThreadRef | undefined>;
+  set(channelId: string, groupKey: string, ref: ThreadRef): Promise<void>;
+  /** The group resolved: its next firing starts a new thread. */
+  delete(channelId: string, groupKey: string): Promise<void>;
+  /** Runs `fn` alone for this group and channel (two messages must not both start a thread). */
+  serial<T>(channelId: string, groupKey: string, fn: () => Promise<T>): Promise<T>;
+}
 
 export type SendContext = {
+  /** With the channel's title and body templates already applied. */
   notification: Notification;
+  channelId?: string;
+  /** The channel's templates (email renders its HTML one with the chart). */
+  templates?: ChannelTemplates;
+  /** True when `notification.body` is the channel's own body template. */
+  customBody?: boolean;
+  /** The chart of the alert's metric over the last hour, when it has one. */
+  chart?: (n: Notification) => Promise<ChartImage | undefined>;
+  threads?: ThreadStore;
   /** The channel's name (Alertmanager's `receiver`). */
   channelName: string;
   /** Stable per notification and channel; passed to providers that de-duplicate on it. */

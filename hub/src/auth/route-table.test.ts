@@ -1,0 +1,282 @@
+/**
+ * The route table: every registered `/api` route of the real app, called anonymously, by a
+ * signed-in user holding nothing, and by each built-in role. The expected table below is written
+ * out by hand, independent of auth/permissions.ts, so it pins what each built-in role may do;
+ * a new route fails this test until it is added here, and a route without any permission check
+ * fails the "holds nothing" pass. An API key with every permission is accepted as a Bearer token
+ * on every route except those that change the account itself.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startTestHub, type TestHub } from '../testing/hub.js';
+import { resolveAccess } from './access.js';
+import { createApiKey } from './api-keys.js';
+import { ALL_PERMISSIONS } from './permissions.js';
+import { createUser, type Role } from './users.js';
+
+/** Who may call a route: anyone, anyone signed in, or at least this built-in role. */
+type Need = 'public' | 'signed-in' | 'viewer' | 'editor' | 'admin';
+
+const EXPECTED: Record<string, Need> = {
+  'GET /api/auth/status': 'public',
+  'GET /api/auth/password-policy': 'public',
+  'POST /api/auth/setup': 'public',
+  'POST /api/auth/login': 'public',
+  'POST /api/invites/accept': 'public',
+  'POST /api/agents/enroll': 'public',
+  'GET /api/agents/connect': 'public',
+
+  'POST /api/auth/logout': 'signed-in',
+  'GET /api/auth/me': 'signed-in',
+  'GET /api/me': 'signed-in',
+  'PATCH /api/me': 'signed-in',
+  'POST /api/me/password-check': 'signed-in',
+  'PUT /api/me/password': 'signed-in',
+  'GET /api/api-keys': 'signed-in',
+  'POST /api/api-keys': 'signed-in',
+  'DELETE /api/api-keys/:id': 'signed-in',
+  'GET /api/status': 'signed-in',
+  'GET /api/live': 'signed-in',
+
+  'GET /api/users': 'admin',
+  'POST /api/users': 'admin',
+  'GET /api/users/:id': 'admin',
+  'PATCH /api/users/:id': 'admin',
+  'DELETE /api/users/:id': 'admin',
+  'POST /api/invites': 'admin',
+  'GET /api/roles': 'admin',
+  'POST /api/roles': 'admin',
+  'PUT /api/roles/:id': 'admin',
+  'DELETE /api/roles/:id': 'admin',
+  'GET /api/groups': 'admin',
+  'GET /api/groups/:id': 'admin',
+  'POST /api/groups': 'admin',
+  'PUT /api/groups/:id': 'admin',
+  'DELETE /api/groups/:id': 'admin',
+  'GET /api/role-bindings': 'admin',
+  'POST /api/role-bindings': 'admin',
+  'DELETE /api/role-bindings/:id': 'admin',
+  'POST /api/enrollment-tokens': 'admin',
+  'PUT /api/hosts/:id/labels': 'admin',
+  'GET /api/audit': 'admin',
+  'POST /api/channels': 'admin',
+  'PUT /api/channels/:id': 'admin',
+  'DELETE /api/channels/:id': 'admin',
+  'POST /api/channels/:id/test': 'admin',
+  'POST /api/contact-points': 'admin',
+  'PUT /api/contact-points/:id': 'admin',
+  'DELETE /api/contact-points/:id': 'admin',
+
+  'POST /api/containers/:id/actions/:action': 'editor',
+  'POST /api/containers/:id/scan': 'editor',
+  'PUT /api/containers/:id/logs/ship': 'editor',
+  'PUT /api/notification-policy': 'editor',
+  'POST /api/silences': 'editor',
+  'DELETE /api/silences/:id': 'editor',
+  'POST /api/time-intervals': 'editor',
+  'PUT /api/time-intervals/:name': 'editor',
+  'DELETE /api/time-intervals/:name': 'editor',
+  'POST /api/inhibition-rules': 'editor',
+  'PUT /api/inhibition-rules/:id': 'editor',
+  'DELETE /api/inhibition-rules/:id': 'editor',
+  'POST /api/escalation-chains': 'editor',
+  'PUT /api/escalation-chains/:id': 'editor',
+  'DELETE /api/escalation-chains/:id': 'editor',
+  'POST /api/alerts/:fingerprint/ack': 'editor',
+  'POST /api/alert-rules/preview': 'editor',
+  'POST /api/alert-rules/backtest': 'editor',
+  'POST /api/alert-rules': 'editor',
+  'PUT /api/alert-rules/:id': 'editor',
+  'DELETE /api/alert-rules/:id': 'editor',
+
+  'GET /api/hosts': 'viewer',
+  'GET /api/hosts/:id': 'viewer',
+  'GET /api/hosts/:id/stats': 'viewer',
+  'GET /api/hosts/:id/metrics': 'viewer',
+  'GET /api/hosts/:id/events': 'viewer',
+  'GET /api/containers': 'viewer',
+  'GET /api/containers/:id': 'viewer',
+  'GET /api/containers/:id/stats': 'viewer',
+  'GET /api/containers/:id/events': 'viewer',
+  'GET /api/containers/:id/health': 'viewer',
+  'GET /api/containers/:id/scan': 'viewer',
+  'GET /api/containers/:id/logs': 'viewer',
+  'GET /api/containers/:id/logs/ship': 'viewer',
+  'GET /api/logs/search': 'viewer',
+  'GET /api/images/scans': 'viewer',
+  'GET /api/stacks': 'viewer',
+  'GET /api/images': 'viewer',
+  'GET /api/volumes': 'viewer',
+  'GET /api/networks': 'viewer',
+  'GET /api/pods': 'viewer',
+  'GET /api/series': 'viewer',
+  'GET /api/series/:id/points': 'viewer',
+  'GET /api/notification-policy': 'viewer',
+  'GET /api/silences': 'viewer',
+  'GET /api/silences/:id': 'viewer',
+  'GET /api/time-intervals': 'viewer',
+  'GET /api/time-intervals/:name': 'viewer',
+  'GET /api/inhibition-rules': 'viewer',
+  'GET /api/escalation-chains': 'viewer',
+  'GET /api/escalation-chains/:id': 'viewer',
+  'GET /api/alert-groups': 'viewer',
+  'GET /api/channels': 'viewer',
+  'GET /api/channels/types': 'viewer',
+  'GET /api/channels/:id': 'viewer',
+  'GET /api/contact-points': 'viewer',
+  'GET /api/contact-points/:id': 'viewer',
+  'GET /api/notifications': 'viewer',
+  'GET /api/alert-rule-templates': 'viewer',
+  'GET /api/alert-rules': 'viewer',
+  'GET /api/alert-rules/:id': 'viewer',
+  'GET /api/alerts': 'viewer',
+  'GET /api/alert-history': 'viewer',
+
+  // Sessions and bans (session-routes.ts, ban-routes.ts), the filtered audit log.
+  'GET /api/sessions': 'signed-in',
+  'DELETE /api/sessions/:id': 'signed-in',
+  'DELETE /api/sessions': 'signed-in',
+  'GET /api/security/bans': 'admin',
+  'DELETE /api/security/bans/:id': 'admin',
+  'GET /api/audit-log': 'admin',
+  // Template previews change nothing: whoever may read channels.
+  'POST /api/channels/preview': 'viewer',
+  'POST /api/channels/:id/preview': 'viewer',
+  'GET /api/alert-history/export': 'viewer',
+  'GET /api/alert-history/stats': 'viewer',
+  'GET /api/alert-history/noisiest': 'viewer',
+  'GET /api/alert-history/heatmap': 'viewer',
+  'GET /api/probes': 'viewer',
+  'GET /api/probes/:id': 'viewer',
+  'GET /api/probes/:id/results': 'viewer',
+  'GET /api/probes/:id/uptime': 'viewer',
+  'POST /api/probes': 'editor',
+  'PATCH /api/probes/:id': 'editor',
+  'DELETE /api/probes/:id': 'editor',
+};
+
+const RANK = { viewer: 0, editor: 1, admin: 2 } as const;
+
+/** Concrete paths: container ids are 16 hex digits, series ids numbers, the rest uuids. */
+function concrete(path: string): string {
+  return path
+    .replace(/^\/api\/containers\/:id/, '/api/containers/0123456789abcdef')
+    .replace(/^\/api\/series\/:id/, '/api/series/424242')
+    .replace(':action', 'restart')
+    .replace(':fingerprint', 'f00d')
+    .replace(':name', 'no-such-interval')
+    .replace(':id', '00000000-0000-4000-8000-00000000beef');
+}
+
+describe('the route table', () => {
+  let hub: TestHub;
+  let routes: { method: string; path: string }[];
+  const userIds = new Map<string, string>();
+
+  before(async () => {
+    hub = await startTestHub();
+    const seen = new Set<string>();
+    routes = hub.app.routes
+      .filter((r) => r.path.startsWith('/api') && r.method !== 'ALL')
+      .filter((r) => !seen.has(`${r.method} ${r.path}`) && seen.add(`${r.method} ${r.path}`));
+    const roles: [string, Role][] = [
+      ['admin-user', 'admin'],
+      ['editor-user', 'editor'],
+      ['viewer-user', 'viewer'],
+      ['nothing-user', null],
+    ];
+    for (const [username, role] of roles) {
+      const user = await createUser(hub.deps.db, { username, password: 'a long test password', role });
+      userIds.set(username, user.id);
+    }
+  });
+  after(() => hub.close());
+
+  /** A fresh session each call: logout ends the one it is given. */
+  async function call(method: string, path: string, username?: string): Promise<number> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const id = username ? userIds.get(username) : undefined;
+    if (id)
+      headers.cookie = `unity_session=${(await hub.deps.sessions.create(id, { ip: null, device: null, remember: false })).secret}`;
+    const res = await fetch(hub.url + concrete(path), {
+      method,
+      headers,
+      ...(method === 'GET' ? {} : { body: '{}' }),
+    });
+    await res.arrayBuffer();
+    return res.status;
+  }
+
+  it('lists every registered /api route in the expected table, and nothing more', () => {
+    assert.ok(routes.length >= 100, `found only ${routes.length} routes`);
+    const registered = routes.map((r) => `${r.method} ${r.path}`);
+    const missing = registered.filter((k) => !(k in EXPECTED));
+    assert.deepEqual(missing, [], 'routes with no entry in the table: decide who may call them');
+    const stale = Object.keys(EXPECTED).filter((k) => !registered.includes(k));
+    assert.deepEqual(stale, [], 'table entries for routes that no longer exist');
+  });
+
+  it('answers 401 to anonymous requests except on the public allow-list', async () => {
+    const wrong: string[] = [];
+    for (const { method, path } of routes) {
+      const status = await call(method, path);
+      const isPublic = EXPECTED[`${method} ${path}`] === 'public';
+      if (isPublic ? status === 401 || status === 403 : status !== 401)
+        wrong.push(`${method} ${path} → ${status}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
+
+  it('answers 403 to a signed-in user without permissions, except their own account', async () => {
+    const wrong: string[] = [];
+    for (const { method, path } of routes) {
+      const need = EXPECTED[`${method} ${path}`];
+      if (need === 'public') continue;
+      const status = await call(method, path, 'nothing-user');
+      const ok = need === 'signed-in' ? status !== 401 && status !== 403 : status === 403;
+      if (!ok) wrong.push(`${method} ${path} → ${status}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
+
+  it('accepts an API key holding every permission on every route but the account-changing ones', async () => {
+    const adminId = userIds.get('admin-user') ?? '';
+    const owner = await resolveAccess(hub.deps.db, adminId);
+    assert.ok(owner);
+    const { key } = await createApiKey(hub.deps.db, owner.user, owner.access, {
+      name: 'everything',
+      permissions: [...ALL_PERMISSIONS],
+      expiresInDays: 1,
+    });
+    const refusedForKeys = new Set(['PATCH /api/me', 'PUT /api/me/password', 'POST /api/api-keys']);
+    const wrong: string[] = [];
+    for (const { method, path } of routes) {
+      if (EXPECTED[`${method} ${path}`] === 'public') continue;
+      const res = await fetch(hub.url + concrete(path), {
+        method,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        ...(method === 'GET' ? {} : { body: '{}' }),
+      });
+      await res.arrayBuffer();
+      const refused = refusedForKeys.has(`${method} ${path}`);
+      const ok = refused ? res.status === 403 : res.status !== 401 && res.status !== 403;
+      if (!ok) wrong.push(`${method} ${path} → ${res.status}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
+
+  for (const role of ['viewer', 'editor', 'admin'] as const) {
+    it(`lets the ${role} role use exactly its routes; the others answer 403`, async () => {
+      const wrong: string[] = [];
+      for (const { method, path } of routes) {
+        const need = EXPECTED[`${method} ${path}`];
+        if (need === 'public' || need === undefined) continue;
+        const allowed = need === 'signed-in' || RANK[role] >= RANK[need];
+        const status = await call(method, path, `${role}-user`);
+        const ok = allowed ? status !== 401 && status !== 403 : status === 403;
+        if (!ok) wrong.push(`${method} ${path} → ${status} (${allowed ? 'allowed' : 'refused'})`);
+      }
+      assert.deepEqual(wrong, []);
+    });
+  }
+});

@@ -1,0 +1,134 @@
+/**
+ * The probes API: definitions (`/api/probes`, CRUD), each probe's results and uptime. Reading
+ * needs any signed-in user; creating, changing and deleting needs an editor. Every change is
+ * pushed to the agents at once (`probes.set`).
+ * @module
+ */
+import {
+  describeIssues,
+  type Probe,
+  ProbePatchSchema,
+  ProbeResultsQuerySchema,
+  type ProbeSpec,
+  ProbeSpecSchema,
+} from '@unity/shared';
+import { inArray } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { requirePermission } from '../auth/require-permission.js';
+import { agents } from '../db/schema.js';
+import { badRequest, notFound } from '../errors.js';
+import { jsonBody, paramsOf, queryOf } from '../http/validate.js';
+import type { HubDeps, HubEnv } from '../types.js';
+import { activeAgentCount, recentRuns, statusOf } from './probe-status.js';
+import { createProbe, deleteProbe, getProbe, listProbes, updateProbe } from './probe-store.js';
+import { pushProbesToAll, startProbeSync } from './probe-sync.js';
+import { listResults, uptimeOf } from './result-store.js';
+import { startProbeRetention } from './retention.js';
+
+const Params = z.object({ id: z.uuid({ error: 'id must be a probe id (uuid)' }) });
+
+const toMs = (v: string | number | undefined, fallback: number) =>
+  v === undefined ? fallback : typeof v === 'number' ? v : Date.parse(v);
+
+export function probeRoutes(deps: HubDeps, now: () => number = Date.now) {
+  const app = new Hono<HubEnv>();
+  startProbeSync(deps);
+  startProbeRetention(deps);
+
+  const mustExist = async (id: string): Promise<Probe> => {
+    const probe = await getProbe(deps.db, id);
+    if (!probe) throw notFound('probe not found');
+    return probe;
+  };
+  /** Assignments name agents this hub knows. */
+  const checkAgents = async (spec: ProbeSpec) => {
+    if (spec.agentIds.length === 0) return;
+    const known = await deps.db
+      .select({ id: agents.id })
+      .from(agents)
+      .where(inArray(agents.id, spec.agentIds));
+    const missing = spec.agentIds.filter((id) => !known.some((k) => k.id === id));
+    if (missing.length > 0) throw badRequest(`invalid body: agentIds: unknown agent ${missing.join(', ')}`);
+  };
+  const changed = () =>
+    void pushProbesToAll(deps).catch((e: unknown) => deps.log.warn({ err: e }, 'probe push failed'));
+
+  app.get('/probes', async (c) => {
+    requirePermission(c, 'probes', 'read');
+    const probes = await listProbes(deps.db);
+    const at = now();
+    const runs = await recentRuns(deps.db, probes, at, await activeAgentCount(deps.db));
+    return c.json({ items: probes.map((p) => ({ ...p, status: statusOf(p, runs, at) })) });
+  });
+
+  app.post('/probes', async (c) => {
+    requirePermission(c, 'probes', 'write');
+    const spec = await jsonBody(c, ProbeSpecSchema);
+    await checkAgents(spec);
+    const probe = await createProbe(deps.db, spec);
+    changed();
+    return c.json(probe, 201);
+  });
+
+  app.get('/probes/:id', async (c) => {
+    requirePermission(c, 'probes', 'read');
+    const { id } = paramsOf(c, Params);
+    const probe = await mustExist(id);
+    const at = now();
+    const runs = await recentRuns(deps.db, [probe], at, await activeAgentCount(deps.db));
+    return c.json({ ...probe, status: statusOf(probe, runs, at) });
+  });
+
+  app.patch('/probes/:id', async (c) => {
+    requirePermission(c, 'probes', 'write');
+    const { id } = paramsOf(c, Params);
+    const patch = await jsonBody(c, ProbePatchSchema);
+    const { id: _i, createdAt: _c, updatedAt: _u, ...current } = await mustExist(id);
+    // JSON Merge Patch (RFC 7396): a field set to null is removed (its default applies again).
+    const merged: Record<string, unknown> = { ...current, ...patch };
+    for (const [key, value] of Object.entries(patch)) if (value === null) delete merged[key];
+    const parsed = ProbeSpecSchema.safeParse(merged);
+    if (!parsed.success) throw badRequest(`invalid body: ${describeIssues(parsed.error)}`);
+    await checkAgents(parsed.data);
+    const probe = await updateProbe(deps.db, id, parsed.data);
+    if (!probe) throw notFound('probe not found');
+    changed();
+    return c.json(probe);
+  });
+
+  app.delete('/probes/:id', async (c) => {
+    requirePermission(c, 'probes', 'delete');
+    const { id } = paramsOf(c, Params);
+    if (!(await deleteProbe(deps.db, id))) throw notFound('probe not found');
+    changed();
+    return c.body(null, 204);
+  });
+
+  app.get('/probes/:id/results', async (c) => {
+    requirePermission(c, 'probes', 'read');
+    const { id } = paramsOf(c, Params);
+    const query = queryOf(c, ProbeResultsQuerySchema);
+    const probe = await mustExist(id);
+    const to = toMs(query.to, now());
+    const from = toMs(query.from, to - 86_400_000);
+    if (Number.isNaN(from) || Number.isNaN(to) || from > to)
+      throw badRequest('invalid query: from must be before to');
+    const items = await listResults(deps.db, id, probe.maintenance, {
+      from,
+      to,
+      limit: query.limit,
+      agent: query.agent,
+    });
+    return c.json({ items });
+  });
+
+  app.get('/probes/:id/uptime', async (c) => {
+    requirePermission(c, 'probes', 'read');
+    const { id } = paramsOf(c, Params);
+    const probe = await mustExist(id);
+    return c.json(await uptimeOf(deps.db, id, probe.maintenance, now()));
+  });
+
+  return app;
+}

@@ -1,0 +1,53 @@
+/**
+ * The probes endpoints the Probes pages use: definitions (list, create, change, delete), one
+ * probe's results and uptime.
+ * @module
+ */
+import type { Probe, ProbeResult, ProbeSpecInput, ProbeStatus, ProbeUptime } from '@unity/shared';
+import { type ApiResult, request } from './client.js';
+
+export type ProbeWithStatus = Probe & { status: ProbeStatus };
+
+const id = encodeURIComponent;
+
+export const probesApi = {
+  list: async (): Promise<ApiResult<ProbeWithStatus[]>> => {
+    const res = await request<{ items: ProbeWithStatus[] }>('/api/probes');
+    return res.ok ? { ok: true, value: res.value.items } : res;
+  },
+  get: (probeId: string) => request<ProbeWithStatus>(`/api/probes/${id(probeId)}`),
+  create: (body: ProbeSpecInput) => request<Probe>('/api/probes', { method: 'POST', body }),
+  update: (probeId: string, body: Partial<ProbeSpecInput>) =>
+    request<Probe>(`/api/probes/${id(probeId)}`, { method: 'PATCH', body }),
+  remove: (probeId: string) => request<null>(`/api/probes/${id(probeId)}`, { method: 'DELETE' }),
+  results: async (
+    probeId: string,
+    query: { from?: number; limit?: number } = {},
+  ): Promise<ApiResult<ProbeResult[]>> => {
+    const params = new URLSearchParams();
+    if (query.from !== undefined) params.set('from', String(query.from));
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    const res = await request<{ items: ProbeResult[] }>(`/api/probes/${id(probeId)}/results?${params}`);
+    return res.ok ? { ok: true, value: res.value.items } : res;
+  },
+  uptime: (probeId: string) => request<ProbeUptime>(`/api/probes/${id(probeId)}/uptime`),
+};
+
+/** What a probe checks, in one line. */
+export function probeTarget(p: Probe): string {
+  switch (p.kind) {
+    case 'http':
+      return `${p.method} ${p.url}`;
+    case 'tcp':
+      return `${p.host}:${p.port}`;
+    case 'ping':
+      return p.host;
+    case 'dns':
+      return `${p.recordType} ${p.query}${p.server ? ` @${p.server}` : ''}`;
+    case 'postgres':
+    case 'mysql':
+    case 'redis':
+      // Never show a password from the URL.
+      return p.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  }
+}

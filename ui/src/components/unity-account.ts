@@ -1,0 +1,141 @@
+/**
+ * My account: display name and email, and a password change with the policy's verdict shown
+ * while typing (asked of the hub, which holds the common-password list).
+ * @module
+ */
+import type { Profile } from '@unity/shared';
+import { html, LitElement } from 'lit';
+import { identityApi } from '../api/identity-client.js';
+import { identityStyles } from './identity-shared.js';
+import { base, controls, surfaces } from './styles.js';
+
+export class UnityAccount extends LitElement {
+  static override properties = {
+    profile: { state: true },
+    problems: { state: true },
+    message: { state: true },
+    error: { state: true },
+  };
+  declare profile: Profile | undefined;
+  declare problems: string[];
+  declare message: string;
+  declare error: string;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    super();
+    this.profile = undefined;
+    this.problems = [];
+    this.message = '';
+    this.error = '';
+  }
+
+  static override styles = [base, controls, surfaces, identityStyles];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void identityApi.profile().then((res) => {
+      if (res.ok) this.profile = res.value;
+      else this.error = res.error.message;
+    });
+  }
+
+  override render() {
+    const p = this.profile;
+    if (!p) return html`<h1>My account</h1>${this.error ? html`<p class="error">${this.error}</p>` : null}`;
+    return html`<h1>My account</h1>
+      <p class="muted">
+        Signed in as <strong>${p.username}</strong>${p.role ? html` (${p.role})` : null}.
+        <a href="/settings/api-keys">API keys</a>
+      </p>
+      ${this.message ? html`<p role="status" data-testid="account-message">${this.message}</p>` : null}
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : null}
+      <section class="card">
+        <h2>Profile</h2>
+        <form class="stack" @submit=${this.#saveProfile}>
+          <label>Display name <input name="displayName" .value=${p.displayName} maxlength="128" /></label>
+          <label>Email <input name="email" type="email" .value=${p.email} maxlength="256" /></label>
+          <button type="submit">Save profile</button>
+        </form>
+      </section>
+      <section class="card">
+        <h2>Change password</h2>
+        <form class="stack" @submit=${this.#changePassword}>
+          <label
+            >Current password
+            <input name="currentPassword" type="password" autocomplete="current-password" required />
+          </label>
+          <label
+            >New password
+            <input
+              name="newPassword"
+              type="password"
+              autocomplete="new-password"
+              required
+              aria-describedby="policy"
+              aria-invalid=${this.problems.length > 0 ? 'true' : 'false'}
+              @input=${this.#onNewPassword}
+            />
+            <span id="policy" class=${this.problems.length ? 'hint bad' : 'hint'} aria-live="polite" data-testid="policy">
+              ${this.problems.length ? this.problems.join('; ') : 'At least 15 characters; a passphrase of several words works well.'}
+            </span>
+          </label>
+          <button type="submit">Change password</button>
+        </form>
+      </section>`;
+  }
+
+  #onNewPassword = (e: Event) => {
+    const value = (e.target as HTMLInputElement).value;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(async () => {
+      if (!value) {
+        this.problems = [];
+        return;
+      }
+      const res = await identityApi.checkPassword(value);
+      if (res.ok) this.problems = res.value.problems;
+    }, 250);
+  };
+
+  async #saveProfile(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const data = new FormData(e.currentTarget as HTMLFormElement);
+    const res = await identityApi.updateProfile({
+      displayName: String(data.get('displayName') ?? ''),
+      email: String(data.get('email') ?? ''),
+    });
+    this.error = res.ok ? '' : res.error.message;
+    if (res.ok) {
+      this.profile = res.value;
+      this.message = 'Profile saved.';
+    }
+  }
+
+  async #changePassword(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const form = e.currentTarget as HTMLFormElement;
+    const data = new FormData(form);
+    const res = await identityApi.changePassword({
+      currentPassword: String(data.get('currentPassword') ?? ''),
+      newPassword: String(data.get('newPassword') ?? ''),
+    });
+    if (!res.ok) {
+      this.error = res.error.message;
+      this.message = '';
+      return;
+    }
+    this.error = '';
+    this.message = 'Password changed. Your other sessions were signed out.';
+    form.reset();
+    this.problems = [];
+  }
+}
+
+customElements.define('unity-account', UnityAccount);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'unity-account': UnityAccount;
+  }
+}
