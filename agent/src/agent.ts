@@ -118,7 +118,8 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     log: log.child({ module: 'log-shipper' }),
   });
   const inner: EngineSource = deps.collectors?.engines ?? (engineSet as EngineSet);
-  // Each tick's listing also decides which containers' logs are shipped.
+  // The listings (per tick when changed, and with lifecycle events) also decide which
+  // containers' logs are shipped.
   const urgent = inner.collectUrgent?.bind(inner);
   const engines: EngineSource = {
     collect: async () => {
@@ -126,7 +127,15 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       shipper.reconcile(items);
       return items;
     },
-    ...(urgent ? { collectUrgent: urgent } : {}),
+    ...(urgent
+      ? {
+          collectUrgent: async () => {
+            const items = await urgent();
+            shipper.reconcile(items);
+            return items;
+          },
+        }
+      : {}),
     stop: async () => {
       await inner.stop?.();
     },

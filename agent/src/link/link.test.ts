@@ -100,7 +100,7 @@ describe('agent ↔ hub link', { timeout: 60_000 }, () => {
     const hello = hub.hellos[0];
     assert.equal(hello?.protocol, PROTOCOL_VERSION);
     assert.equal(hello?.agentVersion, AGENT_VERSION);
-    assert.deepEqual(hello?.capabilities, ['host', 'containers', 'logs', 'actions']);
+    assert.deepEqual(hello?.capabilities, ['host', 'containers', 'logs', 'actions', 'probes']);
     assert.equal(hello?.host.hostname, 'link-test');
     assert.ok(
       (hello?.lastSeq ?? -1) >= 0 && (hello?.lastSeq ?? 9) <= 1,
@@ -251,7 +251,15 @@ describe('agent ↔ hub link', { timeout: 60_000 }, () => {
     assert.deepEqual(byId.get('c-2')?.result, {
       version: AGENT_VERSION,
       readOnly: false,
-      commands: ['agent.info', 'logs.tail', 'logs.follow', 'logs.ship.set', 'container.action', 'image.scan'],
+      commands: [
+        'agent.info',
+        'logs.tail',
+        'logs.follow',
+        'logs.ship.set',
+        'container.action',
+        'image.scan',
+        'probes.set',
+      ],
     });
   });
 

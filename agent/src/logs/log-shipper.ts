@@ -2,8 +2,10 @@
  * Continuous shipping of opted-in containers' logs (label `unity.logs=ship`, or chosen by the
  * hub's users and sent with `logs.ship.set`): each running one is followed, and its lines go into
  * the outbox as `log_lines` items about once a second, so they survive hub outages like metrics
- * do. The inventory each sampling tick produces decides what is followed: a container that
+ * do. The latest container listing of each engine decides what is followed: a container that
  * stopped ends its follow, one that (re)started begins again after the last shipped line.
+ * Listings are kept because the engine set only emits one when it changed (or once a minute),
+ * and a change of the hub's list must take effect without waiting for one.
  * @module
  */
 import {
@@ -48,6 +50,8 @@ export class LogShipper {
   readonly #o: LogShipperOptions;
   readonly #followers = new Map<string, Follower>();
   #hubTargets = new Set<string>();
+  /** The last listing seen per engine id. */
+  readonly #listings = new Map<string, ContainersItem>();
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
   #stopped = false;
@@ -62,18 +66,21 @@ export class LogShipper {
     return [...this.#followers.values()].map((f) => f.target.containerId);
   }
 
-  /** The hub's list (besides labelled containers); applied on the next inventory. */
+  /** The hub's list (besides labelled containers); applied at once to the listings known. */
   setHubTargets(targets: readonly ShipTarget[]): void {
     this.#hubTargets = new Set(targets.map((t) => shipKey(t.engineId, t.containerId)));
+    this.reconcile([]);
   }
 
-  /** Starts and stops follows to match one tick's inventories. */
+  /** Remembers the listings among `items`, then starts and stops follows to match them all. */
   reconcile(items: readonly BatchItem[]): void {
     if (this.#stopped) return;
-    const wanted = new Map<string, ShipTarget>();
     for (const item of items) {
-      if (item.kind !== 'containers') continue;
-      for (const c of (item as ContainersItem).containers) {
+      if (item.kind === 'containers') this.#listings.set(item.engine.id, item as ContainersItem);
+    }
+    const wanted = new Map<string, ShipTarget>();
+    for (const item of this.#listings.values()) {
+      for (const c of item.containers) {
         const key = shipKey(item.engine.id, c.id);
         const opted = c.labels[SHIP_LABEL] === SHIP_LABEL_VALUE || this.#hubTargets.has(key);
         if (opted && c.state === 'running') wanted.set(key, { engineId: item.engine.id, containerId: c.id });
