@@ -13,6 +13,7 @@ source scripts/node-env.sh
 
 export CI="${CI:-}"
 mkdir -p test-results
+rm -f test-results/node-test-rerun.log test-results/junit-rerun.xml
 started_all=$(date +%s)
 declare -a summary=()
 failed=0
@@ -63,14 +64,31 @@ step "Build UI and agent bundle (npm run build)" npm run --silent build || true
 # One node:test run over every test file. Two files at a time on a 2-core machine: the
 # cross-package tests mostly wait on processes, a third would starve the hub and agent they
 # start. A test that hangs is cancelled after 4 minutes instead of holding up CI.
-run_tests() {
+TEST_FILES=('shared/src/**/*.test.ts' 'agent/src/**/*.test.ts' 'hub/src/**/*.test.ts' 'ui/src/**/*.test.ts' 'test/**/*.test.ts')
+node_test() {
+  local report="$1"
+  shift
   node --import tsx --test \
     --test-concurrency=2 \
     --test-timeout=240000 \
     --test-reporter=spec --test-reporter-destination=stdout \
-    --test-reporter=junit --test-reporter-destination=test-results/junit.xml \
-    'shared/src/**/*.test.ts' 'agent/src/**/*.test.ts' 'hub/src/**/*.test.ts' 'ui/src/**/*.test.ts' \
-    'test/**/*.test.ts' 2>&1 | tee test-results/node-test.log
+    --test-reporter=junit --test-reporter-destination="$report" \
+    "$@"
+}
+run_tests() {
+  node_test test-results/junit.xml "${TEST_FILES[@]}" 2>&1 | tee test-results/node-test.log
+  local rc="${PIPESTATUS[0]}"
+  [ "$rc" -eq 0 ] && return 0
+  # V8 in Node 24 sometimes aborts a process while PGlite's WebAssembly code is freed
+  # (nodejs/node#64500). When that crash is the only failure, the files it killed run once
+  # more on their own; any test failing by itself is never re-run.
+  local crashed
+  crashed=$(node scripts/crashed-test-files.mjs test-results/junit.xml) || return "$rc"
+  echo
+  echo "==> V8 aborted these test files (nodejs/node#64500); running them once more:"
+  printf '    %s\n' $crashed
+  # shellcheck disable=SC2086 # one argument per file
+  node_test test-results/junit-rerun.xml $crashed 2>&1 | tee test-results/node-test-rerun.log
   return "${PIPESTATUS[0]}"
 }
 step "Tests (node:test: unit, end to end, delivery, bad input, install.sh, browser)" run_tests || true
@@ -84,9 +102,18 @@ if grep -q '^✖ failing tests:' test-results/node-test.log 2>/dev/null; then
   echo
   sed -n '/^✖ failing tests:/,$p' test-results/node-test.log | grep -v '^ℹ ' | head -n 80
 fi
-# node:test printed its own summary above; repeat its counts as one plain closing line.
-pass=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' test-results/node-test.log 2>/dev/null | tail -n1)
-fail=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' test-results/node-test.log 2>/dev/null | tail -n1)
-cancelled=$(sed -n 's/^ℹ cancelled \([0-9]*\)$/\1/p' test-results/node-test.log 2>/dev/null | tail -n1)
-echo "${pass:-0} passed, $((${fail:-0} + ${cancelled:-0})) failed"
+# node:test printed its own summary above; repeat its counts as one plain closing line (with
+# the re-run of crashed files, when there was one, in place of those files' first run).
+count() { sed -n "s/^ℹ $1 \([0-9]*\)$/\1/p" "$2" 2>/dev/null | tail -n1; }
+pass=$(count pass test-results/node-test.log)
+fail=$(count fail test-results/node-test.log)
+cancelled=$(count cancelled test-results/node-test.log)
+if [ -f test-results/node-test-rerun.log ]; then
+  rerun_pass=$(count pass test-results/node-test-rerun.log)
+  rerun_fail=$(count fail test-results/node-test-rerun.log)
+  rerun_files=$(grep -c . <(node scripts/crashed-test-files.mjs test-results/junit.xml) || true)
+  echo "${pass:-0} passed and ${rerun_files} file(s) aborted by V8 in the first run; on their re-run ${rerun_pass:-0} passed, ${rerun_fail:-0} failed"
+else
+  echo "${pass:-0} passed, $((${fail:-0} + ${cancelled:-0})) failed"
+fi
 exit "$failed"

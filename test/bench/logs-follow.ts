@@ -18,7 +18,7 @@ import { printTable, type Row, writeJson } from './report.js';
 
 export type LogsBenchOptions = { runs: { label: string; linesPerSec: number | 'flood'; seconds: number }[] };
 
-export const SMOKE: LogsBenchOptions = { runs: [{ label: '20k/s target', linesPerSec: 20_000, seconds: 4 }] };
+export const SMOKE: LogsBenchOptions = { runs: [{ label: '20k/s target', linesPerSec: 20_000, seconds: 3 }] };
 export const FULL: LogsBenchOptions = {
   runs: [
     { label: '20k/s target', linesPerSec: 20_000, seconds: 15 },

@@ -42,11 +42,11 @@ export type NotifyParams = {
   firingSeconds: number;
 };
 export const SMOKE: NotifyParams = {
-  throughputN: 500,
+  throughputN: 300,
   latencyRate: 20,
-  latencySeconds: 3,
+  latencySeconds: 2,
   firingRate: 20,
-  firingSeconds: 3,
+  firingSeconds: 2,
 };
 export const FULL: NotifyParams = {
   throughputN: 5000,

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the figures of issue 2's closing note. Not timed tests: they print a table
  * and write JSON to test-results/bench-*.json. `--smoke` is the short version CI runs (about
- * 20 s) so the benchmark code itself cannot rot; it skips the clone-to-UI measurement.
+ * two minutes, each part's time printed after it) so the benchmark code itself cannot rot; it
+ * skips the clone-to-UI measurement.
  *
  *   npm run bench                 full: hub idle 30 s, agent 20 containers at 10 s for 2 min, clone to UI
  *   npm run bench -- --smoke      smoke
@@ -10,11 +11,11 @@
  *
  * The ingest benchmark (issue 4, ingest/ingest.ts) runs only with `--only=ingest` in full mode
  * (several minutes: 1000 agents, then step-up to the breaking point); `--smoke` includes its
- * 10-agent, 20-second version, which fails the run if a batch was lost or duplicated. The
+ * 10-agent, 8-second version, which fails the run if a batch was lost or duplicated. The
  * notification outbox benchmark (issue 6, notify.ts) runs in both modes.
  *
  * The log follow benchmark (logs-follow.ts) measures container → WebSocket client lines/s and
- * lag; `--smoke` runs 4 s at 20,000 lines/s and fails if a line was lost or reordered.
+ * lag; `--smoke` runs 3 s at 20,000 lines/s and fails if a line was lost or reordered.
  *
  * The alert evaluation benchmark (issue 5, alert-eval.ts) runs with `--only=alerts` (full: 60
  * ticks of 10,000 instances) and in `--smoke` (10 ticks, a few seconds). With it, and alone with
@@ -53,21 +54,42 @@ const only = values.only;
 const mode = smoke ? 'smoke' : 'full';
 const t0 = performance.now();
 
+/** Runs one benchmark when selected and says how long it took, so a slow smoke is easy to trim. */
+async function part(name: string, selected: boolean, run: () => Promise<unknown>): Promise<void> {
+  if (!selected) return;
+  const started = performance.now();
+  await run();
+  console.log(`  (${name}: ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+}
+
 try {
-  if (!only || only === 'runtime') await runtimeBench(smoke ? SMOKE : FULL, mode);
-  if (only === 'ingest' || (smoke && !only)) await ingestBench(smoke ? INGEST_SMOKE : INGEST_FULL, mode);
-  if (!only || only === 'logs') await logsFollowBench(smoke ? LOGS_SMOKE : LOGS_FULL, mode);
-  if (!only || only === 'notify') await notifyBench(smoke ? NOTIFY_SMOKE : NOTIFY_FULL, mode);
-  if (only === 'alerts' || (smoke && !only)) await alertEvalBench(smoke ? ALERTS_SMOKE : ALERTS_FULL, mode);
-  if (only === 'alerts' || only === 'alert-notify' || (smoke && !only))
-    await alertNotifyBench(smoke ? ALERT_NOTIFY_SMOKE : ALERT_NOTIFY_FULL, mode);
-  if (!only || only === 'sessions') await sessionsBench(smoke ? SESSIONS_SMOKE : SESSIONS_FULL, mode);
-  if (!only || only === 'probes') await probesBench(smoke ? PROBES_SMOKE : PROBES_FULL, mode);
-  if (!only || only === 'signin') await signInBench(smoke ? SIGNIN_SMOKE : SIGNIN_FULL, mode);
+  await part('runtime', !only || only === 'runtime', () => runtimeBench(smoke ? SMOKE : FULL, mode));
+  await part('ingest', only === 'ingest' || (smoke && !only), () =>
+    ingestBench(smoke ? INGEST_SMOKE : INGEST_FULL, mode),
+  );
+  await part('logs', !only || only === 'logs', () => logsFollowBench(smoke ? LOGS_SMOKE : LOGS_FULL, mode));
+  await part('notify', !only || only === 'notify', () =>
+    notifyBench(smoke ? NOTIFY_SMOKE : NOTIFY_FULL, mode),
+  );
+  await part('alerts', only === 'alerts' || (smoke && !only), () =>
+    alertEvalBench(smoke ? ALERTS_SMOKE : ALERTS_FULL, mode),
+  );
+  await part('alert-notify', only === 'alerts' || only === 'alert-notify' || (smoke && !only), () =>
+    alertNotifyBench(smoke ? ALERT_NOTIFY_SMOKE : ALERT_NOTIFY_FULL, mode),
+  );
+  await part('sessions', !only || only === 'sessions', () =>
+    sessionsBench(smoke ? SESSIONS_SMOKE : SESSIONS_FULL, mode),
+  );
+  await part('probes', !only || only === 'probes', () =>
+    probesBench(smoke ? PROBES_SMOKE : PROBES_FULL, mode),
+  );
+  await part('signin', !only || only === 'signin', () =>
+    signInBench(smoke ? SIGNIN_SMOKE : SIGNIN_FULL, mode),
+  );
   if (!only || only === 'clone') {
     if (smoke && only !== 'clone')
       console.log('\nClone to UI: skipped in smoke mode (run `npm run bench` for it)');
-    else await cloneToUiBench();
+    else await part('clone', true, () => cloneToUiBench());
   }
   console.log(`\nbench ${mode}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 } catch (error) {

@@ -2,7 +2,7 @@
  * Runtime figures: the hub's resident memory when idle on PGlite, then the agent's memory and
  * CPU while it watches N busybox containers on a real Podman engine at a fixed interval.
  * Full: 30 s idle, 100 containers at 10 s for 2 minutes (issue 3's figure: CPU per collected
- * container sample and RSS). Smoke: 5 s idle, 5 containers, 3 samples at 2 s.
+ * container sample and RSS). Smoke: 3 s idle, 5 containers, 2 samples at 2 s.
  * @module
  */
 import { existsSync } from 'node:fs';
@@ -25,7 +25,7 @@ export const FULL: RuntimeParams = {
   intervalSec: 10,
   samples: 12,
 };
-export const SMOKE: RuntimeParams = { idleSec: 5, containers: 5, intervalSec: 2, samples: 3 };
+export const SMOKE: RuntimeParams = { idleSec: 3, containers: 5, intervalSec: 2, samples: 2 };
 
 const AGENT_BUNDLE = join(REPO_ROOT, 'agent', 'dist', 'unity-agent.mjs');
 

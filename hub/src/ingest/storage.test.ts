@@ -6,7 +6,7 @@ import { rowsOf } from '../db/client.js';
 import { loadMigrations, migrate } from '../db/migrate.js';
 import { containers, hostSamples } from '../db/schema.js';
 import { silentLogger } from '../log.js';
-import { backends, type TestDatabase } from '../testing/databases.js';
+import { backends, emptyPglite, type TestDatabase } from '../testing/databases.js';
 import { batch, hostFacts, hostMetrics } from '../testing/fixtures.js';
 import { storeBatch } from './writer.js';
 
@@ -19,7 +19,8 @@ for (const backend of backends) {
     let agentId: string;
 
     before(async () => {
-      database = await backend.open();
+      // From an empty database on purpose: this suite checks that the migrations apply.
+      database = backend.name === 'pglite' ? await emptyPglite() : await backend.open();
       await migrate(database.db, log);
       agentId = await createAgent(database.db, {
         publicKey: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) },

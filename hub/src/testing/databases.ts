@@ -3,10 +3,15 @@
  * the real PostgreSQL server (`CREATE DATABASE unity_test_<random>`, dropped afterwards).
  * @module
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import postgres from 'postgres';
 import { type Database, openDatabase } from '../db/client.js';
-import { migrate } from '../db/migrate.js';
+import { loadMigrations, migrate } from '../db/migrate.js';
 import { silentLogger } from '../log.js';
 
 /** The server ENVIRONMENT.md promises on test machines (trust auth). */
@@ -32,29 +37,52 @@ async function openPostgres(): Promise<TestDatabase> {
   };
 }
 
+/** Names what a migrated database looks like: the migrations and the PGlite release. */
+function schemaKey(): string {
+  // The package exports no package.json: read it next to the entry point's dist folder.
+  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  const pglite = readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8');
+  return createHash('sha256')
+    .update(JSON.stringify([pglite, loadMigrations()]))
+    .digest('hex')
+    .slice(0, 16);
+}
+
 let template: Promise<Blob> | undefined;
 
+async function buildTemplate(file: string): Promise<Blob> {
+  const first = await openDatabase({ dataDir: undefined });
+  await migrate(first.db, silentLogger());
+  const blob = await first.dump?.();
+  await first.close();
+  if (!blob) throw new Error('PGlite could not dump its data directory');
+  // Written aside, then renamed: a test process starting meanwhile reads a whole file or none.
+  const partial = `${file}.${process.pid}.partial`;
+  await writeFile(partial, Buffer.from(await blob.arrayBuffer()));
+  await rename(partial, file);
+  return blob;
+}
+
 /**
- * A fresh, migrated in-memory PGlite. Creating one from scratch runs initdb (seconds); the first
- * call per process does that once and dumps it, later calls load the dump (a fraction of that).
+ * A fresh, migrated in-memory PGlite. Creating one from scratch runs initdb and the migrations
+ * (seconds); that happens once per schema on the machine, dumped to a file in the temporary
+ * directory that every test process then loads (a fraction of a second).
  */
 export async function freshPglite(): Promise<Database> {
   template ??= (async () => {
-    const first = await openDatabase({ dataDir: undefined });
-    await migrate(first.db, silentLogger());
-    const blob = await first.dump?.();
-    await first.close();
-    if (!blob) throw new Error('PGlite could not dump its data directory');
-    return blob;
+    const file = join(tmpdir(), `unity-test-pglite-${schemaKey()}.tar`);
+    const cached = await readFile(file).catch(() => undefined);
+    return cached ? new Blob([cached]) : buildTemplate(file);
   })();
   return openDatabase({ dataDir: undefined, loadDataDir: await template });
 }
 
+/** An empty in-memory PGlite (initdb only), for the tests of the migrations themselves. */
+export async function emptyPglite(): Promise<TestDatabase> {
+  return { ...(await openDatabase({ dataDir: undefined })), url: undefined };
+}
+
 export const backends: TestBackend[] = [
-  {
-    name: 'pglite',
-    // From scratch on purpose: this suite checks that migrations apply to an empty database.
-    open: async () => ({ ...(await openDatabase({ dataDir: undefined })), url: undefined }),
-  },
+  { name: 'pglite', open: async () => ({ ...(await freshPglite()), url: undefined }) },
   { name: 'postgres', open: openPostgres },
 ];

@@ -14,7 +14,7 @@
  * Full: 1000 agents at 10 s, 60 s steady window, then steps of +1000 agents (30 s windows)
  * until the hub stores < 95 % of what is offered (or the agents' backlog grows); the first load
  * with p99 > 2 s is reported as the latency breaking point. Smoke: 10 agents at 2 s for
- * about 20 s. Both end by stopping the agents, draining their outboxes and checking that every
+ * about 10 s. Both end by stopping the agents, draining their outboxes and checking that every
  * acknowledged (agent, seq) is stored exactly once: one host row and `containers` container
  * rows; exit non-zero if not.
  *
@@ -86,7 +86,7 @@ export const SMOKE: IngestParams = {
   intervalMs: 2000,
   inventoryEvery: 3,
   settleSec: 2,
-  steadySec: 14,
+  steadySec: 8,
   steps: [],
   stepSec: 0,
   probes: 5,
