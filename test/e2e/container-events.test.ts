@@ -28,6 +28,35 @@ describe('container events, health and restarts with a real Podman engine', () =
     engine = stack.engine;
     const agent = await stack.startAgent();
     hostId = (await waitForHostOnline(stack.api, agent, 30_000)).id;
+    // Online comes at the agent's hello; its engine event stream opens after it finds the
+    // engine. The timed test starts once a warm-up container's create event has come through
+    // (a fresh one per try: an event from before the stream opened is not replayed).
+    let attempt = 0;
+    await waitFor(
+      async () => {
+        const name = engine.fullName(`warm-up-${attempt++}`);
+        const id = await podman([
+          'create',
+          '--network',
+          'none',
+          '--name',
+          name,
+          '--label',
+          `unity-test=${engine.prefix}`,
+          'localhost/busybox:latest',
+          'true',
+        ]);
+        try {
+          await waitForAction(id, 'create', 3000);
+        } catch {
+          throw new NotYet(`no create event for ${name}`);
+        } finally {
+          await podman(['rm', name]);
+        }
+        return true;
+      },
+      { timeoutMs: 45_000, intervalMs: 0, what: 'the event stream to be live (warm-up containers)' },
+    );
   });
 
   after(async () => {
