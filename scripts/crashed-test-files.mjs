@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 /**
- * Reads node:test's JUnit report and prints the test files whose process V8 aborted (SIGTRAP, or
- * SIGSEGV) rather than a test failing: Node 24's V8 intermittently trips a CHECK in its JIT page
- * registry while PGlite's WebAssembly code is freed (nodejs/node#64500, electric-sql/pglite#1053),
- * killing whichever test file happens to be running. Exit code 0 when every failure in the report
+ * Reads node:test's JUnit report and prints the test files whose process died of a signal
+ * (SIGTRAP, SIGABRT, SIGSEGV) rather than a test failing: under PGlite's WebAssembly churn Node
+ * 24's V8 intermittently trips a CHECK in its JIT page registry ("Check failed:
+ * jit_page_->allocations_.erase(addr) == 1", SIGTRAP; nodejs/node#64500,
+ * electric-sql/pglite#1053), and we have seen glibc abort the same way ("corrupted size vs.
+ * prev_size", SIGABRT), killing whichever test file happens to be running. A failing assertion
+ * never ends a node:test process by a signal. Exit code 0 when every failure in the report
  * is such a crash (the files are worth one re-run), 1 when any test failed on its own (a re-run
  * would hide it), 2 when the report cannot be read.
  *
@@ -12,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 
-const CRASH_SIGNALS = /signal: '(SIGTRAP|SIGSEGV)'/;
+const CRASH_SIGNALS = /signal: '(SIGTRAP|SIGABRT|SIGSEGV)'/;
 
 let xml;
 try {

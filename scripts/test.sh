@@ -79,13 +79,13 @@ run_tests() {
   node_test test-results/junit.xml "${TEST_FILES[@]}" 2>&1 | tee test-results/node-test.log
   local rc="${PIPESTATUS[0]}"
   [ "$rc" -eq 0 ] && return 0
-  # V8 in Node 24 sometimes aborts a process while PGlite's WebAssembly code is freed
+  # Node 24 sometimes aborts a process (SIGTRAP, SIGABRT) under PGlite's WebAssembly churn
   # (nodejs/node#64500). When that crash is the only failure, the files it killed run once
   # more on their own; any test failing by itself is never re-run.
   local crashed
   crashed=$(node scripts/crashed-test-files.mjs test-results/junit.xml) || return "$rc"
   echo
-  echo "==> V8 aborted these test files (nodejs/node#64500); running them once more:"
+  echo "==> these test files died of a signal, not a failing test (nodejs/node#64500); running them once more:"
   printf '    %s\n' $crashed
   # shellcheck disable=SC2086 # one argument per file
   node_test test-results/junit-rerun.xml $crashed 2>&1 | tee test-results/node-test-rerun.log
@@ -112,7 +112,7 @@ if [ -f test-results/node-test-rerun.log ]; then
   rerun_pass=$(count pass test-results/node-test-rerun.log)
   rerun_fail=$(count fail test-results/node-test-rerun.log)
   rerun_files=$(grep -c . <(node scripts/crashed-test-files.mjs test-results/junit.xml) || true)
-  echo "${pass:-0} passed and ${rerun_files} file(s) aborted by V8 in the first run; on their re-run ${rerun_pass:-0} passed, ${rerun_fail:-0} failed"
+  echo "${pass:-0} passed and ${rerun_files} file(s) killed by a signal in the first run; on their re-run ${rerun_pass:-0} passed, ${rerun_fail:-0} failed"
 else
   echo "${pass:-0} passed, $((${fail:-0} + ${cancelled:-0})) failed"
 fi

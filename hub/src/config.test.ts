@@ -38,7 +38,7 @@ describe('parseConfig', () => {
       PORT: '9000',
       DATABASE_URL: 'postgres://u@db/unity',
       UNITY_ADMIN_USER: 'root',
-      UNITY_ADMIN_PASSWORD: 'twelve chars!',
+      UNITY_ADMIN_PASSWORD: 'fifteen chars, at least',
       UNITY_PUBLIC_URL: 'https://hub.example.com/',
       UNITY_BOOTSTRAP_TOKEN: 't'.repeat(32),
       UNITY_HOST_INTERVAL_MS: '5000',
@@ -54,7 +54,7 @@ describe('parseConfig', () => {
     });
     assert.equal(c.port, 9000);
     assert.equal(c.databaseUrl, 'postgres://u@db/unity');
-    assert.deepEqual(c.admin, { username: 'root', password: 'twelve chars!' });
+    assert.deepEqual(c.admin, { username: 'root', password: 'fifteen chars, at least' });
     assert.equal(c.publicUrl, 'https://hub.example.com');
     assert.equal(c.hostIntervalMs, 5000);
     assert.equal(c.alertEvalIntervalMs, 60_000);
@@ -77,7 +77,9 @@ describe('parseConfig', () => {
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ UNITY_ADMIN_USER: 'root' }, 'UNITY_ADMIN_PASSWORD'],
-    [{ UNITY_ADMIN_PASSWORD: 'long enough pw' }, 'UNITY_ADMIN_USER'],
+    [{ UNITY_ADMIN_PASSWORD: 'a long enough passphrase' }, 'UNITY_ADMIN_USER'],
+    [{ UNITY_ADMIN_USER: 'root', UNITY_ADMIN_PASSWORD: 'twelve chars' }, 'UNITY_ADMIN_PASSWORD'],
+    [{ UNITY_ADMIN_USER: 'root', UNITY_ADMIN_PASSWORD: 'the root passphrase here' }, 'UNITY_ADMIN_PASSWORD'],
     [{ UNITY_BOOTSTRAP_TOKEN: 'short' }, 'UNITY_BOOTSTRAP_TOKEN'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ UNITY_SECURE_COOKIES: 'yes' }, 'UNITY_SECURE_COOKIES'],

@@ -4,10 +4,12 @@
  * naming the variable and what is allowed.
  * @module
  */
+
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { passwordProblems } from './auth/password-policy.js';
 import { SECURITY_ENV, type SecurityConfig, securityConfig } from './config-security.js';
 
 /** The repository root, for the defaults that point into sibling workspaces. */
@@ -85,10 +87,7 @@ export const EnvSchema = z
         .optional(),
     ),
     UNITY_ADMIN_USER: z.preprocess(emptyAsUndefined, z.string().min(1).max(128).optional()),
-    UNITY_ADMIN_PASSWORD: z.preprocess(
-      emptyAsUndefined,
-      z.string().min(12, 'must be at least 12 characters').max(1024).optional(),
-    ),
+    UNITY_ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().max(1024).optional()),
     UNITY_PUBLIC_URL: z.preprocess(
       emptyAsUndefined,
       z
@@ -147,6 +146,12 @@ export const EnvSchema = z
         path: [missing],
         message: 'set both UNITY_ADMIN_USER and UNITY_ADMIN_PASSWORD, or neither',
       });
+    }
+    // The first admin's password meets the same policy as one chosen in the UI.
+    if (env.UNITY_ADMIN_PASSWORD) {
+      const problems = passwordProblems(env.UNITY_ADMIN_PASSWORD, { username: env.UNITY_ADMIN_USER });
+      if (problems.length > 0)
+        ctx.addIssue({ code: 'custom', path: ['UNITY_ADMIN_PASSWORD'], message: problems.join('; ') });
     }
   });
 

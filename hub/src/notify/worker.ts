@@ -125,9 +125,7 @@ export class OutboxWorker {
   #schedule(ms: number): void {
     this.#timer = this.#o.timers.setTimeout(() => {
       this.#timer = undefined;
-      this.#tick = this.#loop().finally(() => {
-        this.#tick = undefined;
-      });
+      this.#tick = this.#loop();
     }, ms);
   }
 
@@ -138,6 +136,11 @@ export class OutboxWorker {
     } catch (error) {
       this.#o.log.warn({ err: error }, 'outbox pass failed');
     }
+    // The pass ends, and the next one is planned, in one synchronous step: a wake() before it
+    // sets #again, one after it replaces the planned timer. (Clearing #tick in a later
+    // `finally` left a gap where a wake() was counted for a pass already planned a poll away:
+    // a delivery then waited up to pollMs.)
+    this.#tick = undefined;
     if (!this.#running) return;
     const busy = claimed >= this.#o.batchSize || this.#again;
     this.#again = false;
