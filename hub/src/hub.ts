@@ -122,6 +122,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     config,
     db: database.db,
     log: log.child({ module: 'security' }),
+    sink: options.notificationSink ?? notify,
   });
   const bus = new LiveBus();
   const stats = new HubStats();

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AuditListSchema, type Ban, BanListSchema, ENROLL_PATH } from '@unity/shared';
+import {
+  AuditListSchema,
+  type Ban,
+  BanListSchema,
+  DEFAULT_NOTIFICATION_POLICY,
+  ENROLL_PATH,
+  type Notification,
+} from '@unity/shared';
 import { exportJWK, generateKeyPair } from 'jose';
+import { putPolicy } from '../alerts/route/store.js';
 import type { Database } from '../db/client.js';
 import { freshPglite } from '../testing/databases.js';
 import { hostFacts } from '../testing/fixtures.js';
@@ -26,10 +34,34 @@ const signIn = (hub: TestHub, ip: string, username: string, password: string) =>
 describe('brute-force regulation of sign-in', () => {
   let hub: TestHub;
   let admin: string;
+  /** What the hub handed to the notification outbox, per contact point. */
+  const sent: { contactPointId: string; notification: Notification }[] = [];
   before(async () => {
     hub = await startTestHub({
       env: { UNITY_REGULATION_DELAY_MS: '0', UNITY_REGULATION_IP_MAX_RETRIES: '5' },
+      notificationSink: {
+        enqueue: async (contactPointId, notification) => {
+          sent.push({ contactPointId, notification });
+        },
+      },
     });
+    // Alerts go to "ops"; a child route sends security notices to "security" instead.
+    await putPolicy(
+      hub.deps.db,
+      {
+        ...DEFAULT_NOTIFICATION_POLICY,
+        contactPointId: 'ops',
+        routes: [
+          {
+            id: 'security',
+            matchers: [{ label: 'source', op: '=', value: 'security' }],
+            contactPointId: 'security',
+            routes: [],
+          },
+        ],
+      },
+      'test',
+    );
     await createUser(hub.deps.db, { username: 'viewer', password: 'viewer password 1', role: 'viewer' });
     admin = await login(hub);
   });
@@ -47,6 +79,22 @@ describe('brute-force regulation of sign-in', () => {
       (await signIn(hub, attacker, 'viewer', 'viewer password 1')).status,
       200,
       'other accounts from that address still sign in',
+    );
+    // The ban is announced once, through the notification policy, to the security route.
+    assert.equal(sent.length, 1);
+    const notice = sent[0];
+    assert.equal(notice?.contactPointId, 'security');
+    assert.equal(notice?.notification.status, 'firing');
+    assert.deepEqual(notice?.notification.alerts[0]?.labels, {
+      alertname: 'Sign-in ban',
+      source: 'security',
+      scope: 'signin',
+      ip: attacker,
+      account: 'admin',
+    });
+    assert.match(
+      notice?.notification.body ?? '',
+      /3 failed sign-in attempts: account "admin" from 203\.0\.113\.5 banned until/,
     );
   });
 

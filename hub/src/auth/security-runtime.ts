@@ -1,14 +1,15 @@
 /**
  * Starts the hub's identity-and-access runtime: the session store (Redis/Valkey when REDIS_URL
  * is set, else PostgreSQL), the session service, brute-force regulation with its ban hook
- * (log and audit entry), and an hourly pruning of sessions, failures, bans and old audit entries.
+ * (log, audit entry and a notification through the alert policy), and an hourly pruning of sessions, failures, bans and old audit entries.
  * @module
  */
-import type { Ban } from '@unity/shared';
+import type { Ban, NotificationSink } from '@unity/shared';
 import { pruneAudit, recordEvent } from '../audit/audit-log.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
+import { announceBan } from './ban-notice.js';
 import { Regulator } from './regulation.js';
 import type { SessionStore } from './session-store.js';
 import { PgSessionStore } from './session-store-pg.js';
@@ -21,6 +22,8 @@ export async function startSecurity(o: {
   config: Config;
   db: Db;
   log: Logger;
+  /** Where ban notifications go (the notification outbox). */
+  sink?: NotificationSink;
   clock?: () => number;
 }): Promise<SecurityRuntime> {
   const clock = o.clock ?? Date.now;
@@ -42,6 +45,11 @@ export async function startSecurity(o: {
       outcome: 'ok',
       message: `${ban.failures} failed ${ban.scope} attempts; banned until ${new Date(ban.expiresAt).toISOString()}`,
     });
+    if (!o.sink) return;
+    // The ban stands whether or not the message could be queued: a broken policy is logged.
+    await announceBan({ db: o.db, sink: o.sink, publicUrl: o.config.publicUrl }, ban).catch(
+      (error: unknown) => o.log.warn({ err: error, ban: ban.id }, 'could not queue the ban notification'),
+    );
   };
   const regulator = new Regulator({ db: o.db, rules: o.config.regulation, clock, onBan });
 
