@@ -6,6 +6,8 @@ import {
   CreatedApiKeySchema,
   GroupSchema,
   HostListSchema,
+  LIVE_PATH,
+  LiveMessageSchema,
   RoleSchema,
 } from '@unity/shared';
 import WebSocket from 'ws';
@@ -18,6 +20,7 @@ import {
   startTestHub,
   type TestAgent,
   type TestHub,
+  waitFor,
 } from '../testing/hub.js';
 import { resolveAccess } from './access.js';
 import { createApiKey } from './api-keys.js';
@@ -197,6 +200,24 @@ for (const backend of backends)
       );
       assert.equal((await api('GET', `/api/hosts/${other.agentId}`, mia)).status, 404);
       assert.equal((await api('GET', `/api/hosts/${media.agentId}`, mia)).status, 200);
+
+      // The live feed carries the notices of the media host only.
+      const live = new WebSocket(`${hub.url.replace(/^http/, 'ws')}${LIVE_PATH}`, {
+        headers: { cookie: mia },
+      });
+      await new Promise((resolve, reject) => {
+        live.on('open', resolve);
+        live.on('error', reject);
+      });
+      const received: string[] = [];
+      live.on('message', (d) => received.push(LiveMessageSchema.parse(JSON.parse(String(d))).hostId));
+      hub.deps.bus.publish({ type: 'host_updated', hostId: other.agentId, at: 1 });
+      hub.deps.bus.publish({ type: 'presence', hostId: other.agentId, online: false, at: 2 });
+      hub.deps.bus.publish({ type: 'host_updated', hostId: media.agentId, at: 3 });
+      await waitFor(() => received.length >= 1);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(received, [media.agentId]);
+      live.close();
 
       const containers = ContainerListSchema.parse((await api('GET', '/api/containers', mia)).body).items;
       assert.deepEqual(containers.map((c) => c.name).sort(), ['jellyfin', 'sonarr']);

@@ -1,14 +1,16 @@
 /**
  * The browsers' live feed (`GET /api/live`, WebSocket): the session cookie (or a trusted proxy's
  * header auth) is checked at the upgrade, the address must pass the UI's IP rules, and the Origin
- * must be this hub (a cross-site page must not read the feed).
+ * must be this hub (a cross-site page must not read the feed). Each browser is sent the notices
+ * of the hosts it may read (`hosts:read`, with its scopes), nothing about the others.
  * @module
  */
 import type { IncomingMessage } from 'node:http';
 import { err, type Me, ok, type Result } from '@unity/shared';
 import type { WebSocket } from 'ws';
-import { resolveAccess } from '../auth/access.js';
+import { type Access, resolveAccess } from '../auth/access.js';
 import { headerAuthOfRequest } from '../auth/header-auth.js';
+import { hostVisible, visibleHostIds } from '../auth/host-scope.js';
 import { SESSION_COOKIE } from '../auth/sessions.js';
 import { HubError } from '../errors.js';
 import { clientIpOfRequest } from '../http/client-ip.js';
@@ -53,10 +55,46 @@ export async function authenticateLive(deps: HubDeps, req: IncomingMessage): Pro
   return ok(resolved.user);
 }
 
+/** How long a scoped user's set of visible hosts is reused: a relabelled host shows within it. */
+const SCOPE_REFRESH_MS = 30_000;
+
+/**
+ * Whether a notice about `hostId` may go to this user: unscoped users (the common case) pay
+ * nothing per message; a scoped user's visible hosts are read at most every SCOPE_REFRESH_MS.
+ */
+export function liveHostFilter(
+  deps: Pick<HubDeps, 'db'>,
+  access: Access | undefined,
+  clock: () => number = Date.now,
+): (hostId: string) => Promise<boolean> {
+  const grant = access?.get('hosts:read');
+  if (grant === 'all') return async () => true;
+  if (!grant) return async () => false;
+  let visible: Promise<'all' | Set<string>> | undefined;
+  let at = 0;
+  return async (hostId) => {
+    if (!visible || clock() - at > SCOPE_REFRESH_MS) {
+      at = clock();
+      visible = visibleHostIds(deps.db, access, 'hosts:read');
+    }
+    return hostVisible(await visible, hostId);
+  };
+}
+
 export function attachLiveSocket(deps: HubDeps, ws: WebSocket, user: Me): void {
+  // Subscribed at once (no notice lost while the access is read); sending waits for it.
+  const filter = resolveAccess(deps.db, user.id).then((r) => liveHostFilter(deps, r?.access));
+  // Notices stay in order: each waits for the scope check of the one before.
+  let queue = Promise.resolve();
   const unsubscribe = deps.bus.subscribe((message) => {
-    // A slow browser must not make the hub buffer without bound: skip updates while it lags.
-    if (ws.bufferedAmount < 1_000_000) ws.send(JSON.stringify(message));
+    queue = queue
+      .then(async () => {
+        const mayRead = await filter;
+        // A slow browser must not make the hub buffer without bound: skip updates while it lags.
+        if (ws.bufferedAmount < 1_000_000 && (await mayRead(message.hostId)))
+          ws.send(JSON.stringify(message));
+      })
+      .catch((error: unknown) => deps.log.warn({ module: 'live', err: error }, 'live notice not sent'));
   });
   let alive = true;
   const timer = setInterval(() => {
