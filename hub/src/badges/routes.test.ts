@@ -124,8 +124,10 @@ describe('badges', () => {
       assert.equal((await api('viewer', 'PUT', path(), { public: true })).status, 403);
       assert.equal((await api('anonymous', 'PUT', path(), { public: true })).status, 401);
       assert.equal((await badge(`/probe/${probes.private}/status.svg`)).title, 'status: not public');
+      assert.equal((await api('viewer', 'GET', `/api/probes/${probes.private}`)).body.public, false);
       const res = await api('editor', 'PUT', path(), { public: true });
       assert.deepEqual(res, { status: 200, body: { id: probes.private, public: true } });
+      assert.equal((await api('viewer', 'GET', `/api/probes/${probes.private}`)).body.public, true);
       assert.equal((await badge(`/probe/${probes.private}/status.svg`)).title, 'secret-intranet: up');
       assert.equal((await api('editor', 'PUT', path(), { public: false })).status, 200);
       assert.equal((await badge(`/probe/${probes.private}/status.svg`)).title, 'status: not public');
