@@ -1,6 +1,6 @@
 /**
  * The Hono application: client address, security headers, IP rules, health, public downloads,
- * CSRF checks and the session-guarded API,
+ * public badges, CSRF checks and the session-guarded API,
  * and the UI with its SPA fallback. Unknown /api paths answer a JSON 404; errors never carry a
  * stack trace.
  * @module
@@ -21,6 +21,8 @@ import { authRoutes } from './auth/routes.js';
 import { sessionRoutes } from './auth/session-routes.js';
 import { SESSION_COOKIE } from './auth/sessions.js';
 import { userRoutes } from './auth/user-routes.js';
+import { publishRoutes } from './badges/publish-routes.js';
+import { badgeRoutes } from './badges/routes.js';
 import { containerRoutes } from './containers/routes.js';
 import { eventRoutes } from './events/routes.js';
 import { hostRoutes } from './hosts/routes.js';
@@ -52,6 +54,8 @@ export function createApp(deps: HubDeps) {
   app.route('/', healthRoutes(deps));
   app.route('/', downloadRoutes(deps));
   app.route('/', metricsRoutes(deps));
+  // Public badges: outside /api, so neither CSRF nor the session middleware applies.
+  app.route('/badge', badgeRoutes(deps));
 
   app.use('/api/*', csrfProtection(SESSION_COOKIE, deps.config.publicUrl));
   app.use('/api/*', sessionMiddleware(deps));
@@ -77,6 +81,7 @@ export function createApp(deps: HubDeps) {
   app.route('/api', notifyRoutes(deps));
   app.route('/api', alertRoutes(deps));
   app.route('/api', probeRoutes(deps));
+  app.route('/api', publishRoutes(deps));
   // Reached only without an Upgrade header (upgrades are taken in http/upgrade.ts).
   app.get(LIVE_PATH, (c) => errorResponse(c, 'bad_request', 'this endpoint speaks WebSocket only'));
 

@@ -6,6 +6,7 @@ export * from './api/actions.js';
 export * from './api/alert-history.js';
 export * from './api/alert-routing.js';
 export * from './api/alerts.js';
+export * from './api/badges.js';
 export * from './api/container-events.js';
 export * from './api/identity.js';
 export * from './api/image-scan.js';

@@ -1,5 +1,5 @@
 /**
- * The route table: every registered `/api` route of the real app, called anonymously, by a
+ * The route table: every registered `/api` and `/badge` route of the real app, called anonymously, by a
  * signed-in user holding nothing, and by each built-in role. The expected table below is written
  * out by hand, independent of auth/permissions.ts, so it pins what each built-in role may do;
  * a new route fails this test until it is added here, and a route without any permission check
@@ -153,6 +153,17 @@ const EXPECTED: Record<string, Need> = {
   'POST /api/probes': 'editor',
   'PATCH /api/probes/:id': 'editor',
   'DELETE /api/probes/:id': 'editor',
+  // Badges (badges/): public, answering only for objects marked public; marking needs the
+  // permission that changes that kind of object.
+  'GET /badge/probe/:id/status.svg': 'public',
+  'GET /badge/probe/:id/uptime.svg': 'public',
+  'GET /badge/probe/:id/response.svg': 'public',
+  'GET /badge/probe/:id/cert.svg': 'public',
+  'GET /badge/container/:id/status.svg': 'public',
+  'GET /badge/host/:id/status.svg': 'public',
+  'PUT /api/probes/:id/public': 'editor',
+  'PUT /api/containers/:id/public': 'editor',
+  'PUT /api/hosts/:id/public': 'admin',
 };
 
 const RANK = { viewer: 0, editor: 1, admin: 2 } as const;
@@ -161,6 +172,7 @@ const RANK = { viewer: 0, editor: 1, admin: 2 } as const;
 function concrete(path: string): string {
   return path
     .replace(/^\/api\/containers\/:id/, '/api/containers/0123456789abcdef')
+    .replace(/^\/badge\/container\/:id/, '/badge/container/0123456789abcdef')
     .replace(/^\/api\/series\/:id/, '/api/series/424242')
     .replace(':action', 'restart')
     .replace(':fingerprint', 'f00d')
@@ -177,7 +189,7 @@ describe('the route table', () => {
     hub = await startTestHub();
     const seen = new Set<string>();
     routes = hub.app.routes
-      .filter((r) => r.path.startsWith('/api') && r.method !== 'ALL')
+      .filter((r) => (r.path.startsWith('/api') || r.path.startsWith('/badge')) && r.method !== 'ALL')
       .filter((r) => !seen.has(`${r.method} ${r.path}`) && seen.add(`${r.method} ${r.path}`));
     const roles: [string, Role][] = [
       ['admin-user', 'admin'],

@@ -26,6 +26,8 @@ export const probes = pgTable('probes', {
   enabled: boolean('enabled').notNull().default(true),
   /** The ProbeSpec as validated (defaults applied). */
   spec: jsonb('spec').$type<Record<string, unknown>>().notNull(),
+  /** Marked public by its owner: /badge answers for it (0017_badges). */
+  public: boolean('public').notNull().default(false),
   createdAt: tstz('created_at').notNull().defaultNow(),
   updatedAt: tstz('updated_at').notNull().defaultNow(),
 });

@@ -130,6 +130,8 @@ export const hosts = pgTable('hosts', {
   latest: jsonb('latest'),
   /** Set by admins; role binding scopes match on them (team=media). */
   labels: jsonb('labels').$type<Record<string, string>>().notNull().default({}),
+  /** Marked public by its owner: /badge answers for it (0017_badges). */
+  public: boolean('public').notNull().default(false),
   createdAt: createdAt(),
 });
 
@@ -159,6 +161,8 @@ export const containers = pgTable(
     memoryBytes: doublePrecision('memory_bytes'),
     memoryLimitBytes: doublePrecision('memory_limit_bytes'),
     removedAt: tstz('removed_at'),
+    /** Marked public by its owner: /badge answers for it (0017_badges). */
+    public: boolean('public').notNull().default(false),
   },
   (t) => [index('containers_host_idx').on(t.hostId)],
 );

@@ -30,6 +30,12 @@ export async function getProbe(db: Db, id: string): Promise<Probe | undefined> {
   return row ? toProbe(row) : undefined;
 }
 
+/** Whether the probe's `/badge` URLs answer (badges/publish-routes.ts sets it). */
+export async function isProbePublic(db: Db, id: string): Promise<boolean> {
+  const [row] = await db.select({ public: probes.public }).from(probes).where(eq(probes.id, id));
+  return row?.public ?? false;
+}
+
 export async function createProbe(db: Db, spec: ProbeSpec): Promise<Probe> {
   const [row] = await db
     .insert(probes)

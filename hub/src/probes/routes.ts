@@ -21,7 +21,7 @@ import { badRequest, notFound } from '../errors.js';
 import { jsonBody, paramsOf, queryOf } from '../http/validate.js';
 import type { HubDeps, HubEnv } from '../types.js';
 import { activeAgentCount, recentRuns, statusOf } from './probe-status.js';
-import { createProbe, deleteProbe, getProbe, listProbes, updateProbe } from './probe-store.js';
+import { createProbe, deleteProbe, getProbe, isProbePublic, listProbes, updateProbe } from './probe-store.js';
 import { pushProbesToAll, startProbeSync } from './probe-sync.js';
 import { listResults, uptimeOf } from './result-store.js';
 import { startProbeRetention } from './retention.js';
@@ -77,7 +77,8 @@ export function probeRoutes(deps: HubDeps, now: () => number = Date.now) {
     const probe = await mustExist(id);
     const at = now();
     const runs = await recentRuns(deps.db, [probe], at, await activeAgentCount(deps.db));
-    return c.json({ ...probe, status: statusOf(probe, runs, at) });
+    // `public` beside the spec, not in it: it is set on its own route and never sent to agents.
+    return c.json({ ...probe, status: statusOf(probe, runs, at), public: await isProbePublic(deps.db, id) });
   });
 
   app.patch('/probes/:id', async (c) => {

@@ -1,12 +1,13 @@
 /**
  * The probes endpoints the Probes pages use: definitions (list, create, change, delete), one
- * probe's results and uptime.
+ * probe's results and uptime, and whether its badges are public.
  * @module
  */
-import type { Probe, ProbeResult, ProbeSpecInput, ProbeStatus, ProbeUptime } from '@unity/shared';
+import type { Probe, ProbeResult, ProbeSpecInput, ProbeStatus, ProbeUptime, PublicFlag } from '@unity/shared';
 import { type ApiResult, request } from './client.js';
 
-export type ProbeWithStatus = Probe & { status: ProbeStatus };
+/** `public` (whether its badges answer) comes with one probe, not with the list. */
+export type ProbeWithStatus = Probe & { status: ProbeStatus; public?: boolean };
 
 const id = encodeURIComponent;
 
@@ -31,6 +32,8 @@ export const probesApi = {
     return res.ok ? { ok: true, value: res.value.items } : res;
   },
   uptime: (probeId: string) => request<ProbeUptime>(`/api/probes/${id(probeId)}/uptime`),
+  setPublic: (probeId: string, body: PublicFlag) =>
+    request<PublicFlag & { id: string }>(`/api/probes/${id(probeId)}/public`, { method: 'PUT', body }),
 };
 
 /** What a probe checks, in one line. */

@@ -1,7 +1,7 @@
 /**
  * One probe's page (`/probes/:id`): its state per location, uptime over 24 h / 7 d / 30 d /
  * 90 d, latency percentiles, the certificate countdown, a latency chart of the last 24 hours and
- * the latest results.
+ * the latest results, and its badges.
  * @module
  */
 import type { ProbeResult, ProbeUptime } from '@unity/shared';
@@ -12,6 +12,7 @@ import { formatMs, formatPercent, stateTone } from './probe-state.js';
 import { base, surfaces } from './styles.js';
 import './unity-badge.js';
 import './unity-chart.js';
+import './unity-probe-badges.js';
 
 export class UnityProbe extends LitElement {
   static override properties = {
@@ -117,6 +118,7 @@ export class UnityProbe extends LitElement {
         .span=${{ from: Date.now() - 86_400_000, to: Date.now() }}
         height="180"
       ></unity-chart>
+      <unity-probe-badges probe-id=${p.id} probe-name=${p.name} ?public=${p.public ?? false}></unity-probe-badges>
       <h2>Latest results</h2>
       ${
         this.results.length === 0
