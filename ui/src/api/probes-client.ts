@@ -49,5 +49,7 @@ export function probeTarget(p: Probe): string {
     case 'redis':
       // Never show a password from the URL.
       return p.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+    case 'push':
+      return p.cron ? `cron ${p.cron} (${p.timeZone})` : `every ${p.periodSeconds} s`;
   }
 }
