@@ -7,6 +7,7 @@ import type { Probe, ProbeResult, ProbeSpecInput, ProbeStatus, ProbeUptime } fro
 import { type ApiResult, request } from './client.js';
 
 export type ProbeWithStatus = Probe & { status: ProbeStatus };
+export type ProbeWithUrl = Probe & { pushUrl?: string };
 
 const id = encodeURIComponent;
 
@@ -16,9 +17,13 @@ export const probesApi = {
     return res.ok ? { ok: true, value: res.value.items } : res;
   },
   get: (probeId: string) => request<ProbeWithStatus>(`/api/probes/${id(probeId)}`),
-  create: (body: ProbeSpecInput) => request<Probe>('/api/probes', { method: 'POST', body }),
+  /** A push probe comes back with its ping URL, shown this once. */
+  create: (body: ProbeSpecInput) => request<ProbeWithUrl>('/api/probes', { method: 'POST', body }),
   update: (probeId: string, body: Partial<ProbeSpecInput>) =>
-    request<Probe>(`/api/probes/${id(probeId)}`, { method: 'PATCH', body }),
+    request<ProbeWithUrl>(`/api/probes/${id(probeId)}`, { method: 'PATCH', body }),
+  /** A push probe's new ping URL; the old one stops working. */
+  rotatePushToken: (probeId: string) =>
+    request<{ pushUrl: string }>(`/api/probes/${id(probeId)}/push-token`, { method: 'POST', body: {} }),
   remove: (probeId: string) => request<null>(`/api/probes/${id(probeId)}`, { method: 'DELETE' }),
   results: async (
     probeId: string,

@@ -43,7 +43,17 @@ export function pingRoutes(deps: HubDeps, now: () => number = Date.now) {
   const app = new Hono<HubEnv>();
   const limit = new PingRateLimit();
 
-  const handle = async (c: Context<HubEnv>, ping: Ping) => {
+  const handle = async (c: Context<HubEnv>, ping: Ping): Promise<Response> => {
+    try {
+      return await accept(c, ping);
+    } catch (error) {
+      // Handled here rather than by app.onError, which logs the path: the path holds the token.
+      deps.log.error({ module: 'push', err: error }, 'could not record a ping');
+      return c.text('could not record the ping\n', 500);
+    }
+  };
+
+  const accept = async (c: Context<HubEnv>, ping: Ping): Promise<Response> => {
     const token = c.req.param('token') ?? '';
     const at = now();
     if (!limit.allow(hashToken(token), at)) return c.text('too many pings for this check\n', 429);
