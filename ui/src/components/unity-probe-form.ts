@@ -109,8 +109,13 @@ export class UnityProbeForm extends LitElement {
           </select></label
         >
         <label>Name <input name="name" required .value=${p.name ?? ''} /></label>
-        <label>Interval (s) <input name="intervalSeconds" type="number" min="10" .value=${String(p.intervalSeconds ?? 60)} /></label>
-        <label>Timeout (s) <input name="timeoutSeconds" type="number" min="1" .value=${String(p.timeoutSeconds ?? 10)} /></label>
+        ${
+          // A push probe is not run on an interval: its job pings the hub on its own schedule.
+          this.kind === 'push'
+            ? null
+            : html`<label>Interval (s) <input name="intervalSeconds" type="number" min="10" .value=${String(p.intervalSeconds ?? 60)} /></label>
+                <label>Timeout (s) <input name="timeoutSeconds" type="number" min="1" .value=${String(p.timeoutSeconds ?? 10)} /></label>`
+        }
         <label>Retries before down <input name="retries" type="number" min="0" .value=${String(p.retries ?? 0)} /></label>
         <label>Tags (comma-separated) <input name="tags" .value=${(p.tags ?? []).join(', ')} /></label>
       </div>
@@ -118,14 +123,18 @@ export class UnityProbeForm extends LitElement {
         <legend>${KIND_LABELS[this.kind]}</legend>
         <div class="grid">${kindFields(this.kind, p)}</div>
       </fieldset>
-      <label
+      ${
+        this.kind === 'push'
+          ? null
+          : html`<label
         >Conditions
         <input
           name="conditions"
           class="mono"
           .value=${p.conditions ?? ''}
           placeholder='[STATUS] == 200 && [BODY].status == "UP"'
-      /></label>
+      /></label>`
+      }
       ${this.error ? html`<p class="error" role="alert" data-testid="probe-form-error">${this.error}</p>` : null}
       <div class="row">
         <button type="submit" ?disabled=${this.busy}>${this.probe ? 'Save' : 'Create probe'}</button>
