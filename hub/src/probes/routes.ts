@@ -38,7 +38,14 @@ export function probeRoutes(deps: HubDeps, now: () => number = Date.now) {
   const app = new Hono<HubEnv>();
   startProbeSync(deps);
   startProbeRetention(deps);
-  startLateCheck(deps, { now });
+  startLateCheck(deps, {
+    now,
+    // A probe that just became late is evaluated now rather than at the engine's next tick.
+    onRecorded: () =>
+      void deps.alerts
+        .evaluate()
+        .catch((e: unknown) => deps.log.warn({ err: e }, 'evaluation after a late push failed')),
+  });
 
   const mustExist = async (id: string): Promise<Probe> => {
     const probe = await getProbe(deps.db, id);
