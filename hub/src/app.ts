@@ -36,6 +36,7 @@ import { logRoutes } from './logs/routes.js';
 import { notifyRoutes } from './notify/routes.js';
 import { metricsRoutes } from './observe/metrics-route.js';
 import { statusRoutes } from './observe/status-route.js';
+import { pingRoutes } from './probes/push/ping-routes.js';
 import { probeRoutes } from './probes/routes.js';
 import { scanRoutes } from './scans/routes.js';
 import { seriesRoutes } from './series/routes.js';
@@ -56,6 +57,8 @@ export function createApp(deps: HubDeps) {
   app.route('/', metricsRoutes(deps));
   // Public badges: outside /api, so neither CSRF nor the session middleware applies.
   app.route('/badge', badgeRoutes(deps));
+  // Push probes' pings: public (the token is the secret), outside /api so no session or CSRF check.
+  app.route('/', pingRoutes(deps));
 
   app.use('/api/*', csrfProtection(SESSION_COOKIE, deps.config.publicUrl));
   app.use('/api/*', sessionMiddleware(deps));

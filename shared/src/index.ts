@@ -22,6 +22,7 @@ export * from './inventory/stacks.js';
 export * from './notify/notification.js';
 export * from './probes/conditions.js';
 export * from './probes/definition.js';
+export * from './probes/push-schedule.js';
 export * from './protocol/container-events.js';
 export * from './protocol/enroll.js';
 export * from './protocol/frames.js';

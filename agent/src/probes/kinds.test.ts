@@ -5,14 +5,14 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createServer as createTcpServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { type Probe, ProbeSchema, type ProbeSpecInput } from '@unity/shared';
+import { type AgentProbe, AgentProbeSchema, type ProbeSpecInput } from '@unity/shared';
 import { parsePing } from './ping.js';
 import { runProbe } from './run-probe.js';
 import { makeCa } from './testing/certs.js';
 import { startDnsServer } from './testing/dns-server.js';
 
-const probe = (spec: ProbeSpecInput): Probe =>
-  ProbeSchema.parse({
+const probe = (spec: ProbeSpecInput): AgentProbe =>
+  AgentProbeSchema.parse({
     ...spec,
     id: randomUUID(),
     createdAt: new Date().toISOString(),

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it, mock } from 'node:test';
-import { type Probe, type ProbeResultItem, ProbeSchema } from '@unity/shared';
+import { type AgentProbe, AgentProbeSchema, type ProbeResultItem } from '@unity/shared';
 import pino from 'pino';
 import { ProbeSchedule } from './probe-schedule.js';
 
-const probe = (intervalSeconds: number, id = randomUUID()): Probe =>
-  ProbeSchema.parse({
+const probe = (intervalSeconds: number, id = randomUUID()): AgentProbe =>
+  AgentProbeSchema.parse({
     kind: 'tcp',
     name: 't',
     host: '127.0.0.1',

@@ -5,7 +5,7 @@
  * and handed to `deliver` together about once a second, so many probes make few outbox writes.
  * @module
  */
-import type { Probe, ProbeResultItem } from '@unity/shared';
+import type { AgentProbe, ProbeResultItem } from '@unity/shared';
 import type { Logger } from 'pino';
 import { errorMessage } from '../errors.js';
 import { runProbe } from './run-probe.js';
@@ -14,13 +14,13 @@ export type ProbeScheduleOptions = {
   /** Stores results (the outbox) and sends them. */
   deliver: (items: ProbeResultItem[]) => Promise<void>;
   log: Logger;
-  run?: (probe: Probe) => Promise<ProbeResultItem>;
+  run?: (probe: AgentProbe) => Promise<ProbeResultItem>;
   random?: () => number;
   flushEveryMs?: number;
   now?: () => number;
 };
 
-type Slot = { probe: Probe; timer: NodeJS.Timeout | undefined; running: boolean; key: string };
+type Slot = { probe: AgentProbe; timer: NodeJS.Timeout | undefined; running: boolean; key: string };
 
 /** Largest number of results in one delivery (a batch holds at most 1000 items). */
 const MAX_DELIVERY = 500;
@@ -41,7 +41,7 @@ export class ProbeSchedule {
   }
 
   /** Replaces the set: new probes start, removed ones stop, changed ones restart. */
-  set(probes: Probe[]): void {
+  set(probes: AgentProbe[]): void {
     if (this.#stopped) return;
     const wanted = new Map(probes.filter((p) => p.enabled).map((p) => [p.id, p]));
     for (const [id, slot] of this.#slots) {

@@ -4,7 +4,7 @@
  * an exception for the scheduler.
  * @module
  */
-import { evaluateCondition, type Probe, type ProbeResultItem, parseCondition } from '@unity/shared';
+import { type AgentProbe, evaluateCondition, type ProbeResultItem, parseCondition } from '@unity/shared';
 import { errorMessage } from '../errors.js';
 import { checkDatabase } from './databases.js';
 import { checkDns } from './dns.js';
@@ -15,7 +15,7 @@ import type { Observation } from './types.js';
 
 export type RunOptions = { now?: () => number; http?: HttpCheckOptions };
 
-function check(probe: Probe, signal: AbortSignal, options: RunOptions): Promise<Observation> {
+function check(probe: AgentProbe, signal: AbortSignal, options: RunOptions): Promise<Observation> {
   switch (probe.kind) {
     case 'http':
       return checkHttp(probe, signal, options.http);
@@ -46,7 +46,7 @@ function conditionOf(source: string): ReturnType<typeof parseCondition> {
   return parsed;
 }
 
-export async function runProbe(probe: Probe, options: RunOptions = {}): Promise<ProbeResultItem> {
+export async function runProbe(probe: AgentProbe, options: RunOptions = {}): Promise<ProbeResultItem> {
   const ts = (options.now ?? Date.now)();
   const timeoutMs = probe.timeoutSeconds * 1000;
   const signal = AbortSignal.timeout(timeoutMs);

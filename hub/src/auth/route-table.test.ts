@@ -1,5 +1,5 @@
 /**
- * The route table: every registered `/api` and `/badge` route of the real app, called anonymously, by a
+ * The route table: every registered `/api`, `/badge` and `/push` route of the real app, called anonymously, by a
  * signed-in user holding nothing, and by each built-in role. The expected table below is written
  * out by hand, independent of auth/permissions.ts, so it pins what each built-in role may do;
  * a new route fails this test until it is added here, and a route without any permission check
@@ -164,6 +164,16 @@ const EXPECTED: Record<string, Need> = {
   'PUT /api/probes/:id/public': 'editor',
   'PUT /api/containers/:id/public': 'editor',
   'PUT /api/hosts/:id/public': 'admin',
+  'POST /api/probes/:id/push-token': 'editor',
+  // Push probes' pings: the token in the path is the secret (HEAD goes to the GET handlers).
+  'GET /push/:token': 'public',
+  'POST /push/:token': 'public',
+  'GET /push/:token/start': 'public',
+  'POST /push/:token/start': 'public',
+  'GET /push/:token/fail': 'public',
+  'POST /push/:token/fail': 'public',
+  'GET /push/:token/:code{[0-9]{1,3}}': 'public',
+  'POST /push/:token/:code{[0-9]{1,3}}': 'public',
 };
 
 const RANK = { viewer: 0, editor: 1, admin: 2 } as const;
@@ -174,6 +184,8 @@ function concrete(path: string): string {
     .replace(/^\/api\/containers\/:id/, '/api/containers/0123456789abcdef')
     .replace(/^\/badge\/container\/:id/, '/badge/container/0123456789abcdef')
     .replace(/^\/api\/series\/:id/, '/api/series/424242')
+    .replace(':token', 'no-such-push-token-0123456789')
+    .replace(':code{[0-9]{1,3}}', '3')
     .replace(':action', 'restart')
     .replace(':fingerprint', 'f00d')
     .replace(':name', 'no-such-interval')
@@ -189,7 +201,11 @@ describe('the route table', () => {
     hub = await startTestHub();
     const seen = new Set<string>();
     routes = hub.app.routes
-      .filter((r) => (r.path.startsWith('/api') || r.path.startsWith('/badge')) && r.method !== 'ALL')
+      .filter(
+        (r) =>
+          (r.path.startsWith('/api') || r.path.startsWith('/badge') || r.path.startsWith('/push')) &&
+          r.method !== 'ALL',
+      )
       .filter((r) => !seen.has(`${r.method} ${r.path}`) && seen.add(`${r.method} ${r.path}`));
     const roles: [string, Role][] = [
       ['admin-user', 'admin'],
@@ -219,7 +235,7 @@ describe('the route table', () => {
     return res.status;
   }
 
-  it('lists every registered /api route in the expected table, and nothing more', () => {
+  it('lists every registered /api and /push route in the expected table, and nothing more', () => {
     assert.ok(routes.length >= 100, `found only ${routes.length} routes`);
     const registered = routes.map((r) => `${r.method} ${r.path}`);
     const missing = registered.filter((k) => !(k in EXPECTED));

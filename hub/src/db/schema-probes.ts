@@ -14,6 +14,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 
@@ -50,4 +51,18 @@ export const probeResults = pgTable(
     primaryKey({ columns: [t.probeId, t.time, t.agentId] }),
     index('probe_results_time_idx').on(t.time),
   ],
+);
+
+/** Push probes' ping tokens, by hash only (migration 0018_push_monitors). */
+export const pushMonitors = pgTable(
+  'push_monitors',
+  {
+    probeId: uuid('probe_id').primaryKey(),
+    /** SHA-256 of the token, hex: the token itself is shown once and never stored. */
+    tokenHash: text('token_hash').notNull(),
+    /** The last `/start` not yet closed by a success or failure. */
+    startedAt: tstz('started_at'),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('push_monitors_token_hash_idx').on(t.tokenHash)],
 );

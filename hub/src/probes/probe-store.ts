@@ -3,7 +3,7 @@
  * whole as jsonb, with name, kind and enabled beside it for listing.
  * @module
  */
-import { type Probe, ProbeSchema, type ProbeSpec } from '@unity/shared';
+import { type AgentProbe, type Probe, ProbeSchema, type ProbeSpec } from '@unity/shared';
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { probes } from '../db/schema.js';
@@ -59,7 +59,14 @@ export async function deleteProbe(db: Db, id: string): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** The enabled probes `agentId` should run: those assigned to it, and those assigned to nobody (every agent). */
-export function probesFor(all: Probe[], agentId: string): Probe[] {
-  return all.filter((p) => p.enabled && (p.agentIds.length === 0 || p.agentIds.includes(agentId)));
+const runByAgents = (p: Probe): p is AgentProbe => p.kind !== 'push';
+
+/**
+ * The enabled probes `agentId` should run: those assigned to it, and those assigned to nobody
+ * (every agent). Never push probes: the hub checks those itself.
+ */
+export function probesFor(all: Probe[], agentId: string): AgentProbe[] {
+  return all
+    .filter(runByAgents)
+    .filter((p) => p.enabled && (p.agentIds.length === 0 || p.agentIds.includes(agentId)));
 }

@@ -1,7 +1,8 @@
 /**
  * The probes API: definitions (`/api/probes`, CRUD), each probe's results and uptime. Reading
  * needs any signed-in user; creating, changing and deleting needs an editor. Every change is
- * pushed to the agents at once (`probes.set`).
+ * pushed to the agents at once (`probes.set`). Push probes get their secret ping URL in the
+ * answer to their creation (and to a token rotation) only: the hub keeps just its hash.
  * @module
  */
 import {
@@ -23,6 +24,8 @@ import type { HubDeps, HubEnv } from '../types.js';
 import { activeAgentCount, recentRuns, statusOf } from './probe-status.js';
 import { createProbe, deleteProbe, getProbe, isProbePublic, listProbes, updateProbe } from './probe-store.js';
 import { pushProbesToAll, startProbeSync } from './probe-sync.js';
+import { startLateCheck } from './push/late-check.js';
+import { hasToken, issueToken, pingUrl } from './push/push-token.js';
 import { listResults, uptimeOf } from './result-store.js';
 import { startProbeRetention } from './retention.js';
 
@@ -35,6 +38,14 @@ export function probeRoutes(deps: HubDeps, now: () => number = Date.now) {
   const app = new Hono<HubEnv>();
   startProbeSync(deps);
   startProbeRetention(deps);
+  startLateCheck(deps, {
+    now,
+    // A probe that just became late is evaluated now rather than at the engine's next tick.
+    onRecorded: () =>
+      void deps.alerts
+        .evaluate()
+        .catch((e: unknown) => deps.log.warn({ err: e }, 'evaluation after a late push failed')),
+  });
 
   const mustExist = async (id: string): Promise<Probe> => {
     const probe = await getProbe(deps.db, id);
@@ -50,6 +61,11 @@ export function probeRoutes(deps: HubDeps, now: () => number = Date.now) {
       .where(inArray(agents.id, spec.agentIds));
     const missing = spec.agentIds.filter((id) => !known.some((k) => k.id === id));
     if (missing.length > 0) throw badRequest(`invalid body: agentIds: unknown agent ${missing.join(', ')}`);
+  };
+  /** A push probe without a token (new, or just turned into one) gets one: its URL, else undefined. */
+  const ensureToken = async (probe: Probe): Promise<{ pushUrl: string } | undefined> => {
+    if (probe.kind !== 'push' || (await hasToken(deps.db, probe.id))) return undefined;
+    return { pushUrl: pingUrl(deps.config.publicUrl, await issueToken(deps.db, probe.id)) };
   };
   const changed = () =>
     void pushProbesToAll(deps).catch((e: unknown) => deps.log.warn({ err: e }, 'probe push failed'));
@@ -67,8 +83,9 @@ export function probeRoutes(deps: HubDeps, now: () => number = Date.now) {
     const spec = await jsonBody(c, ProbeSpecSchema);
     await checkAgents(spec);
     const probe = await createProbe(deps.db, spec);
+    const url = await ensureToken(probe);
     changed();
-    return c.json(probe, 201);
+    return c.json({ ...probe, ...url }, 201);
   });
 
   app.get('/probes/:id', async (c) => {
@@ -94,8 +111,18 @@ export function probeRoutes(deps: HubDeps, now: () => number = Date.now) {
     await checkAgents(parsed.data);
     const probe = await updateProbe(deps.db, id, parsed.data);
     if (!probe) throw notFound('probe not found');
+    const url = await ensureToken(probe);
     changed();
-    return c.json(probe);
+    return c.json({ ...probe, ...url });
+  });
+
+  /** A new ping URL for a push probe; the old one stops working at once (a leaked URL). */
+  app.post('/probes/:id/push-token', async (c) => {
+    requirePermission(c, 'probes', 'write');
+    const { id } = paramsOf(c, Params);
+    const probe = await mustExist(id);
+    if (probe.kind !== 'push') throw badRequest('only push probes have a ping URL');
+    return c.json({ pushUrl: pingUrl(deps.config.publicUrl, await issueToken(deps.db, id)) });
   });
 
   app.delete('/probes/:id', async (c) => {

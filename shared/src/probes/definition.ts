@@ -5,8 +5,11 @@
  */
 import { z } from 'zod';
 import { parseCondition } from './conditions.js';
+import { cronError, isValidTimeZone } from './push-schedule.js';
 
-export const PROBE_KINDS = ['http', 'tcp', 'ping', 'dns', 'postgres', 'mysql', 'redis'] as const;
+/** The kinds an agent runs; `push` is checked by the hub alone (the job pings it). */
+export const AGENT_PROBE_KINDS = ['http', 'tcp', 'ping', 'dns', 'postgres', 'mysql', 'redis'] as const;
+export const PROBE_KINDS = [...AGENT_PROBE_KINDS, 'push'] as const;
 export const ProbeKindSchema = z.enum(PROBE_KINDS);
 
 const host = z.string().min(1).max(255);
@@ -139,7 +142,45 @@ export const MysqlProbeSchema = z.object({
 });
 export const RedisProbeSchema = z.object({ kind: z.literal('redis'), ...common, url: dbUrl(['redis']) });
 
-export const ProbeSpecSchema = z.discriminatedUnion('kind', [
+/**
+ * A push (heartbeat) probe: the job pings `/push/<token>` and the probe is down when the last
+ * ping failed or none came by the expected time plus the grace. Exactly one of `periodSeconds`
+ * and `cron`; `timeZone` is the cron's. The agent-side fields of `common` (interval, timeout,
+ * agents, conditions) are accepted but unused.
+ */
+export const PushProbeSchema = z
+  .object({
+    kind: z.literal('push'),
+    ...common,
+    periodSeconds: z.int().min(10).max(31_536_000).optional(),
+    cron: z
+      .string()
+      .trim()
+      .max(256)
+      .superRefine((value, ctx) => {
+        const error = cronError(value);
+        if (error) ctx.addIssue({ code: 'custom', message: error });
+      })
+      .optional(),
+    timeZone: z
+      .string()
+      .max(64)
+      .refine(isValidTimeZone, { message: 'timeZone must be an IANA time zone such as Europe/Berlin' })
+      .default('UTC'),
+    /** How long after the expected time a missing ping still counts as on time. */
+    graceSeconds: z.int().min(0).max(31_536_000).default(3600),
+  })
+  .superRefine((p, ctx) => {
+    if ((p.periodSeconds === undefined) === (p.cron === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give exactly one of periodSeconds and cron',
+        path: [p.cron === undefined ? 'periodSeconds' : 'cron'],
+      });
+  });
+
+/** The kinds agents run, as `probes.set` carries them. */
+export const AgentProbeSpecSchema = z.discriminatedUnion('kind', [
   HttpProbeSchema,
   TcpProbeSchema,
   PingProbeSchema,
@@ -149,19 +190,37 @@ export const ProbeSpecSchema = z.discriminatedUnion('kind', [
   RedisProbeSchema,
 ]);
 
-/** A stored probe as the API and the agents see it. */
-export const ProbeSchema = z.intersection(
-  ProbeSpecSchema,
-  z.object({ id: z.uuid(), createdAt: z.string(), updatedAt: z.string() }),
-);
+export const ProbeSpecSchema = z.discriminatedUnion('kind', [
+  HttpProbeSchema,
+  TcpProbeSchema,
+  PingProbeSchema,
+  DnsProbeSchema,
+  PostgresProbeSchema,
+  MysqlProbeSchema,
+  RedisProbeSchema,
+  PushProbeSchema,
+]);
 
-/** `probes.set`: the whole set of probes the agent should run (it keeps no copy across restarts). */
-export const ProbesSetArgsSchema = z.object({ probes: z.array(ProbeSchema).max(10_000) }).strict();
+const stored = z.object({ id: z.uuid(), createdAt: z.string(), updatedAt: z.string() });
+
+/** A stored probe as the API sees it. */
+export const ProbeSchema = z.intersection(ProbeSpecSchema, stored);
+
+/** A stored probe as an agent runs it. */
+export const AgentProbeSchema = z.intersection(AgentProbeSpecSchema, stored);
+
+/**
+ * `probes.set`: the whole set of probes the agent should run (it keeps no copy across restarts).
+ * Push probes cannot be in it: the schema has no such kind.
+ */
+export const ProbesSetArgsSchema = z.object({ probes: z.array(AgentProbeSchema).max(10_000) }).strict();
 
 export type ProbeKind = z.infer<typeof ProbeKindSchema>;
 export type ProbeSpec = z.infer<typeof ProbeSpecSchema>;
 export type ProbeSpecInput = z.input<typeof ProbeSpecSchema>;
 export type Probe = z.infer<typeof ProbeSchema>;
+export type AgentProbe = z.infer<typeof AgentProbeSchema>;
+export type PushProbe = z.infer<typeof PushProbeSchema>;
 export type HttpProbe = z.infer<typeof HttpProbeSchema>;
 export type TcpProbe = z.infer<typeof TcpProbeSchema>;
 export type PingProbe = z.infer<typeof PingProbeSchema>;

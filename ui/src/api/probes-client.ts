@@ -8,6 +8,7 @@ import { type ApiResult, request } from './client.js';
 
 /** `public` (whether its badges answer) comes with one probe, not with the list. */
 export type ProbeWithStatus = Probe & { status: ProbeStatus; public?: boolean };
+export type ProbeWithUrl = Probe & { pushUrl?: string };
 
 const id = encodeURIComponent;
 
@@ -17,9 +18,13 @@ export const probesApi = {
     return res.ok ? { ok: true, value: res.value.items } : res;
   },
   get: (probeId: string) => request<ProbeWithStatus>(`/api/probes/${id(probeId)}`),
-  create: (body: ProbeSpecInput) => request<Probe>('/api/probes', { method: 'POST', body }),
+  /** A push probe comes back with its ping URL, shown this once. */
+  create: (body: ProbeSpecInput) => request<ProbeWithUrl>('/api/probes', { method: 'POST', body }),
   update: (probeId: string, body: Partial<ProbeSpecInput>) =>
-    request<Probe>(`/api/probes/${id(probeId)}`, { method: 'PATCH', body }),
+    request<ProbeWithUrl>(`/api/probes/${id(probeId)}`, { method: 'PATCH', body }),
+  /** A push probe's new ping URL; the old one stops working. */
+  rotatePushToken: (probeId: string) =>
+    request<{ pushUrl: string }>(`/api/probes/${id(probeId)}/push-token`, { method: 'POST', body: {} }),
   remove: (probeId: string) => request<null>(`/api/probes/${id(probeId)}`, { method: 'DELETE' }),
   results: async (
     probeId: string,
@@ -52,5 +57,7 @@ export function probeTarget(p: Probe): string {
     case 'redis':
       // Never show a password from the URL.
       return p.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+    case 'push':
+      return p.cron ? `cron ${p.cron} (${p.timeZone})` : `every ${p.periodSeconds} s`;
   }
 }

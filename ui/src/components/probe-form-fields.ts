@@ -14,6 +14,7 @@ export const KIND_LABELS: Record<ProbeKind, string> = {
   postgres: 'PostgreSQL',
   mysql: 'MySQL / MariaDB',
   redis: 'Redis',
+  push: 'Push (heartbeat)',
 };
 
 const field = (
@@ -74,6 +75,11 @@ export function kindFields(kind: ProbeKind, p: Partial<Probe> & Record<string, u
         placeholder: `${kind === 'mysql' ? 'mysql' : kind}://user@host/`,
         required: true,
       });
+    case 'push':
+      return html`${field('periodSeconds', 'Expected every (seconds)', p.periodSeconds, { type: 'number', placeholder: 'or a cron expression below' })}
+        ${field('cron', 'Cron expression (5 fields)', p.cron, { placeholder: '0 3 * * *' })}
+        ${field('timeZone', 'Time zone of the cron expression', p.timeZone ?? 'UTC')}
+        ${field('graceSeconds', 'Grace (seconds)', p.graceSeconds ?? 3600, { type: 'number' })}`;
   }
 }
 
@@ -120,6 +126,12 @@ export function specFromForm(kind: ProbeKind, form: HTMLFormElement): ProbeSpecI
       out.recordType = text('recordType') || 'A';
       out.server = text('server') || null;
       out.expected = list(text('expected'));
+      break;
+    case 'push':
+      num('periodSeconds');
+      out.cron = text('cron') || null;
+      out.timeZone = text('timeZone') || 'UTC';
+      num('graceSeconds');
       break;
     default:
       out.url = text('url');

@@ -1,14 +1,17 @@
 /**
  * The create/edit form of a probe: the kind (fixed once created), the fields every probe has
  * and the kind's own. Saving shows the hub's error (it names the field, or the position in a
- * condition) next to the form; success fires `probe-saved`.
+ * condition) next to the form; success fires `probe-saved`, except for a new push probe,
+ * whose ping URL is shown first (it cannot be shown again; editing offers a new one).
  * @module
  */
 import { PROBE_KINDS, type Probe, type ProbeKind } from '@unity/shared';
 import { html, LitElement } from 'lit';
 import { probesApi } from '../api/probes-client.js';
 import { formStyles } from './form-styles.js';
+import { copyText, identityStyles } from './identity-shared.js';
 import { KIND_LABELS, kindFields, specFromForm, withoutNulls } from './probe-form-fields.js';
+import { pushUrlPanel } from './push-url.js';
 import { base, controls, surfaces } from './styles.js';
 
 export class UnityProbeForm extends LitElement {
@@ -17,12 +20,17 @@ export class UnityProbeForm extends LitElement {
     kind: { state: true },
     error: { state: true },
     busy: { state: true },
+    pushUrl: { state: true },
+    copied: { state: true },
   };
   /** The probe being edited; null for a new one. */
   declare probe: Probe | null;
   declare kind: ProbeKind;
   declare error: string;
   declare busy: boolean;
+  /** A push probe's ping URL, just created or rotated: shown until the user is done. */
+  declare pushUrl: string;
+  declare copied: boolean;
 
   constructor() {
     super();
@@ -30,9 +38,11 @@ export class UnityProbeForm extends LitElement {
     this.kind = 'http';
     this.error = '';
     this.busy = false;
+    this.pushUrl = '';
+    this.copied = false;
   }
 
-  static override styles = [base, controls, surfaces, formStyles];
+  static override styles = [base, controls, surfaces, formStyles, identityStyles];
 
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('probe') && this.probe) this.kind = this.probe.kind;
@@ -51,10 +61,39 @@ export class UnityProbeForm extends LitElement {
       return;
     }
     this.error = '';
-    this.dispatchEvent(new CustomEvent('probe-saved', { detail: res.value, bubbles: true, composed: true }));
+    if (res.value.pushUrl) {
+      this.pushUrl = res.value.pushUrl;
+      this.copied = false;
+      this.probe = res.value;
+      return;
+    }
+    this.#done();
+  }
+
+  #done(): void {
+    this.dispatchEvent(new CustomEvent('probe-saved', { detail: this.probe, bubbles: true, composed: true }));
+  }
+
+  async #rotate(): Promise<void> {
+    if (!this.probe) return;
+    this.busy = true;
+    const res = await probesApi.rotatePushToken(this.probe.id);
+    this.busy = false;
+    if (!res.ok) {
+      this.error = res.error.message;
+      return;
+    }
+    this.pushUrl = res.value.pushUrl;
+    this.copied = false;
   }
 
   override render() {
+    if (this.pushUrl)
+      return html`<div class="form card">
+        <h2>${this.probe?.name ?? 'Push probe'}</h2>
+        ${pushUrlPanel(this.pushUrl, this.copied, async () => (this.copied = await copyText(this.pushUrl)))}
+        <div class="row"><button type="button" data-testid="push-done" @click=${() => this.#done()}>Done</button></div>
+      </div>`;
     const p = (this.probe ?? {}) as Partial<Probe> & Record<string, unknown>;
     return html`<form class="form card" data-testid="probe-form" @submit=${(e: SubmitEvent) => void this.#submit(e)}>
       <h2>${this.probe ? `Edit ${this.probe.name}` : 'New probe'}</h2>
@@ -70,8 +109,13 @@ export class UnityProbeForm extends LitElement {
           </select></label
         >
         <label>Name <input name="name" required .value=${p.name ?? ''} /></label>
-        <label>Interval (s) <input name="intervalSeconds" type="number" min="10" .value=${String(p.intervalSeconds ?? 60)} /></label>
-        <label>Timeout (s) <input name="timeoutSeconds" type="number" min="1" .value=${String(p.timeoutSeconds ?? 10)} /></label>
+        ${
+          // A push probe is not run on an interval: its job pings the hub on its own schedule.
+          this.kind === 'push'
+            ? null
+            : html`<label>Interval (s) <input name="intervalSeconds" type="number" min="10" .value=${String(p.intervalSeconds ?? 60)} /></label>
+                <label>Timeout (s) <input name="timeoutSeconds" type="number" min="1" .value=${String(p.timeoutSeconds ?? 10)} /></label>`
+        }
         <label>Retries before down <input name="retries" type="number" min="0" .value=${String(p.retries ?? 0)} /></label>
         <label>Tags (comma-separated) <input name="tags" .value=${(p.tags ?? []).join(', ')} /></label>
       </div>
@@ -79,17 +123,28 @@ export class UnityProbeForm extends LitElement {
         <legend>${KIND_LABELS[this.kind]}</legend>
         <div class="grid">${kindFields(this.kind, p)}</div>
       </fieldset>
-      <label
+      ${
+        this.kind === 'push'
+          ? null
+          : html`<label
         >Conditions
         <input
           name="conditions"
           class="mono"
           .value=${p.conditions ?? ''}
           placeholder='[STATUS] == 200 && [BODY].status == "UP"'
-      /></label>
+      /></label>`
+      }
       ${this.error ? html`<p class="error" role="alert" data-testid="probe-form-error">${this.error}</p>` : null}
       <div class="row">
         <button type="submit" ?disabled=${this.busy}>${this.probe ? 'Save' : 'Create probe'}</button>
+        ${
+          this.probe?.kind === 'push'
+            ? html`<button type="button" class="secondary" data-testid="push-rotate" ?disabled=${this.busy} @click=${() => void this.#rotate()}>
+                New ping URL
+              </button>`
+            : null
+        }
         <button type="button" class="secondary" @click=${() => this.dispatchEvent(new CustomEvent('form-cancel', { bubbles: true, composed: true }))}>
           Cancel
         </button>
