@@ -80,6 +80,45 @@ for (const backend of backends) {
       );
     });
 
+    it("applies the caller's host scope before the limit", async () => {
+      // A second host whose lines are all newer than the first host's.
+      const otherId = await createAgent(database.db, {
+        publicKey: { kty: 'OKP', crv: 'Ed25519', x: 'C'.repeat(43) },
+        host: { ...hostFacts, hostname: 'other' },
+        enrollmentTokenId: null,
+      });
+      const later = lines.map((l, i) => ({ ...l, time: at(T0 + 10_000 + i) }));
+      await storeBatch(database.db, otherId, batch(1, T0), log);
+      const laterBatch: BatchFrame = {
+        type: 'batch',
+        seq: 2,
+        items: [
+          {
+            kind: 'log_lines',
+            ts: T0 + 15_000,
+            engineId: ENGINE.id,
+            containerId: 'web-engine-id',
+            lines: later,
+          },
+        ],
+      };
+      await storeBatch(database.db, otherId, laterBatch, log);
+      const scoped = await searchLines(database.db, { limit: 2, visibleHostIds: new Set([agentId]) });
+      assert.deepEqual(
+        scoped.map((h) => [h.hostId, h.line]),
+        [
+          [agentId, lines[3]?.line],
+          [agentId, lines[2]?.line],
+        ],
+      );
+      assert.deepEqual(await searchLines(database.db, { limit: 2, visibleHostIds: new Set() }), []);
+      const all = await searchLines(database.db, { limit: 2, visibleHostIds: 'all' });
+      assert.deepEqual(
+        all.map((h) => h.hostId),
+        [otherId, otherId],
+      );
+    });
+
     it('retention deletes lines older than the cut-off', async () => {
       await deleteLinesBefore(database.db, new Date(T0 + 2000));
       assert.deepEqual(

@@ -89,6 +89,8 @@ export async function storedTail(db: Db, containerId: string, query: StoredQuery
 export type SearchQuery = Omit<StoredQuery, 'tail'> & {
   hostId?: string | undefined;
   containerId?: string | undefined;
+  /** The caller's scope: lines of these hosts only (applied before the limit). */
+  visibleHostIds?: 'all' | ReadonlySet<string>;
   limit: number;
 };
 
@@ -97,6 +99,11 @@ export async function searchLines(db: Db, query: SearchQuery): Promise<LogSearch
   const where = filters(query);
   if (query.hostId) where.push(eq(logLines.hostId, query.hostId));
   if (query.containerId) where.push(eq(logLines.containerId, query.containerId));
+  const scope = query.visibleHostIds ?? 'all';
+  if (scope !== 'all') {
+    if (scope.size === 0) return [];
+    where.push(inArray(logLines.hostId, [...scope]));
+  }
   const rows = await db
     .select({
       time: timeText,

@@ -14,7 +14,7 @@ import {
 } from '@unity/shared';
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { assertContainerVisible, onVisibleHosts } from '../auth/host-scope.js';
+import { assertContainerVisible, hostFilterOf } from '../auth/host-scope.js';
 import { permit, requirePermission } from '../auth/require-permission.js';
 import { logShipSettings } from '../db/schema.js';
 import { notFound } from '../errors.js';
@@ -77,7 +77,10 @@ export function logRoutes(deps: HubDeps) {
 
   app.get('/logs/search', permit('logs', 'read'), async (c) => {
     const query = queryOf(c, LogSearchQuerySchema);
+    // The scope goes into the query, so a scoped user gets `limit` lines of their hosts, not
+    // what is left of the newest `limit` lines of every host.
     const items = await searchLines(deps.db, {
+      visibleHostIds: await hostFilterOf(c, deps.db, 'logs:read'),
       q: query.q,
       hostId: query.host,
       containerId: query.container,
@@ -86,7 +89,7 @@ export function logRoutes(deps: HubDeps) {
       until: query.to,
       limit: query.limit,
     });
-    return c.json({ items: await onVisibleHosts(c, deps.db, 'logs:read', items) });
+    return c.json({ items });
   });
 
   return app;
