@@ -96,8 +96,14 @@ describe('probes with a real hub and agent', () => {
     const [latest] = await results(created.id);
     assert.equal(latest?.ok, false);
     assert.match(latest?.error ?? '', /ECONNREFUSED/);
-    const tcpResults = await results(tcp.id);
-    assert.ok(tcpResults.length > 0, 'the probe created later ran too');
+    // Its first run is jittered within its interval, so it may come after the down above.
+    await waitFor(
+      async () => {
+        if ((await results(tcp.id)).length === 0) throw new NotYet('no result yet');
+        return true;
+      },
+      { timeoutMs: 30_000, what: 'a result of the probe created later' },
+    );
 
     const uptime = ProbeUptimeSchema.parse(await stack.api.json(`/api/probes/${created.id}/uptime`));
     const day = uptime.periods['24h'];
