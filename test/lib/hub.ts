@@ -4,7 +4,11 @@
  * SIGTERM) and started again on the same port and data, as an operator would.
  * @module
  */
+import { execFile } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { pgliteTemplateFile } from '../../hub/src/testing/databases.js';
 import { makeTempDir, REPO_ROOT, removeDir } from './paths.js';
 import { freePort } from './ports.js';
 import { type Managed, startProcess } from './process.js';
@@ -26,6 +30,12 @@ export type HubOptions = {
   readyTimeoutMs?: number;
 };
 
+/** Unpacks the template into `pgdata` (GNU tar drops the entries' leading `/`). */
+async function seedPglite(pgdata: string): Promise<void> {
+  await mkdir(pgdata, { recursive: true });
+  await promisify(execFile)('tar', ['-xf', await pgliteTemplateFile(), '-C', pgdata]);
+}
+
 export class HubProcess {
   process: Managed | undefined;
   readonly url: string;
@@ -42,6 +52,10 @@ export class HubProcess {
   static async start(options: HubOptions): Promise<HubProcess> {
     const port = options.port ?? (await freePort());
     const dataDir = options.dataDir ?? makeTempDir(`hub-${options.name}`);
+    // A new embedded database starts as a copy of the migrated test template: initdb and the
+    // migrations cost each hub process seconds of CPU, which CI has little of. The hub still
+    // runs its migrations (none pending) and creates its identity and first admin as usual.
+    if (options.dataDir === undefined && !options.databaseUrl) await seedPglite(join(dataDir, 'pglite'));
     const hub = new HubProcess(options, port, dataDir, options.dataDir === undefined);
     await hub.spawn();
     return hub;

@@ -48,7 +48,7 @@ function schemaKey(): string {
     .slice(0, 16);
 }
 
-let template: Promise<Blob> | undefined;
+let template: Promise<{ file: string; blob: Blob }> | undefined;
 
 async function buildTemplate(file: string): Promise<Blob> {
   const first = await openDatabase({ dataDir: undefined });
@@ -64,17 +64,27 @@ async function buildTemplate(file: string): Promise<Blob> {
 }
 
 /**
- * A fresh, migrated in-memory PGlite. Creating one from scratch runs initdb and the migrations
- * (seconds); that happens once per schema on the machine, dumped to a file in the temporary
- * directory that every test process then loads (a fraction of a second).
+ * The migrated template (a tar of PGlite's data directory): created once per schema on the
+ * machine (initdb and the migrations take seconds), in the temporary directory, and read from
+ * there by every later test process.
  */
-export async function freshPglite(): Promise<Database> {
+function pgliteTemplate(): Promise<{ file: string; blob: Blob }> {
   template ??= (async () => {
     const file = join(tmpdir(), `unity-test-pglite-${schemaKey()}.tar`);
     const cached = await readFile(file).catch(() => undefined);
-    return cached ? new Blob([cached]) : buildTemplate(file);
+    return { file, blob: cached ? new Blob([cached]) : await buildTemplate(file) };
   })();
-  return openDatabase({ dataDir: undefined, loadDataDir: await template });
+  return template;
+}
+
+/** A fresh, migrated in-memory PGlite, loaded from the template (a fraction of a second). */
+export async function freshPglite(): Promise<Database> {
+  return openDatabase({ dataDir: undefined, loadDataDir: (await pgliteTemplate()).blob });
+}
+
+/** The template's file: its entries are a PGlite data directory's, for `tar -x` into a new one. */
+export async function pgliteTemplateFile(): Promise<string> {
+  return (await pgliteTemplate()).file;
 }
 
 /** An empty in-memory PGlite (initdb only), for the tests of the migrations themselves. */
