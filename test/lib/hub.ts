@@ -28,6 +28,11 @@ export type HubOptions = {
   env?: Record<string, string>;
   port?: number;
   readyTimeoutMs?: number;
+  /**
+   * A new PGlite data directory starts as a copy of the migrated test template (the default);
+   * false boots it from scratch, as a user's first start does (for the figures that measure it).
+   */
+  seed?: boolean;
 };
 
 /** Unpacks the template into `pgdata` (GNU tar drops the entries' leading `/`). */
@@ -55,7 +60,8 @@ export class HubProcess {
     // A new embedded database starts as a copy of the migrated test template: initdb and the
     // migrations cost each hub process seconds of CPU, which CI has little of. The hub still
     // runs its migrations (none pending) and creates its identity and first admin as usual.
-    if (options.dataDir === undefined && !options.databaseUrl) await seedPglite(join(dataDir, 'pglite'));
+    if (options.dataDir === undefined && !options.databaseUrl && options.seed !== false)
+      await seedPglite(join(dataDir, 'pglite'));
     const hub = new HubProcess(options, port, dataDir, options.dataDir === undefined);
     await hub.spawn();
     return hub;
