@@ -63,7 +63,8 @@ step "Build UI and agent bundle (npm run build)" npm run --silent build || true
 
 # One node:test run over every test file. Two files at a time on a 2-core machine: the
 # cross-package tests mostly wait on processes, a third would starve the hub and agent they
-# start. A test that hangs is cancelled after 4 minutes instead of holding up CI.
+# start. A test that hangs is cancelled after 4 minutes instead of holding up CI, and a file whose
+# tests are done exits even if it left a timer running (--test-force-exit).
 TEST_FILES=('shared/src/**/*.test.ts' 'agent/src/**/*.test.ts' 'hub/src/**/*.test.ts' 'ui/src/**/*.test.ts' 'test/**/*.test.ts')
 node_test() {
   local report="$1"
@@ -71,6 +72,7 @@ node_test() {
   node --import tsx --test \
     --test-concurrency=2 \
     --test-timeout=240000 \
+    --test-force-exit \
     --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=junit --test-reporter-destination="$report" \
     "$@"

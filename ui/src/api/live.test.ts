@@ -78,14 +78,18 @@ describe('LiveClient', () => {
     const { client, sockets } = setup({ throttleMs: 0, pollMs: 20 });
     let n = 0;
     client.subscribe('hosts', () => n++);
-    sockets[0]?.open();
-    sockets[0]?.drop();
-    assert.equal(client.status, 'down');
-    // Two polls 20 ms apart; waited for with a deadline, since a loaded machine delays timers.
-    const deadline = Date.now() + 2000;
-    while (n < 2 && Date.now() < deadline) await sleep(10);
-    assert.ok(n >= 2, `expected polling refreshes, got ${n}`);
-    client.stop();
+    // Stopped whatever happens: a polling timer left running keeps the test process alive.
+    try {
+      sockets[0]?.open();
+      sockets[0]?.drop();
+      assert.equal(client.status, 'down');
+      // Two polls 20 ms apart; waited for with a deadline, since a loaded machine delays timers.
+      const deadline = Date.now() + 2000;
+      while (n < 2 && Date.now() < deadline) await sleep(10);
+      assert.ok(n >= 2, `expected polling refreshes, got ${n}`);
+    } finally {
+      client.stop();
+    }
     assert.equal(client.status, 'idle');
     const after = n;
     await sleep(50);
