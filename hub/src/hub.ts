@@ -154,6 +154,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     onEvaluated: (evaluated, now) => alertRouter.update(evaluated, now),
     ...(options.clock ? { clock: options.clock } : {}),
   });
+  const stopOnClose: Array<() => void> = [];
   const deps: HubDeps = {
     config,
     db: database.db,
@@ -176,6 +177,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     notify,
     migrated: () => migrated,
     alertRouter,
+    onClose: (stop) => stopOnClose.push(stop),
   };
   const app = createApp(deps);
   const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as Server;
@@ -204,6 +206,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
   const close = () => {
     closing ??= (async () => {
       clearInterval(loadTimer);
+      for (const stop of stopOnClose.splice(0)) stop();
       stopPrompt();
       await alerts.stop();
       // The router first: its last notifications still go into the outbox.

@@ -54,6 +54,12 @@ export type HubDeps = {
    * every evaluation with every instance firing plus those that just resolved.
    */
   alertRouter: RoutingRuntime;
+  /**
+   * Registers the stop function of a background task a route module started (timers,
+   * subscriptions), run when the hub closes, so an in-process hub leaves nothing polling a
+   * closed database behind.
+   */
+  onClose: (stop: () => void) => void;
 };
 
 /** Hono context variables: set by the session middleware, and the client address (http/client-ip.ts). */

@@ -27,7 +27,7 @@ import { pushShipTargets, startShipSync } from './ship-sync.js';
 
 export function logRoutes(deps: HubDeps) {
   const app = new Hono<HubEnv>();
-  startShipSync(deps);
+  deps.onClose(startShipSync(deps));
 
   app.get('/containers/:id/logs', permit('logs', 'read'), async (c) => {
     const { id } = paramsOf(c, ContainerParams);

@@ -36,9 +36,9 @@ const toMs = (v: string | number | undefined, fallback: number) =>
 
 export function probeRoutes(deps: HubDeps, now: () => number = Date.now) {
   const app = new Hono<HubEnv>();
-  startProbeSync(deps);
-  startProbeRetention(deps);
-  startLateCheck(deps, {
+  deps.onClose(startProbeSync(deps));
+  deps.onClose(startProbeRetention(deps));
+  const stopLateCheck = startLateCheck(deps, {
     now,
     // A probe that just became late is evaluated now rather than at the engine's next tick.
     onRecorded: () =>
@@ -46,6 +46,7 @@ export function probeRoutes(deps: HubDeps, now: () => number = Date.now) {
         .evaluate()
         .catch((e: unknown) => deps.log.warn({ err: e }, 'evaluation after a late push failed')),
   });
+  deps.onClose(stopLateCheck);
 
   const mustExist = async (id: string): Promise<Probe> => {
     const probe = await getProbe(deps.db, id);
