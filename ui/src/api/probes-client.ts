@@ -57,6 +57,10 @@ export function probeTarget(p: Probe): string {
     case 'redis':
       // Never show a password from the URL.
       return p.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+    case 'prometheus':
+      return `scrape ${p.url}`;
+    case 'container':
+      return `container ${p.container}${p.engine ? ` (${p.engine})` : ''}`;
     case 'push':
       return p.cron ? `cron ${p.cron} (${p.timeZone})` : `every ${p.periodSeconds} s`;
   }
