@@ -157,9 +157,13 @@ function timestamp(text: string, format: ExpositionFormat): number {
 function sampleLine(line: string, format: ExpositionFormat): ParsedSample {
   const c = new Cursor(line);
   const name = c.match(METRIC_NAME, 'a metric name');
-  c.skipSpaces();
-  const labels = c.peek() === '{' ? labelSet(c) : {};
-  if (c.skipSpaces() === 0) throw new LineError(`expected a space before the value at column ${c.pos + 1}`);
+  let spaces = c.skipSpaces();
+  let labels: Record<string, string> = {};
+  if (c.peek() === '{') {
+    labels = labelSet(c);
+    spaces = c.skipSpaces();
+  }
+  if (spaces === 0) throw new LineError(`expected a space before the value at column ${c.pos + 1}`);
   const value = parseValue(c.token());
   c.skipSpaces();
   const sample: ParsedSample = { name, labels, value };
