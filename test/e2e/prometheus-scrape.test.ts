@@ -3,7 +3,8 @@
  * local /metrics endpoint, its `probe_result` goes through the hub's batch writer, and the
  * selected series land in the generic series store with job/instance labels — only those the
  * allow-list keeps, at most `maxSeries` of them — with the samples the endpoint exposed. A
- * replayed batch stores nothing twice; the next scrape adds one sample per series.
+ * replayed batch stores nothing twice; the next scrape adds one sample per series; deleting the
+ * probe deletes its series.
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -18,7 +19,7 @@ import { migrate } from '../../hub/src/db/migrate.js';
 import { storeBatch } from '../../hub/src/ingest/writer.js';
 import { silentLogger } from '../../hub/src/log.js';
 import { ensurePartitions } from '../../hub/src/metrics/partitions.js';
-import { createProbe } from '../../hub/src/probes/probe-store.js';
+import { createProbe, deleteProbe } from '../../hub/src/probes/probe-store.js';
 import { backends, type TestDatabase } from '../../hub/src/testing/databases.js';
 import { hostFacts } from '../../hub/src/testing/fixtures.js';
 
@@ -119,6 +120,15 @@ describe('Prometheus scrape stored in the generic series store', () => {
             [(i + 1) * 100 + requests - 1, (i + 1) * 100 + requests],
           ]),
         );
+
+        // Deleting the probe takes its series and their samples with it.
+        assert.equal(await deleteProbe(db, probe.id), true);
+        const [left] = rowsOf<{ series: number; samples: number }>(
+          await db.execute(sql`select
+            (select count(*)::int from series where source = ${`probe:${probe.id}`}) as series,
+            (select count(*)::int from series_samples where series_id in (select id from series)) as samples`),
+        );
+        assert.deepEqual(left, { series: 0, samples: 0 });
       });
     });
   }

@@ -107,3 +107,11 @@ export async function storeScrapedSeries(
   outcome.stored = rows.length;
   return outcome;
 }
+
+/** Deletes the series a scrape probe stored, with their samples and rollups (when the probe goes). */
+export async function deleteProbeSeries(db: Db, probeId: string): Promise<void> {
+  const ids = sql`(select id from series where source = ${probeSeriesSource(probeId)})`;
+  for (const table of ['series_samples', 'series_rollup_1m', 'series_rollup_5m', 'series_rollup_1h'])
+    await db.execute(sql`delete from ${sql.identifier(table)} where series_id in ${ids}`);
+  await db.execute(sql`delete from series where source = ${probeSeriesSource(probeId)}`);
+}
