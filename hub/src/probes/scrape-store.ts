@@ -14,9 +14,8 @@
 import type { ProbeResultItem, ScrapedSample } from '@unity/shared';
 import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { probes, series } from '../db/schema.js';
-import { HubError } from '../errors.js';
-import { seriesHash, upsertSeries } from '../metrics/generic-series.js';
+import { probes } from '../db/schema.js';
+import { seriesHash, upsertSeriesMany } from '../metrics/generic-series.js';
 
 const TARGET_LABELS = ['job', 'instance', 'probe_id', 'agent_id'] as const;
 
@@ -68,33 +67,16 @@ export async function storeScrapedSeries(
     const target = { probeId: probe.id, agentId, job: probe.name, url: String(probe.spec.url ?? '') };
     const keyed = (item.samples ?? []).map((sample) => {
       const labels = targetLabels(sample, target);
-      return { sample, labels, hash: seriesHash(sample.name, labels) };
+      return { sample, name: sample.name, labels, hash: seriesHash(sample.name, labels) };
     });
-    // One lookup for the series that exist; only new ones take the (locked) create path.
-    const known = new Map<string, number>();
-    for (let i = 0; i < keyed.length; i += 1000) {
-      const hashes = keyed.slice(i, i + 1000).map((k) => k.hash);
-      for (const row of await tx
-        .select({ id: series.id, hash: series.hash })
-        .from(series)
-        .where(inArray(series.hash, hashes)))
-        known.set(row.hash, row.id);
-    }
-    for (const { sample, labels, hash } of keyed) {
-      let id = known.get(hash);
-      if (id === undefined) {
-        try {
-          id = await upsertSeries(tx, { source: probeSeriesSource(probe.id), name: sample.name, labels });
-          known.set(hash, id);
-        } catch (error) {
-          if (error instanceof HubError && error.code === 'conflict') {
-            outcome.refused++;
-            continue;
-          }
-          throw error;
-        }
-      }
-      rows.push({ s: id, t: new Date(sample.ts ?? item.ts).toISOString(), v: sample.value });
+    // One lookup for the series that exist, one insert for the new ones (a first scrape of a
+    // thousand series must not take a thousand round trips inside the ingest transaction).
+    const { ids, refused } = await upsertSeriesMany(tx, probeSeriesSource(probe.id), keyed);
+    outcome.refused += refused;
+    for (const { sample, hash } of keyed) {
+      const id = ids.get(hash);
+      if (id !== undefined)
+        rows.push({ s: id, t: new Date(sample.ts ?? item.ts).toISOString(), v: sample.value });
     }
   }
   for (let i = 0; i < rows.length; i += 5000) {
