@@ -131,6 +131,18 @@ describe('Prometheus scrape probe against a local /metrics endpoint', () => {
     assert.deepEqual(r.samples, [{ name: 'up', labels: { job: 'x' }, value: 1 }]);
   });
 
+  it('lets conditions read [SERIES]: an allow-list that keeps nothing can fail the run', async () => {
+    const empty = await runProbe(
+      probe({ url: `${base}/metrics`, metrics: 'nothing_.*', conditions: '[SERIES] > 0' }),
+    );
+    assert.equal(empty.ok, false);
+    assert.equal(empty.error, 'condition not met: [SERIES] > 0');
+    const some = await runProbe(
+      probe({ url: `${base}/metrics`, metrics: 'go_.*', conditions: '[SERIES] > 0' }),
+    );
+    assert.equal(some.ok, true, some.error);
+  });
+
   it('is down when nothing listens', async () => {
     const r = await runProbe(probe({ url: 'http://127.0.0.1:1/metrics', timeoutSeconds: 2 }));
     assert.equal(r.ok, false);
