@@ -26,6 +26,7 @@ import { logsShipSetCommand } from './logs/ship-command.js';
 import { ShipState } from './logs/ship-state.js';
 import { ProbeSchedule } from './probes/probe-schedule.js';
 import { probesSetCommand } from './probes/probes-command.js';
+import { runProbe } from './probes/run-probe.js';
 import { ScanSchedule } from './scan/scan-schedule.js';
 import { type EngineSource, type HostSource, Scheduler } from './scheduler.js';
 
@@ -162,6 +163,8 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       link.notify();
     },
     log: log.child({ module: 'probes' }),
+    // Container checks inspect the engines this agent watches.
+    run: (probe) => runProbe(probe, { engines: liveEngines }),
   });
   commands.register('probes.set', probesSetCommand(probes));
   const link = new Link({

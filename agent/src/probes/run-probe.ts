@@ -5,15 +5,23 @@
  * @module
  */
 import { type AgentProbe, evaluateCondition, type ProbeResultItem, parseCondition } from '@unity/shared';
+import type { Engine } from '../collectors/engines.js';
 import { errorMessage } from '../errors.js';
+import { checkContainer } from './container.js';
 import { checkDatabase } from './databases.js';
 import { checkDns } from './dns.js';
 import { checkHttp, type HttpCheckOptions } from './http.js';
 import { checkPing } from './ping.js';
+import { checkPrometheus } from './prometheus.js';
 import { checkTcp } from './tcp.js';
 import type { Observation } from './types.js';
 
-export type RunOptions = { now?: () => number; http?: HttpCheckOptions };
+export type RunOptions = {
+  now?: () => number;
+  http?: HttpCheckOptions;
+  /** The engines a container check inspects (the agent's live engine set). */
+  engines?: () => readonly Engine[];
+};
 
 function check(probe: AgentProbe, signal: AbortSignal, options: RunOptions): Promise<Observation> {
   switch (probe.kind) {
@@ -29,6 +37,10 @@ function check(probe: AgentProbe, signal: AbortSignal, options: RunOptions): Pro
     case 'mysql':
     case 'redis':
       return checkDatabase(probe, signal);
+    case 'prometheus':
+      return checkPrometheus(probe, signal, options.http);
+    case 'container':
+      return checkContainer(probe, signal, options.engines ? { engines: options.engines } : undefined);
   }
 }
 
@@ -75,5 +87,7 @@ export async function runProbe(probe: AgentProbe, options: RunOptions = {}): Pro
   if (observation.status !== undefined) item.status = observation.status;
   if (observation.certExpiresAt !== undefined) item.certExpiresAt = observation.certExpiresAt;
   if (observation.details) item.details = observation.details;
+  // A scrape whose conditions failed still says what it saw: the series are stored either way.
+  if (observation.samples && observation.samples.length > 0) item.samples = observation.samples;
   return item;
 }

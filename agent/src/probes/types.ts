@@ -3,7 +3,7 @@
  * say what was observed. The runner turns an observation into a `probe_result` item.
  * @module
  */
-import type { ConditionContext, Probe } from '@unity/shared';
+import type { ConditionContext, Probe, ScrapedSample } from '@unity/shared';
 
 export type Observation = {
   /** The kind's own checks passed (expected status, keyword, answers…). */
@@ -13,6 +13,8 @@ export type Observation = {
   status?: number;
   certExpiresAt?: number;
   details?: Record<string, unknown>;
+  /** A Prometheus scrape's selected samples. */
+  samples?: ScrapedSample[];
   /** Values the conditions grammar can read (`[STATUS]`, `[BODY]`…). */
   context: ConditionContext;
 };

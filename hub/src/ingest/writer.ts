@@ -19,6 +19,7 @@ import { storeInventoryItem } from '../inventory/store.js';
 import type { Logger } from '../log.js';
 import { storeLogLines } from '../logs/log-store.js';
 import { storeProbeResults } from '../probes/result-store.js';
+import { storeScrapedSeries } from '../probes/scrape-store.js';
 import { saveScan } from '../scans/scan-store.js';
 import { type GroupRows, groupRows } from './rows.js';
 
@@ -202,5 +203,7 @@ async function writeOtherItems(tx: Db, { agentId, batch }: PendingBatch): Promis
   }
   // One statement for all of a batch's probe results (an agent with many probes sends many).
   await storeProbeResults(tx, agentId, batch.seq, probeResults);
+  // Prometheus scrape results carry their selected series (generic series store).
+  await storeScrapedSeries(tx, agentId, probeResults);
   return [...eventContainers];
 }

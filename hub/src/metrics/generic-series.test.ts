@@ -4,7 +4,13 @@ import { migrate } from '../db/migrate.js';
 import { HubError } from '../errors.js';
 import { silentLogger } from '../log.js';
 import { backends, type TestDatabase } from '../testing/databases.js';
-import { genericSeries, seriesHash, storeSeriesSamples, upsertSeries } from './generic-series.js';
+import {
+  genericSeries,
+  seriesHash,
+  storeSeriesSamples,
+  upsertSeries,
+  upsertSeriesMany,
+} from './generic-series.js';
 import { ensurePartitions } from './partitions.js';
 import { seriesWindow } from './query.js';
 import { runRollups } from './rollup.js';
@@ -41,6 +47,24 @@ for (const backend of backends) {
         (e) => e instanceof HubError && e.code === 'conflict',
       );
       assert.ok(await upsertSeries(database.db, { source: 's2', name: 'temp', labels: { room: 'c' } }, 2));
+    });
+
+    it('creates many series of a source at once, up to the cap, and finds them again', async () => {
+      const key = (room: string) => {
+        const labels = { room };
+        return { name: 'hum', labels, hash: seriesHash('hum', labels) };
+      };
+      const first = await upsertSeriesMany(database.db, 'many', [key('a'), key('b'), key('b')], 3);
+      assert.deepEqual([first.ids.size, first.refused], [2, 0]);
+      // One more fits under the cap of 3; the others are refused, the known ones still answer.
+      const second = await upsertSeriesMany(database.db, 'many', [key('a'), key('c'), key('d'), key('e')], 3);
+      assert.deepEqual([second.ids.size, second.refused], [2, 2]);
+      assert.equal(second.ids.get(key('a').hash), first.ids.get(key('a').hash));
+      assert.equal(second.ids.has(key('c').hash), true);
+      assert.equal(
+        await upsertSeries(database.db, { source: 'many', name: 'hum', labels: { room: 'c' } }, 3),
+        second.ids.get(key('c').hash),
+      );
     });
 
     it('stores samples once, rolls them up and answers a 10-day chart from the 1h rollup', async () => {

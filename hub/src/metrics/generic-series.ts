@@ -7,7 +7,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { series, seriesSamples } from '../db/schema.js';
 import { HubError } from '../errors.js';
@@ -50,6 +50,54 @@ export async function upsertSeries(db: Db, key: SeriesKey, cap = DEFAULT_SERIES_
     if (!created) throw new Error('series insert returned no row');
     return created.id;
   });
+}
+
+/**
+ * Ids of many series of one source at once (a scrape's), created when new: one lookup, then under
+ * the source's lock one count and one insert of at most what the cap still allows. Series past
+ * the cap are left out of the map (`refused` counts them). Hashes as `seriesHash` computes them.
+ */
+export async function upsertSeriesMany(
+  db: Db,
+  source: string,
+  keys: readonly (Omit<SeriesKey, 'source'> & { hash: string })[],
+  cap = DEFAULT_SERIES_CAP,
+): Promise<{ ids: Map<string, number>; refused: number }> {
+  const ids = new Map<string, number>();
+  const lookup = async (tx: Db, hashes: string[]) => {
+    for (const part of chunks(hashes, 1000))
+      for (const row of await tx
+        .select({ id: series.id, hash: series.hash })
+        .from(series)
+        .where(inArray(series.hash, part)))
+        ids.set(row.hash, row.id);
+  };
+  await lookup(db, [...new Set(keys.map((k) => k.hash))]);
+  const missing = new Map<string, (typeof keys)[number]>();
+  for (const k of keys) if (!ids.has(k.hash)) missing.set(k.hash, k);
+  if (missing.size === 0) return { ids, refused: 0 };
+  let refused = 0;
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`unity-series:${source}`}))`);
+    // Another writer may have created some meanwhile.
+    await lookup(tx, [...missing.keys()]);
+    const fresh = [...missing.values()].filter((k) => !ids.has(k.hash));
+    const [row] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(series)
+      .where(eq(series.source, source));
+    const room = Math.max(0, cap - (row?.n ?? 0));
+    refused = Math.max(0, fresh.length - room);
+    for (const part of chunks(fresh.slice(0, room), 1000)) {
+      const created = await tx
+        .insert(series)
+        .values(part.map((k) => ({ hash: k.hash, source, name: k.name, labels: k.labels })))
+        .onConflictDoNothing()
+        .returning({ id: series.id, hash: series.hash });
+      for (const c of created) ids.set(c.hash, c.id);
+    }
+  });
+  return { ids, refused };
 }
 
 /** Stores samples of one series; a sample already stored at the same time is kept as it was. */

@@ -7,6 +7,7 @@ import { type AgentProbe, type Probe, ProbeSchema, type ProbeSpec } from '@unity
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { probes } from '../db/schema.js';
+import { deleteProbeSeries } from './scrape-store.js';
 
 type Row = typeof probes.$inferSelect;
 
@@ -53,10 +54,13 @@ export async function updateProbe(db: Db, id: string, spec: ProbeSpec): Promise<
   return row ? toProbe(row) : undefined;
 }
 
-/** Deletes the probe and (by cascade) its results; false when there was none. */
+/** Deletes the probe, (by cascade) its results and any series it scraped; false when there was none. */
 export async function deleteProbe(db: Db, id: string): Promise<boolean> {
-  const rows = await db.delete(probes).where(eq(probes.id, id)).returning({ id: probes.id });
-  return rows.length > 0;
+  return db.transaction(async (tx) => {
+    const rows = await tx.delete(probes).where(eq(probes.id, id)).returning({ id: probes.id });
+    if (rows.length > 0) await deleteProbeSeries(tx, id);
+    return rows.length > 0;
+  });
 }
 
 const runByAgents = (p: Probe): p is AgentProbe => p.kind !== 'push';

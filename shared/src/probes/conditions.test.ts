@@ -56,7 +56,7 @@ const errors: [string, string, number][] = [
   ['([STATUS] == 200', "expected ')' to close the '(' at 0, found the end of the condition", 16],
   [
     '[STATUZ] == 200',
-    'unknown placeholder [STATUZ]; known: STATUS, RESPONSE_TIME, BODY, HEADERS, CERTIFICATE_EXPIRATION, CONNECTED, IP, DNS_RCODE, BANNER, PACKET_LOSS',
+    'unknown placeholder [STATUZ]; known: STATUS, RESPONSE_TIME, BODY, HEADERS, CERTIFICATE_EXPIRATION, CONNECTED, IP, DNS_RCODE, BANNER, PACKET_LOSS, SERIES, STATE, HEALTH',
     0,
   ],
   ['[BODY].status == UP', "unexpected word 'UP' (strings need quotes)", 17],

@@ -28,6 +28,11 @@ export const PLACEHOLDERS = [
   'DNS_RCODE',
   'BANNER',
   'PACKET_LOSS',
+  /** Series kept by a Prometheus scrape. */
+  'SERIES',
+  /** A container check's engine state (`running`…) and health (`healthy`, `none`…). */
+  'STATE',
+  'HEALTH',
 ] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 

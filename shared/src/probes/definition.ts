@@ -4,11 +4,22 @@
  * @module
  */
 import { z } from 'zod';
+import { EngineKindSchema } from '../protocol/engine-ref.js';
 import { parseCondition } from './conditions.js';
 import { cronError, isValidTimeZone } from './push-schedule.js';
 
 /** The kinds an agent runs; `push` is checked by the hub alone (the job pings it). */
-export const AGENT_PROBE_KINDS = ['http', 'tcp', 'ping', 'dns', 'postgres', 'mysql', 'redis'] as const;
+export const AGENT_PROBE_KINDS = [
+  'http',
+  'tcp',
+  'ping',
+  'dns',
+  'postgres',
+  'mysql',
+  'redis',
+  'prometheus',
+  'container',
+] as const;
 export const PROBE_KINDS = [...AGENT_PROBE_KINDS, 'push'] as const;
 export const ProbeKindSchema = z.enum(PROBE_KINDS);
 
@@ -142,6 +153,81 @@ export const MysqlProbeSchema = z.object({
 });
 export const RedisProbeSchema = z.object({ kind: z.literal('redis'), ...common, url: dbUrl(['redis']) });
 
+/** A regular expression, refused at save when it does not compile. */
+const regexSource = z
+  .string()
+  .min(1)
+  .max(1024)
+  .refine(
+    (v) => {
+      try {
+        new RegExp(v);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be a valid regular expression' },
+  );
+
+/** Largest `maxSeries`: a scrape result must fit one agent frame (1 MiB) with room to spare. */
+export const PROMETHEUS_MAX_SERIES = 5000;
+
+/**
+ * A Prometheus scrape: fetch an exposition endpoint (text format or OpenMetrics), keep the series
+ * whose name matches `metrics` (anchored) and whose labels match every `labels` matcher
+ * (anchored), at most `maxSeries` of them in exposition order; the rest are counted as dropped.
+ */
+export const PrometheusProbeSchema = z.object({
+  kind: z.literal('prometheus'),
+  ...common,
+  url: z.url({ protocol: /^https?$/, error: 'url must be an http:// or https:// URL' }).max(2048),
+  headers: z.record(z.string().min(1).max(256), z.string().max(4096)).default({}),
+  auth: HttpAuthSchema.optional(),
+  ignoreTls: z.boolean().default(false),
+  /** Metric names to keep, as one anchored regex; `.*` keeps everything (up to the cap). */
+  metrics: regexSource.default('.*'),
+  /** Label name -> anchored regex; a series is kept only when every one matches. */
+  labels: z
+    .record(
+      z
+        .string()
+        .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/)
+        .max(128),
+      regexSource,
+    )
+    .default({}),
+  maxSeries: z.int().min(1).max(PROMETHEUS_MAX_SERIES).default(1000),
+});
+
+/**
+ * "Container X is running and healthy", checked by the agent it is assigned to, from its own
+ * engines: up when running and, if the container has a health check, healthy.
+ */
+export const ContainerProbeSchema = z
+  .object({
+    kind: z.literal('container'),
+    ...common,
+    /** The container's name (without Docker's leading slash). */
+    container: z
+      .string()
+      .trim()
+      .min(1)
+      .max(255)
+      .regex(/^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a container name'),
+    /** Only this engine kind; by default every engine the agent watches. */
+    engine: EngineKindSchema.optional(),
+  })
+  .superRefine((p, ctx) => {
+    // Unassigned it would run on every agent, and every host without the container says down.
+    if (p.agentIds.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a container check needs the agent (host) that runs the container in agentIds',
+        path: ['agentIds'],
+      });
+  });
+
 /**
  * A push (heartbeat) probe: the job pings `/push/<token>` and the probe is down when the last
  * ping failed or none came by the expected time plus the grace. Exactly one of `periodSeconds`
@@ -188,6 +274,8 @@ export const AgentProbeSpecSchema = z.discriminatedUnion('kind', [
   PostgresProbeSchema,
   MysqlProbeSchema,
   RedisProbeSchema,
+  PrometheusProbeSchema,
+  ContainerProbeSchema,
 ]);
 
 export const ProbeSpecSchema = z.discriminatedUnion('kind', [
@@ -198,6 +286,8 @@ export const ProbeSpecSchema = z.discriminatedUnion('kind', [
   PostgresProbeSchema,
   MysqlProbeSchema,
   RedisProbeSchema,
+  PrometheusProbeSchema,
+  ContainerProbeSchema,
   PushProbeSchema,
 ]);
 
@@ -228,5 +318,7 @@ export type DnsProbe = z.infer<typeof DnsProbeSchema>;
 export type PostgresProbe = z.infer<typeof PostgresProbeSchema>;
 export type MysqlProbe = z.infer<typeof MysqlProbeSchema>;
 export type RedisProbe = z.infer<typeof RedisProbeSchema>;
+export type PrometheusProbe = z.infer<typeof PrometheusProbeSchema>;
+export type ContainerProbe = z.infer<typeof ContainerProbeSchema>;
 export type MaintenanceWindow = z.infer<typeof MaintenanceWindowSchema>;
 export type ProbesSetArgs = z.infer<typeof ProbesSetArgsSchema>;

@@ -5,6 +5,16 @@
  * @module
  */
 import { z } from 'zod';
+import { PROMETHEUS_MAX_SERIES } from '../probes/definition.js';
+
+/** One scraped sample: metric name, its labels, the value and the exposition's own timestamp if any. */
+export const ScrapedSampleSchema = z.object({
+  name: z.string().min(1).max(256),
+  labels: z.record(z.string().max(128), z.string().max(1024)),
+  value: z.number(),
+  /** The exposition's timestamp (epoch ms); absent means the scrape's time. */
+  ts: z.int().positive().optional(),
+});
 
 export const ProbeResultItemSchema = z.object({
   kind: z.literal('probe_result'),
@@ -21,6 +31,14 @@ export const ProbeResultItemSchema = z.object({
   certExpiresAt: z.int().optional(),
   /** Kind-specific observations (ping loss and rtts, DNS answers, TLS facts). */
   details: z.record(z.string().max(64), z.unknown()).optional(),
+  /**
+   * A `prometheus` probe's selected series, in exposition order, already capped by the probe's
+   * `maxSeries` (the hub stores them in the generic series store). Finite values only: JSON has
+   * no NaN or infinity, and rollups would be poisoned by them.
+   */
+  samples: z.array(ScrapedSampleSchema).max(PROMETHEUS_MAX_SERIES).optional(),
 });
+
+export type ScrapedSample = z.infer<typeof ScrapedSampleSchema>;
 
 export type ProbeResultItem = z.infer<typeof ProbeResultItemSchema>;

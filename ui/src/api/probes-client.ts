@@ -9,6 +9,9 @@ import { type ApiResult, request } from './client.js';
 /** `public` (whether its badges answer) comes with one probe, not with the list. */
 export type ProbeWithStatus = Probe & { status: ProbeStatus; public?: boolean };
 export type ProbeWithUrl = Probe & { pushUrl?: string };
+/** A stored series of a Prometheus scrape probe (`GET /api/series?source=probe:<id>`). */
+export type ScrapedSeries = { id: number; source: string; name: string; labels: Record<string, string> };
+export type SeriesPoint = { t: number; value: number; valueMin: number; valueMax: number };
 
 const id = encodeURIComponent;
 
@@ -36,6 +39,15 @@ export const probesApi = {
     const res = await request<{ items: ProbeResult[] }>(`/api/probes/${id(probeId)}/results?${params}`);
     return res.ok ? { ok: true, value: res.value.items } : res;
   },
+  /** The series a Prometheus scrape probe stored. */
+  series: async (probeId: string): Promise<ApiResult<ScrapedSeries[]>> => {
+    const res = await request<{ items: ScrapedSeries[] }>(`/api/series?source=${id(`probe:${probeId}`)}`);
+    return res.ok ? { ok: true, value: res.value.items } : res;
+  },
+  seriesPoints: (seriesId: number, from: number, to: number, points: number) =>
+    request<{ resolution: string; points: SeriesPoint[] }>(
+      `/api/series/${seriesId}/points?from=${Math.floor(from)}&to=${Math.ceil(to)}&points=${points}`,
+    ),
   uptime: (probeId: string) => request<ProbeUptime>(`/api/probes/${id(probeId)}/uptime`),
   setPublic: (probeId: string, body: PublicFlag) =>
     request<PublicFlag & { id: string }>(`/api/probes/${id(probeId)}/public`, { method: 'PUT', body }),
@@ -57,6 +69,10 @@ export function probeTarget(p: Probe): string {
     case 'redis':
       // Never show a password from the URL.
       return p.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+    case 'prometheus':
+      return `scrape ${p.url}`;
+    case 'container':
+      return `container ${p.container}${p.engine ? ` (${p.engine})` : ''}`;
     case 'push':
       return p.cron ? `cron ${p.cron} (${p.timeZone})` : `every ${p.periodSeconds} s`;
   }

@@ -14,6 +14,8 @@ export const KIND_LABELS: Record<ProbeKind, string> = {
   postgres: 'PostgreSQL',
   mysql: 'MySQL / MariaDB',
   redis: 'Redis',
+  prometheus: 'Prometheus scrape',
+  container: 'Container running and healthy',
   push: 'Push (heartbeat)',
 };
 
@@ -75,6 +77,22 @@ export function kindFields(kind: ProbeKind, p: Partial<Probe> & Record<string, u
         placeholder: `${kind === 'mysql' ? 'mysql' : kind}://user@host/`,
         required: true,
       });
+    case 'prometheus':
+      return html`${field('url', 'Metrics URL', p.url, { placeholder: 'http://127.0.0.1:9100/metrics', required: true })}
+        ${field('metrics', 'Keep metric names matching (regex)', p.metrics ?? '.*')}
+        ${field('labels', 'Keep only series whose labels match (name=regex, comma-separated)', labelText(p.labels), { placeholder: 'job=node, mode=idle|user' })}
+        ${field('maxSeries', 'At most this many series per scrape', p.maxSeries ?? 1000, { type: 'number' })}
+        ${field('bearer', 'Bearer token', (p.auth as { token?: string } | undefined)?.token, { type: 'password' })}
+        <label class="check"><input type="checkbox" name="ignoreTls" ?checked=${p.ignoreTls === true} /> Ignore TLS errors</label>`;
+    case 'container':
+      return html`${field('container', 'Container name', p.container, { placeholder: 'nginx', required: true })}
+        ${field('agentIds', 'Host (the agent id that runs it)', Array.isArray(p.agentIds) ? p.agentIds.join(', ') : '', { required: true })}
+        <label
+          >Engine
+          <select name="engine">
+            ${['', 'docker', 'podman'].map((e) => html`<option value=${e} ?selected=${(p.engine ?? '') === e}>${e || 'any'}</option>`)}
+          </select></label
+        >`;
     case 'push':
       return html`${field('periodSeconds', 'Expected every (seconds)', p.periodSeconds, { type: 'number', placeholder: 'or a cron expression below' })}
         ${field('cron', 'Cron expression (5 fields)', p.cron, { placeholder: '0 3 * * *' })}
@@ -82,6 +100,14 @@ export function kindFields(kind: ProbeKind, p: Partial<Probe> & Record<string, u
         ${field('graceSeconds', 'Grace (seconds)', p.graceSeconds ?? 3600, { type: 'number' })}`;
   }
 }
+
+/** `{job: "node"}` as `job=node`. */
+const labelText = (labels: unknown) =>
+  labels && typeof labels === 'object'
+    ? Object.entries(labels as Record<string, string>)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')
+    : '';
 
 const list = (v: string) =>
   v
@@ -126,6 +152,24 @@ export function specFromForm(kind: ProbeKind, form: HTMLFormElement): ProbeSpecI
       out.recordType = text('recordType') || 'A';
       out.server = text('server') || null;
       out.expected = list(text('expected'));
+      break;
+    case 'prometheus':
+      out.url = text('url');
+      out.metrics = text('metrics') || '.*';
+      out.labels = Object.fromEntries(
+        list(text('labels')).map((pair) => {
+          const at = pair.indexOf('=');
+          return at < 0 ? [pair, ''] : [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+        }),
+      );
+      num('maxSeries');
+      out.auth = text('bearer') ? { type: 'bearer', token: text('bearer') } : null;
+      out.ignoreTls = data.get('ignoreTls') === 'on';
+      break;
+    case 'container':
+      out.container = text('container');
+      out.agentIds = list(text('agentIds'));
+      out.engine = text('engine') || null;
       break;
     case 'push':
       num('periodSeconds');

@@ -13,6 +13,7 @@ import { base, surfaces } from './styles.js';
 import './unity-badge.js';
 import './unity-chart.js';
 import './unity-probe-badges.js';
+import './unity-probe-series.js';
 
 export class UnityProbe extends LitElement {
   static override properties = {
@@ -118,6 +119,7 @@ export class UnityProbe extends LitElement {
         .span=${{ from: Date.now() - 86_400_000, to: Date.now() }}
         height="180"
       ></unity-chart>
+      ${p.kind === 'prometheus' ? html`<unity-probe-series probe-id=${p.id} .latest=${this.results[0]}></unity-probe-series>` : null}
       <unity-probe-badges probe-id=${p.id} probe-name=${p.name} ?public=${p.public ?? false}></unity-probe-badges>
       <h2>Latest results</h2>
       ${
