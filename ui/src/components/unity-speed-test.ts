@@ -73,6 +73,12 @@ export class UnitySpeedTest extends LitElement {
         flex-wrap: wrap;
         gap: var(--u-space-3);
         align-items: center;
+        margin-bottom: var(--u-space-4);
+      }
+      label {
+        display: inline-flex;
+        gap: var(--u-space-2);
+        align-items: center;
       }
       progress {
         width: 12rem;
