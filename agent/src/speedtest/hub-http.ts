@@ -9,8 +9,15 @@ import type { Agent as HttpAgent, IncomingMessage, RequestOptions } from 'node:h
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { http } from '../util/node-http.js';
 
-/** Random, so nothing on the way can compress the upload into a flattering number. */
-const CHUNK = randomFillSync(Buffer.alloc(64 * 1024));
+/**
+ * Random, so nothing on the way can compress the upload into a flattering number. Made on the
+ * first test, not at start: an agent that never tests keeps the 64 KiB.
+ */
+let chunk: Buffer | undefined;
+const uploadChunk = (): Buffer => {
+  chunk ??= randomFillSync(Buffer.alloc(64 * 1024));
+  return chunk;
+};
 
 export type HubRequester = {
   /** One round trip; `serverMs` is the hub's own handling time from its Server-Timing header. */
@@ -91,12 +98,13 @@ export function hubRequester(hubUrl: string, maxSockets: number): HubRequester {
         signal,
       );
       let left = bytes;
+      const data = uploadChunk();
       const writeMore = () => {
         while (left > 0 && !req.destroyed) {
-          const n = Math.min(left, CHUNK.length);
+          const n = Math.min(left, data.length);
           left -= n;
           // Counted when the socket took it: what the link carried, not what was queued.
-          const ok = req.write(n === CHUNK.length ? CHUNK : CHUNK.subarray(0, n), (error) => {
+          const ok = req.write(n === data.length ? data : data.subarray(0, n), (error) => {
             if (!error) onBytes(n);
           });
           if (!ok) return void req.once('drain', writeMore);
