@@ -4,6 +4,7 @@
  * @module
  */
 import { join } from 'node:path';
+import { SPEEDTEST_COMMAND } from '@unity/shared';
 import type { Logger } from 'pino';
 import { EngineSet } from './collectors/engine-set.js';
 import { candidateEndpoints, clientFor } from './collectors/engines.js';
@@ -12,6 +13,7 @@ import { agentInfoCommand } from './commands/agent-info.js';
 import { containerActionCommand } from './commands/container-action.js';
 import { CommandDispatcher } from './commands/dispatcher.js';
 import { imageScanCommand } from './commands/image-scan.js';
+import { speedTestCommand } from './commands/speed-test.js';
 import type { AgentConfig } from './config.js';
 import type { EngineClient } from './engine/engine-client.js';
 import type { ConnectionOptions } from './link/connection.js';
@@ -20,6 +22,7 @@ import { loadOrCreateIdentity } from './link/identity.js';
 import { Link } from './link/link.js';
 import { Outbox } from './link/outbox.js';
 import type { PostJson } from './link/post-json.js';
+import { signConnectToken } from './link/token.js';
 import { LogShipper } from './logs/log-shipper.js';
 import { logsFollowCommand, logsTailCommand } from './logs/logs-commands.js';
 import { logsShipSetCommand } from './logs/ship-command.js';
@@ -156,6 +159,13 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   );
   const trivy = { searchPath: config.searchPath };
   commands.register('image.scan', imageScanCommand(trivy));
+  // Speed tests against the hub, each request signed like the link's own connect token.
+  const signed = async () =>
+    `Bearer ${(await signConnectToken({ privateKey: identity.privateKey, agentId: enrollment.agentId, hubId: enrollment.hubId })).token}`;
+  commands.register(
+    SPEEDTEST_COMMAND,
+    speedTestCommand({ hubUrl: enrollment.hubUrl, authorization: signed }),
+  );
   // The hub's probes, run on their own timers; results go through the outbox like samples.
   const probes = new ProbeSchedule({
     deliver: async (items) => {

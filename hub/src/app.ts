@@ -40,6 +40,8 @@ import { pingRoutes } from './probes/push/ping-routes.js';
 import { probeRoutes } from './probes/routes.js';
 import { scanRoutes } from './scans/routes.js';
 import { seriesRoutes } from './series/routes.js';
+import { speedTestAgentRoutes } from './speedtests/agent-endpoints.js';
+import { speedTestRoutes } from './speedtests/routes.js';
 import type { HubDeps, HubEnv } from './types.js';
 import { downloadRoutes } from './web/downloads.js';
 import { securityHeaders } from './web/security-headers.js';
@@ -70,6 +72,8 @@ export function createApp(deps: HubDeps) {
   app.route('/api/me', meRoutes(deps));
   app.route('/api/api-keys', apiKeyRoutes(deps));
   app.route('/', agentRoutes(deps));
+  app.route('/', speedTestAgentRoutes(deps));
+  app.route('/', speedTestRoutes(deps));
   app.route('/api/hosts', hostRoutes(deps));
   app.route('/api/containers', containerRoutes(deps));
   app.route('/api/containers', actionRoutes(deps));

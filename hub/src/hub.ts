@@ -35,6 +35,7 @@ import { type NotifyOptions, NotifyService } from './notify/service.js';
 import { HubStats } from './observe/hub-stats.js';
 import { LoadWatch } from './observe/load-watch.js';
 import { openMetricsApp } from './observe/metrics-route.js';
+import { SpeedTests } from './speedtests/service.js';
 import type { HubDeps } from './types.js';
 
 export type StartOptions = {
@@ -178,6 +179,11 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     migrated: () => migrated,
     alertRouter,
     onClose: (stop) => stopOnClose.push(stop),
+    speedTests: new SpeedTests({
+      db: database.db,
+      agents: agentHub,
+      log: log.child({ module: 'speed-test' }),
+    }),
   };
   const app = createApp(deps);
   const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as Server;
@@ -197,6 +203,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
 
   deps.notify.start();
   alerts.start(config.alertEvalIntervalMs);
+  deps.speedTests.startTimer();
   const stopPrompt = evaluateOnChanges(bus, alerts, alertLog);
   loadWatch.check();
   const loadTimer = setInterval(() => loadWatch.check(), 60_000);
@@ -209,6 +216,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
       for (const stop of stopOnClose.splice(0)) stop();
       stopPrompt();
       await alerts.stop();
+      await deps.speedTests.stop();
       // The router first: its last notifications still go into the outbox.
       await alertRouter.stop();
       await deps.notify.stop();

@@ -21,6 +21,7 @@ import type { Logger } from './log.js';
 import type { NotifyService } from './notify/service.js';
 import type { HubStats } from './observe/hub-stats.js';
 import type { LoadWatch } from './observe/load-watch.js';
+import type { SpeedTests } from './speedtests/service.js';
 
 export type HubDeps = {
   config: Config;
@@ -60,6 +61,8 @@ export type HubDeps = {
    * closed database behind.
    */
   onClose: (stop: () => void) => void;
+  /** Speed tests agent ↔ hub: run now, schedules, retention (speedtests/). */
+  speedTests: SpeedTests;
 };
 
 /** Hono context variables: set by the session middleware, and the client address (http/client-ip.ts). */

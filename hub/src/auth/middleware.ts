@@ -8,6 +8,7 @@ import { CONNECT_PATH, ENROLL_PATH, type Me } from '@unity/shared';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { forbidden, unauthorized } from '../errors.js';
+import { SPEEDTEST_AGENT_ROUTES } from '../speedtests/agent-endpoints.js';
 import type { HubDeps, HubEnv } from '../types.js';
 import { resolveAccess } from './access.js';
 import { API_KEY_PREFIX, resolveApiKey } from './api-keys.js';
@@ -24,6 +25,8 @@ export const PUBLIC_API_ROUTES: ReadonlySet<string> = new Set([
   'GET /api/auth/password-policy',
   `POST ${ENROLL_PATH}`,
   `GET ${CONNECT_PATH}`,
+  // Speed test endpoints: each request carries the agent's connect token, checked by the route.
+  ...SPEEDTEST_AGENT_ROUTES,
 ]);
 
 export const isPublicApiRoute = (method: string, path: string): boolean =>

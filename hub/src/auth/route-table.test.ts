@@ -14,8 +14,11 @@ import { createApiKey } from './api-keys.js';
 import { ALL_PERMISSIONS } from './permissions.js';
 import { createUser, type Role } from './users.js';
 
-/** Who may call a route: anyone, anyone signed in, or at least this built-in role. */
-type Need = 'public' | 'signed-in' | 'viewer' | 'editor' | 'admin';
+/**
+ * Who may call a route: anyone, an enrolled agent with its own connect token (never a user's
+ * session or API key), anyone signed in, or at least this built-in role.
+ */
+type Need = 'public' | 'agent' | 'signed-in' | 'viewer' | 'editor' | 'admin';
 
 const EXPECTED: Record<string, Need> = {
   'GET /api/auth/status': 'public',
@@ -25,6 +28,10 @@ const EXPECTED: Record<string, Need> = {
   'POST /api/invites/accept': 'public',
   'POST /api/agents/enroll': 'public',
   'GET /api/agents/connect': 'public',
+  // Speed test endpoints (speedtests/agent-endpoints.ts): the agent's connect token, checked by the route.
+  'GET /api/agents/speed-test/ping': 'agent',
+  'GET /api/agents/speed-test/download': 'agent',
+  'POST /api/agents/speed-test/upload': 'agent',
 
   'POST /api/auth/logout': 'signed-in',
   'GET /api/auth/me': 'signed-in',
@@ -150,6 +157,9 @@ const EXPECTED: Record<string, Need> = {
   'GET /api/probes/:id': 'viewer',
   'GET /api/probes/:id/results': 'viewer',
   'GET /api/probes/:id/uptime': 'viewer',
+  'GET /api/hosts/:id/speed-tests': 'viewer',
+  'POST /api/hosts/:id/speed-tests': 'editor',
+  'PUT /api/hosts/:id/speed-tests/schedule': 'editor',
   'POST /api/probes': 'editor',
   'PATCH /api/probes/:id': 'editor',
   'DELETE /api/probes/:id': 'editor',
@@ -261,7 +271,12 @@ describe('the route table', () => {
       const need = EXPECTED[`${method} ${path}`];
       if (need === 'public') continue;
       const status = await call(method, path, 'nothing-user');
-      const ok = need === 'signed-in' ? status !== 401 && status !== 403 : status === 403;
+      const ok =
+        need === 'agent'
+          ? status === 401
+          : need === 'signed-in'
+            ? status !== 401 && status !== 403
+            : status === 403;
       if (!ok) wrong.push(`${method} ${path} → ${status}`);
     }
     assert.deepEqual(wrong, []);
@@ -279,7 +294,8 @@ describe('the route table', () => {
     const refusedForKeys = new Set(['PATCH /api/me', 'PUT /api/me/password', 'POST /api/api-keys']);
     const wrong: string[] = [];
     for (const { method, path } of routes) {
-      if (EXPECTED[`${method} ${path}`] === 'public') continue;
+      const need = EXPECTED[`${method} ${path}`];
+      if (need === 'public') continue;
       const res = await fetch(hub.url + concrete(path), {
         method,
         headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
@@ -287,7 +303,13 @@ describe('the route table', () => {
       });
       await res.arrayBuffer();
       const refused = refusedForKeys.has(`${method} ${path}`);
-      const ok = refused ? res.status === 403 : res.status !== 401 && res.status !== 403;
+      // An API key is a user's credential: the agents' endpoints refuse it like no credential.
+      const ok =
+        need === 'agent'
+          ? res.status === 401
+          : refused
+            ? res.status === 403
+            : res.status !== 401 && res.status !== 403;
       if (!ok) wrong.push(`${method} ${path} → ${res.status}`);
     }
     assert.deepEqual(wrong, []);
@@ -299,6 +321,11 @@ describe('the route table', () => {
       for (const { method, path } of routes) {
         const need = EXPECTED[`${method} ${path}`];
         if (need === 'public' || need === undefined) continue;
+        if (need === 'agent') {
+          const status = await call(method, path, `${role}-user`);
+          if (status !== 401) wrong.push(`${method} ${path} → ${status} (agents only)`);
+          continue;
+        }
         const allowed = need === 'signed-in' || RANK[role] >= RANK[need];
         const status = await call(method, path, `${role}-user`);
         const ok = allowed ? status !== 401 && status !== 403 : status === 403;

@@ -22,6 +22,7 @@ import { SeriesController } from './series-controller.js';
 import { containerTone } from './state-tone.js';
 import { base, controls, surfaces } from './styles.js';
 import './unity-badge.js';
+import './unity-speed-test.js';
 import { usageCharts } from './usage-charts.js';
 
 export class UnityHost extends LitElement {
@@ -112,7 +113,8 @@ export class UnityHost extends LitElement {
         ${h ? html`<unity-badge tone=${h.online ? 'ok' : 'bad'} data-testid="host-status">${h.online ? 'Online' : 'Offline'}</unity-badge>` : null}
       </div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : null}
-      ${h ? this.#facts(h) : null} ${this.#charts(h)} ${this.#containers()}`;
+      ${h ? this.#facts(h) : null} ${this.#charts(h)} ${this.#containers()}
+      <unity-speed-test host-id=${this.hostId}></unity-speed-test>`;
   }
 
   #facts(h: Host) {
