@@ -356,3 +356,4 @@ export * from './schema-logs.js';
 export * from './schema-notify.js';
 export * from './schema-probes.js';
 export * from './schema-security.js';
+export * from './schema-status-pages.js';
