@@ -34,30 +34,31 @@ export const StatusItemSchema = z.discriminatedUnion(
   { error: 'kind must be probe or container' },
 );
 
+const itemList = z
+  .array(StatusItemSchema)
+  .max(100, 'at most 100 items on a page')
+  .refine((items) => new Set(items.map((i) => `${i.kind}:${i.id}`)).size === items.length, {
+    message: 'an item appears twice',
+  });
+
 const pageFields = {
   title: z.string().trim().min(1, 'title must not be empty').max(128),
   slug: StatusSlugSchema,
   description: z.string().max(2000).default(''),
   theme: StatusThemeSchema.default('auto'),
   published: z.boolean().default(false),
-  items: z
-    .array(StatusItemSchema)
-    .max(100, 'at most 100 items on a page')
-    .default([])
-    .refine((items) => new Set(items.map((i) => `${i.kind}:${i.id}`)).size === items.length, {
-      message: 'an item appears twice',
-    }),
+  items: itemList.default([]),
 };
 
 export const StatusPageInputSchema = z.strictObject(pageFields);
 /** PATCH: any of the fields; those left out keep their value. */
 export const StatusPagePatchSchema = z.strictObject({
   title: pageFields.title.optional(),
-  slug: pageFields.slug.optional(),
+  slug: StatusSlugSchema.optional(),
   description: z.string().max(2000).optional(),
   theme: StatusThemeSchema.optional(),
   published: z.boolean().optional(),
-  items: pageFields.items.optional(),
+  items: itemList.optional(),
 });
 
 export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
