@@ -147,11 +147,14 @@ describe('status pages', () => {
       assert.doesNotMatch(text, /hidden-intranet/);
       assert.doesNotMatch(html, /secret-checkout-path|127\.0\.0\.1:9/);
       // The stylesheet applies (bars coloured), and dark colours follow the viewer's system.
-      const colour = await bars.nth(89).evaluate((e) => getComputedStyle(e).backgroundColor);
-      assert.notEqual(colour, 'rgba(0, 0, 0, 0)');
-      const light = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      const colour = await bars.nth(89).evaluate('(e) => getComputedStyle(e).backgroundColor');
+      assert.match(String(colour), /^rgb\(/, `a bar's colour: ${colour}`);
+      const bodyColour = 'getComputedStyle(document.body).backgroundColor';
+      const light = await page.evaluate(bodyColour);
       await page.emulateMedia({ colorScheme: 'dark' });
-      const dark = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      const dark = await page.evaluate(bodyColour);
+      assert.match(String(light), /^rgb\(/);
+      assert.match(String(dark), /^rgb\(/);
       assert.notEqual(dark, light);
       await page.screenshot({ path: resultsPath('browser', 'status-page-dark.png'), fullPage: true });
       assert.deepEqual(cspErrors, []);
