@@ -1,5 +1,5 @@
 /**
- * Per-day uptime of several probes over the last 90 UTC days, in one grouped query over the
+ * Per-day uptime of several probes over the last 90 UTC days, from grouped queries over the
  * probe result store (its (probe, time) key bounds the scan to the chosen probes and days).
  * As for `uptimeOf`: every location's runs count, runs inside the probe's maintenance windows
  * do not count at all. The bucketing into a fixed row of days is pure, and tested as such.
@@ -52,16 +52,17 @@ export function overallUptime(counts: DayCount[]): number | null {
   return percent(checks, failures);
 }
 
-/** The probes' day counts (probe id → counts), one query for all of them. */
-export async function dailyCounts(
+type ProbeWindows = { id: string; maintenance: MaintenanceWindow[] };
+
+/** The probes' day counts between `from` (inclusive) and `to` (exclusive), one query for all. */
+export async function countsBetween(
   db: Db,
-  probes: { id: string; maintenance: MaintenanceWindow[] }[],
-  now: number,
-  days = DAYS,
+  probes: ProbeWindows[],
+  from: number,
+  to: number,
 ): Promise<Map<string, DayCount[]>> {
   const result = new Map<string, DayCount[]>(probes.map((p) => [p.id, []]));
-  if (probes.length === 0) return result;
-  const from = new Date(windowStart(now, days)).toISOString();
+  if (probes.length === 0 || to <= from) return result;
   const ids = JSON.stringify(probes.map((p) => ({ id: p.id })));
   const windows = JSON.stringify(
     probes.flatMap((p) => p.maintenance.map((w) => ({ p: p.id, s: w.start, e: w.end }))),
@@ -72,7 +73,8 @@ export async function dailyCounts(
         count(*) as n, count(*) filter (where not r.ok) as f
       from probe_results r
       where r.probe_id in (select v.id from json_to_recordset(${ids}::json) as v(id uuid))
-        and r.time >= ${from}::timestamptz and r.time <= ${new Date(now).toISOString()}::timestamptz
+        and r.time >= ${new Date(from).toISOString()}::timestamptz
+        and r.time < ${new Date(to).toISOString()}::timestamptz
         and not exists (
           select 1 from json_to_recordset(${windows}::json) as w(p uuid, s timestamptz, e timestamptz)
           where w.p = r.probe_id and r.time >= w.s and r.time < w.e)
@@ -82,4 +84,38 @@ export async function dailyCounts(
   for (const r of rows)
     result.get(r.probe_id)?.push({ day: Number(r.day) * DAY, checks: Number(r.n), failures: Number(r.f) });
   return result;
+}
+
+/** How long the counts of past days are reused: results arriving late show up within this. */
+export const HISTORY_TTL_MS = 10 * 60_000;
+
+/**
+ * The counts of the days before today, per probe and maintenance windows: they barely change,
+ * so a render queries only today's runs (a day of rows, not 90) while this holds the rest.
+ */
+export class DayHistory {
+  private readonly entries = new Map<string, { today: number; until: number; counts: DayCount[] }>();
+
+  /** The probes' counts over the `days` days ending today: past days cached, today always fresh. */
+  async counts(db: Db, probes: ProbeWindows[], now: number, days = DAYS): Promise<Map<string, DayCount[]>> {
+    const today = Math.floor(now / DAY) * DAY;
+    const keyOf = (p: ProbeWindows) => `${p.id} ${JSON.stringify(p.maintenance)} ${days}`;
+    const missing = probes.filter((p) => {
+      const hit = this.entries.get(keyOf(p));
+      return !(hit && hit.today === today && hit.until > now);
+    });
+    const [past, current] = await Promise.all([
+      countsBetween(db, missing, windowStart(now, days), today),
+      countsBetween(db, probes, today, now + 1),
+    ]);
+    if (this.entries.size > 10_000) this.entries.clear();
+    for (const p of missing)
+      this.entries.set(keyOf(p), { today, until: now + HISTORY_TTL_MS, counts: past.get(p.id) ?? [] });
+    return new Map(
+      probes.map((p) => [
+        p.id,
+        [...(this.entries.get(keyOf(p))?.counts ?? []), ...(current.get(p.id) ?? [])],
+      ]),
+    );
+  }
 }

@@ -9,6 +9,7 @@ import { SLUG_PATTERN } from '@unity/shared';
 import { type Context, Hono } from 'hono';
 import { matchesEtag } from '../badges/respond.js';
 import type { HubDeps, HubEnv } from '../types.js';
+import { DayHistory } from './daily-uptime.js';
 import { type PageCache, renderedPage } from './page-cache.js';
 import { getStatusPageBySlug } from './page-store.js';
 import { publicStatusOf } from './public-view.js';
@@ -30,13 +31,14 @@ function send(c: Context, body: string, etag: string, type: string, cacheControl
 
 export function publicStatusRoutes(deps: HubDeps, cache: PageCache, now: () => number = Date.now) {
   const app = new Hono<HubEnv>();
+  const history = new DayHistory();
 
   const pageOf = (slug: string | undefined) => {
     if (slug === undefined || !SLUG_PATTERN.test(slug)) return Promise.resolve(undefined);
     return cache.get(slug, async () => {
       const page = await getStatusPageBySlug(deps.db, slug);
       if (!page?.published) return undefined;
-      const status = await publicStatusOf(deps.db, page, now());
+      const status = await publicStatusOf(deps.db, page, now(), history);
       return renderedPage(renderStatusPage(status, slug), JSON.stringify(status));
     });
   };

@@ -21,7 +21,7 @@ import type { Db } from '../db/client.js';
 import { containers, probes as probesTable } from '../db/schema.js';
 import { activeAgentCount, recentRuns, statusOf } from '../probes/probe-status.js';
 import { toProbe } from '../probes/probe-store.js';
-import { bucketDays, dailyCounts, overallUptime } from './daily-uptime.js';
+import { bucketDays, DayHistory, overallUptime } from './daily-uptime.js';
 import { listIncidents, listMaintenance } from './incident-store.js';
 
 /** Resolved incidents stay on the page this long. */
@@ -53,7 +53,12 @@ export function overallStatus(items: Pick<PublicItem, 'state'>[], incidents: Inc
   return 'operational';
 }
 
-export async function publicStatusOf(db: Db, page: StatusPage, now: number): Promise<PublicStatus> {
+export async function publicStatusOf(
+  db: Db,
+  page: StatusPage,
+  now: number,
+  history: DayHistory = new DayHistory(),
+): Promise<PublicStatus> {
   const probeIds = page.items.filter((i) => i.kind === 'probe').map((i) => i.id);
   const containerIds = page.items.filter((i) => i.kind === 'container').map((i) => i.id);
   const [probeRows, containerRows, incidents, notices] = await Promise.all([
@@ -77,7 +82,7 @@ export async function publicStatusOf(db: Db, page: StatusPage, now: number): Pro
   const list = [...probes.values()];
   const [runs, counts] = await Promise.all([
     list.length > 0 ? recentRuns(db, list, now, await activeAgentCount(db)) : [],
-    dailyCounts(db, list, now),
+    history.counts(db, list, now),
   ]);
   const containerById = new Map(containerRows.map((c) => [c.id, c]));
 

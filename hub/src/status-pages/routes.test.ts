@@ -349,6 +349,21 @@ for (const backend of backends)
         assert.doesNotMatch(res.text, new RegExp(probes.shop), 'no ids either');
       });
 
+      it('counts today’s new runs at the next render (past days come from the history cache)', async () => {
+        const read = async () =>
+          PublicStatusSchema.parse(JSON.parse((await page('/status/acme/status.json')).text)).items[0]
+            ?.days ?? [];
+        const before = await read();
+        await storeProbeResults(hub.deps.db, hostId, 2, [
+          { kind: 'probe_result', ts: Date.now() - 1000, probeId: probes.shop, ok: false, latencyMs: 1 },
+        ]);
+        // A write drops the rendered page; the history of past days stays.
+        await api('editor', 'PATCH', `/api/status-pages/${pageId}`, { description: 'Our services' });
+        const after = await read();
+        assert.equal(after[89]?.checks, (before[89]?.checks ?? 0) + 1);
+        assert.deepEqual(after.slice(0, 89), before.slice(0, 89));
+      });
+
       it('shows incidents with their updates and maintenance, fresh after each write', async () => {
         const before = await page('/status/acme');
         const incident = await api('editor', 'POST', `/api/status-pages/${pageId}/incidents`, {
