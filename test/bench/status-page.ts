@@ -5,6 +5,7 @@
  * fixed time). Reports requests/s and latency p50/p99 of `/status/:slug`, its `status.json` and
  * `/badge/probe/:id/status.svg`, plus the cold render of the page (the first request, before the
  * few-second render cache holds it). Every answer must be a 200, or the run fails.
+ * Each target is also read by one viewer for a second: a request's cost without queueing.
  * Full: a result every minute (1.3 M rows), 20 s per target. Smoke: every 10 minutes, 3 s.
  * @module
  */
@@ -135,16 +136,16 @@ export async function statusPageBench(p: StatusPageParams, mode: string): Promis
     for (const [name, path] of targets) {
       // One second unrecorded first: JIT, connection set-up and the first renders.
       await load(hub.url, path, { ...p, seconds: 1 });
-      const r = await load(hub.url, path, p);
-      if (r.errors > 0) throw new Error(`${name}: ${r.errors} requests failed`);
-      rows.push({
-        target: name,
-        viewers: p.viewers,
-        seconds: p.seconds,
-        ...r,
-        'p50 ms': r.p50,
-        'p99 ms': r.p99,
-      });
+      // One viewer too: a request's cost without queueing, to read the crowd's figures by.
+      const alone = await load(hub.url, path, { ...p, viewers: 1, seconds: 1 });
+      const crowd = await load(hub.url, path, p);
+      for (const [viewers, seconds, m] of [
+        [1, 1, alone],
+        [p.viewers, p.seconds, crowd],
+      ] as const) {
+        if (m.errors > 0) throw new Error(`${name}: ${m.errors} requests failed`);
+        rows.push({ target: name, viewers, seconds, ...m, 'p50 ms': m.p50, 'p99 ms': m.p99 });
+      }
     }
     for (const r of rows) {
       delete r.p50;
