@@ -8,19 +8,10 @@ import { html, LitElement } from 'lit';
 import { api } from '../api/client.js';
 import { publicPath, statusPagesApi } from '../api/status-pages-client.js';
 import { navigate } from '../router.js';
+import { slugOf } from '../status-slug.js';
 import { formStyles } from './form-styles.js';
 import { base, controls, surfaces } from './styles.js';
 import './unity-badge.js';
-
-/** A slug suggested from the title: lower-case words joined by dashes. */
-export const slugOf = (title: string) =>
-  title
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 64)
-    .replace(/-+$/, '');
 
 export class UnityStatusPages extends LitElement {
   static override properties = {
