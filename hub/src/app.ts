@@ -1,6 +1,6 @@
 /**
  * The Hono application: client address, security headers, IP rules, health, public downloads,
- * public badges, CSRF checks and the session-guarded API,
+ * public badges and status pages, CSRF checks and the session-guarded API,
  * and the UI with its SPA fallback. Unknown /api paths answer a JSON 404; errors never carry a
  * stack trace.
  * @module
@@ -42,6 +42,9 @@ import { scanRoutes } from './scans/routes.js';
 import { seriesRoutes } from './series/routes.js';
 import { speedTestAgentRoutes } from './speedtests/agent-endpoints.js';
 import { speedTestRoutes } from './speedtests/routes.js';
+import { PageCache } from './status-pages/page-cache.js';
+import { publicStatusRoutes } from './status-pages/public-routes.js';
+import { statusPageRoutes } from './status-pages/routes.js';
 import type { HubDeps, HubEnv } from './types.js';
 import { downloadRoutes } from './web/downloads.js';
 import { securityHeaders } from './web/security-headers.js';
@@ -61,6 +64,9 @@ export function createApp(deps: HubDeps) {
   app.route('/badge', badgeRoutes(deps));
   // Push probes' pings: public (the token is the secret), outside /api so no session or CSRF check.
   app.route('/', pingRoutes(deps));
+  // Public status pages: outside /api too; they show only what their owner put on them.
+  const statusPages = new PageCache();
+  app.route('/status', publicStatusRoutes(deps, statusPages));
 
   app.use('/api/*', csrfProtection(SESSION_COOKIE, deps.config.publicUrl));
   app.use('/api/*', sessionMiddleware(deps));
@@ -89,6 +95,7 @@ export function createApp(deps: HubDeps) {
   app.route('/api', alertRoutes(deps));
   app.route('/api', probeRoutes(deps));
   app.route('/api', publishRoutes(deps));
+  app.route('/api', statusPageRoutes(deps, statusPages));
   // Reached only without an Upgrade header (upgrades are taken in http/upgrade.ts).
   app.get(LIVE_PATH, (c) => errorResponse(c, 'bad_request', 'this endpoint speaks WebSocket only'));
 

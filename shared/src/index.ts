@@ -18,6 +18,7 @@ export * from './api/probes.js';
 export * from './api/schemas.js';
 export * from './api/security.js';
 export * from './api/speed-tests.js';
+export * from './api/status-pages.js';
 export * from './backoff.js';
 export * from './inventory/stacks.js';
 export * from './notify/notification.js';

@@ -7,7 +7,7 @@
  *   npm run bench                 full: hub idle 30 s, agent 20 containers at 10 s for 2 min, clone to UI
  *   npm run bench -- --smoke      smoke
  *   npm run bench -- --only=clone one part: runtime, ingest, logs, notify, alerts, alert-notify,
- *                                      sessions, probes, signin or clone
+ *                                      sessions, probes, signin, status or clone
  *
  * The ingest benchmark (issue 4, ingest/ingest.ts) runs only with `--only=ingest` in full mode
  * (several minutes: 1000 agents, then step-up to the breaking point); `--smoke` includes its
@@ -31,6 +31,10 @@
  *
  * The sign-in benchmark (issue 8, sign-in.ts) runs in both modes (`--only=signin`): waves of 20
  * concurrent argon2id sign-ins, p99 latency, and the per-request cost of the identity check.
+ *
+ * The status page benchmark (issue 7, status-page.ts) runs in both modes (`--only=status`): a
+ * public status page of 10 probes with 90 days of results, its JSON and a probe badge, each read
+ * by 200 concurrent viewers; p50/p99 latency and requests/s. Smoke: 3 s per target.
  * @module
  */
 import { parseArgs } from 'node:util';
@@ -44,6 +48,7 @@ import { FULL as PROBES_FULL, SMOKE as PROBES_SMOKE, probesBench } from './probe
 import { FULL, runtimeBench, SMOKE } from './runtime.js';
 import { FULL as SESSIONS_FULL, SMOKE as SESSIONS_SMOKE, sessionsBench } from './sessions.js';
 import { FULL as SIGNIN_FULL, SMOKE as SIGNIN_SMOKE, signInBench } from './sign-in.js';
+import { FULL as STATUS_FULL, SMOKE as STATUS_SMOKE, statusPageBench } from './status-page.js';
 
 const { values } = parseArgs({
   options: { smoke: { type: 'boolean', default: false }, only: { type: 'string' } },
@@ -85,6 +90,9 @@ try {
   );
   await part('signin', !only || only === 'signin', () =>
     signInBench(smoke ? SIGNIN_SMOKE : SIGNIN_FULL, mode),
+  );
+  await part('status', !only || only === 'status', () =>
+    statusPageBench(smoke ? STATUS_SMOKE : STATUS_FULL, mode),
   );
   if (!only || only === 'clone') {
     if (smoke && only !== 'clone')

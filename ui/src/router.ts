@@ -27,6 +27,9 @@ export type Route =
   | { name: 'audit-log' }
   | { name: 'probes' }
   | { name: 'probe'; id: string }
+  /** The editors of public status pages; the pages themselves are served by the hub at /status/:slug. */
+  | { name: 'status-pages' }
+  | { name: 'status-page'; id: string }
   | { name: 'invite'; token: string | null }
   | { name: 'account' }
   | { name: 'api-keys' }
@@ -59,6 +62,9 @@ export function parseRoute(pathname: string, search: string): Route {
   if (path === '/probes') return { name: 'probes' };
   const probe = /^\/probes\/([^/]+)$/.exec(path);
   if (probe?.[1]) return { name: 'probe', id: decodeURIComponent(probe[1]) };
+  if (path === '/status-pages') return { name: 'status-pages' };
+  const statusPage = /^\/status-pages\/([^/]+)$/.exec(path);
+  if (statusPage?.[1]) return { name: 'status-page', id: decodeURIComponent(statusPage[1]) };
   if (path === '/images' || path === '/volumes' || path === '/networks' || path === '/pods')
     return { name: 'inventory', kind: path.slice(1) as 'images' | 'volumes' | 'networks' | 'pods' };
   if (path === '/alerts') return { name: 'alerts' };

@@ -1,5 +1,5 @@
 /**
- * The route table: every registered `/api`, `/badge` and `/push` route of the real app, called anonymously, by a
+ * The route table: every registered `/api`, `/badge`, `/push` and `/status` route of the real app, called anonymously, by a
  * signed-in user holding nothing, and by each built-in role. The expected table below is written
  * out by hand, independent of auth/permissions.ts, so it pins what each built-in role may do;
  * a new route fails this test until it is added here, and a route without any permission check
@@ -184,6 +184,21 @@ const EXPECTED: Record<string, Need> = {
   'POST /push/:token/fail': 'public',
   'GET /push/:token/:code{[0-9]{1,3}}': 'public',
   'POST /push/:token/:code{[0-9]{1,3}}': 'public',
+  // Status pages (status-pages/): managed with the probes permissions; the pages themselves
+  // are public and show only published pages.
+  'GET /api/status-pages': 'viewer',
+  'GET /api/status-pages/:id': 'viewer',
+  'POST /api/status-pages': 'editor',
+  'PATCH /api/status-pages/:id': 'editor',
+  'DELETE /api/status-pages/:id': 'editor',
+  'POST /api/status-pages/:id/incidents': 'editor',
+  'POST /api/status-pages/:id/incidents/:incidentId/updates': 'editor',
+  'DELETE /api/status-pages/:id/incidents/:incidentId': 'editor',
+  'POST /api/status-pages/:id/maintenance': 'editor',
+  'DELETE /api/status-pages/:id/maintenance/:noticeId': 'editor',
+  'GET /status/-/status.css': 'public',
+  'GET /status/:slug': 'public',
+  'GET /status/:slug/status.json': 'public',
 };
 
 const RANK = { viewer: 0, editor: 1, admin: 2 } as const;
@@ -199,6 +214,9 @@ function concrete(path: string): string {
     .replace(':action', 'restart')
     .replace(':fingerprint', 'f00d')
     .replace(':name', 'no-such-interval')
+    .replace(':slug', 'no-such-page')
+    .replace(':incidentId', '00000000-0000-4000-8000-00000000cafe')
+    .replace(':noticeId', '00000000-0000-4000-8000-00000000f00d')
     .replace(':id', '00000000-0000-4000-8000-00000000beef');
 }
 
@@ -213,7 +231,10 @@ describe('the route table', () => {
     routes = hub.app.routes
       .filter(
         (r) =>
-          (r.path.startsWith('/api') || r.path.startsWith('/badge') || r.path.startsWith('/push')) &&
+          (r.path.startsWith('/api') ||
+            r.path.startsWith('/badge') ||
+            r.path.startsWith('/push') ||
+            r.path.startsWith('/status/')) &&
           r.method !== 'ALL',
       )
       .filter((r) => !seen.has(`${r.method} ${r.path}`) && seen.add(`${r.method} ${r.path}`));

@@ -357,3 +357,4 @@ export * from './schema-notify.js';
 export * from './schema-probes.js';
 export * from './schema-security.js';
 export * from './schema-speed-tests.js';
+export * from './schema-status-pages.js';

@@ -31,6 +31,8 @@ import './unity-audit-log.js';
 import './unity-alert-rules.js';
 import './unity-probe.js';
 import './unity-probes.js';
+import './unity-status-page.js';
+import './unity-status-pages.js';
 import './unity-overview.js';
 import './unity-policy.js';
 import './unity-setup.js';
@@ -60,6 +62,8 @@ const TITLES: Record<Route['name'], string> = {
   'audit-log': 'Audit log',
   probes: 'Probes',
   probe: 'Probe',
+  'status-pages': 'Status pages',
+  'status-page': 'Status page',
   invite: 'Invite',
   account: 'My account',
   'api-keys': 'API keys',
@@ -370,6 +374,7 @@ export class UnityApp extends LitElement {
             >Alerts</a
           >
           <a href="/probes" aria-current=${current(['probes', 'probe'])}>Probes</a>
+          <a href="/status-pages" aria-current=${current(['status-pages', 'status-page'])}>Status pages</a>
           <a href="/add-host" aria-current=${current('add-host')}>Add host</a>
         </nav>
         <div class="right">
@@ -447,6 +452,10 @@ export class UnityApp extends LitElement {
         return html`<unity-probes></unity-probes>`;
       case 'probe':
         return html`<unity-probe probe-id=${route.id}></unity-probe>`;
+      case 'status-pages':
+        return html`<unity-status-pages></unity-status-pages>`;
+      case 'status-page':
+        return html`<unity-status-page page-id=${route.id}></unity-status-page>`;
       case 'invite':
         return html`<unity-invite .token=${route.token}></unity-invite>`;
       case 'account':
