@@ -178,6 +178,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     migrated: () => migrated,
     alertRouter,
     onClose: (stop) => stopOnClose.push(stop),
+    ...(options.clock ? { clock: options.clock } : {}),
   };
   const app = createApp(deps);
   const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as Server;

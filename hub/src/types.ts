@@ -60,6 +60,8 @@ export type HubDeps = {
    * closed database behind.
    */
   onClose: (stop: () => void) => void;
+  /** The wall clock for time-based credentials (TOTP); tests hand in a controlled one. */
+  clock?: () => number;
 };
 
 /** Hono context variables: set by the session middleware, and the client address (http/client-ip.ts). */
