@@ -1,12 +1,14 @@
 /**
  * My account: display name and email, and a password change with the policy's verdict shown
- * while typing (asked of the hub, which holds the common-password list).
+ * while typing (asked of the hub, which holds the common-password list), and two-factor
+ * authentication (unity-second-factor).
  * @module
  */
 import type { Profile } from '@unity/shared';
 import { html, LitElement } from 'lit';
 import { identityApi } from '../api/identity-client.js';
 import { identityStyles } from './identity-shared.js';
+import './unity-second-factor.js';
 import { base, controls, surfaces } from './styles.js';
 
 export class UnityAccount extends LitElement {
@@ -82,7 +84,8 @@ export class UnityAccount extends LitElement {
           </label>
           <button type="submit">Change password</button>
         </form>
-      </section>`;
+      </section>
+      <unity-second-factor></unity-second-factor>`;
   }
 
   #onNewPassword = (e: Event) => {
