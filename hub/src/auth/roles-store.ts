@@ -10,7 +10,7 @@ import type { Db } from '../db/client.js';
 import { roleBindings, roles } from '../db/schema.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { BUILT_IN_ROLES, isBuiltInRole } from './permissions.js';
-import { rolesRequiringSecondFactor } from './second-factor/service.js';
+import { rolesRequiringSecondFactor, setRoleRequiresSecondFactor } from './second-factor/service.js';
 
 type Row = typeof roles.$inferSelect;
 
@@ -89,5 +89,6 @@ export async function deleteRole(db: Db, id: string): Promise<Role> {
     .limit(1);
   if (bound) throw conflict('this role is still bound to users or groups; remove those bindings first');
   await db.delete(roles).where(eq(roles.id, id));
+  await setRoleRequiresSecondFactor(db, id, false);
   return role;
 }

@@ -56,6 +56,8 @@ for (const backend of backends) {
       return totp.generate({ timestamp: clock() });
     };
     let backupCodes: string[] = [];
+    let eveTotp: OTPAuth.TOTP;
+    const EVE = { username: 'eve', password: 'a long test password' };
 
     before(async () => {
       hub = await startTestHub({ database: await backend.open(), clock });
@@ -239,7 +241,7 @@ for (const backend of backends) {
       const enrolment = TotpEnrolmentSchema.parse(
         (await eve.call('POST', '/api/me/second-factor/totp')).json,
       );
-      const eveTotp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(enrolment.secret) });
+      eveTotp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(enrolment.secret) });
       const code = eveTotp.generate({ timestamp: clock() });
       assert.equal((await eve.call('POST', '/api/me/second-factor/totp/confirm', { code })).status, 200);
       assert.equal((await eve.call('GET', '/api/hosts')).status, 200);
@@ -247,6 +249,27 @@ for (const backend of backends) {
       assert.equal(
         (await admin.call('PUT', '/api/roles/editor/second-factor', { required: false })).status,
         200,
+      );
+    });
+
+    it('stops remembering a device once the password changes', async () => {
+      const eve = new Browser(hub);
+      assert.equal((await eve.call('POST', '/api/auth/login', EVE)).status, 202);
+      offset += 30_000;
+      const code = eveTotp.generate({ timestamp: clock() });
+      assert.equal(
+        (await eve.call('POST', '/api/auth/second-factor', { code, rememberDevice: true })).status,
+        200,
+      );
+      assert.equal((await eve.call('POST', '/api/auth/login', EVE)).status, 200, 'remembered');
+      const changed = await eve.call('PUT', '/api/me/password', {
+        currentPassword: EVE.password,
+        newPassword: 'tulip-42x',
+      });
+      assert.equal(changed.status, 204, 'with 2FA on, 8 characters are enough');
+      assert.equal(
+        (await eve.call('POST', '/api/auth/login', { ...EVE, password: 'tulip-42x' })).status,
+        202,
       );
     });
 
