@@ -2,7 +2,8 @@
  * Two-factor authentication in headless Chromium against a real hub process: the admin turns
  * TOTP on from "My account" (reading the key the page shows by hand and computing the code with
  * otpauth, as an authenticator app would), sees the backup codes once, signs out, signs in with
- * the password and then a code, and a wrong code is refused on the code step first. The roles
+ * the password and then a code (a wrong code refused first), then with a backup code and
+ * "remember this device", after which the password alone signs in on that browser. The roles
  * page's "Require 2FA" box is ticked and shows as set after a reload.
  */
 import assert from 'node:assert/strict';
@@ -64,6 +65,7 @@ describe('two-factor authentication in headless Chromium', () => {
       await codes.first().waitFor();
       assert.equal(await codes.count(), 10);
       assert.match((await codes.first().textContent()) ?? '', /^[a-z2-7]{4}(-[a-z2-7]{4}){3}$/);
+      const backupCode = (await codes.nth(3).textContent()) ?? '';
       assert.equal(await page.locator('[data-testid=backup-remaining]').textContent(), '10');
       await page.screenshot({ path: resultsPath('second-factor-enrolled.png'), fullPage: true });
 
@@ -88,6 +90,29 @@ describe('two-factor authentication in headless Chromium', () => {
       assert.ok(!page.url().includes('/login'), page.url());
       const me = await page.evaluate(async () => (await fetch('/api/auth/me')).json());
       assert.equal((me as { username: string }).username, ADMIN_USER);
+
+      // A backup code, with "remember this device": the next sign-in here needs no code.
+      await page.locator('[data-testid=user-menu] summary').click();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL(/\/login/);
+      await passwordStep(page);
+      await page.locator('[data-testid=use-backup]').click();
+      await page.getByLabel('Backup code').fill(backupCode);
+      await page.locator('[data-testid=remember-device]').check();
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await page.locator('[data-testid=user-menu]').waitFor();
+      await page.goto(`${stack.hub.url}/account`);
+      assert.equal(await page.locator('[data-testid=backup-remaining]').textContent(), '9');
+      await page.locator('[data-testid=user-menu] summary').click();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL(/\/login/);
+      await passwordStep(page);
+      await page.locator('[data-testid=user-menu]').waitFor();
+      assert.equal(
+        await page.locator('[data-testid=second-factor-code]').count(),
+        0,
+        'remembered: no code step',
+      );
 
       await page.goto(`${stack.hub.url}/settings/roles`);
       const box = page.getByRole('checkbox', { name: 'Require two-factor authentication for viewer' });
