@@ -9,25 +9,44 @@ import { after, before, describe, it } from 'node:test';
 import {
   AuditListSchema,
   BackupCodesSchema,
+  LIVE_PATH,
   RoleSchema,
   SecondFactorStatusSchema,
   TotpEnrolmentSchema,
 } from '@unity/shared';
 import { eq } from 'drizzle-orm';
 import * as OTPAuth from 'otpauth';
+import WebSocket from 'ws';
 import { auditLog, secondFactors } from '../../db/schema.js';
 import { backends } from '../../testing/databases.js';
 import { ADMIN, startTestHub, type TestHub } from '../../testing/hub.js';
 import { createUser } from '../users.js';
+
+/** The status a WebSocket upgrade to the live feed gets with these cookies (101 when opened). */
+function liveStatus(hub: TestHub, cookie: string): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const ws = new WebSocket(`${hub.url.replace(/^http/, 'ws')}${LIVE_PATH}`, { headers: { cookie } });
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on('open', () => {
+      resolve(101);
+      ws.close();
+    });
+    ws.on('error', () => {});
+  });
+}
 
 /** A browser: keeps the cookies the hub sets and sends them back. */
 class Browser {
   readonly jar = new Map<string, string>();
   constructor(readonly hub: TestHub) {}
 
+  get cookie(): string {
+    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
   async call(method: string, path: string, body?: unknown) {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (this.jar.size) headers.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (this.jar.size) headers.cookie = this.cookie;
     const res = await fetch(this.hub.url + path, {
       method,
       headers,
@@ -236,6 +255,7 @@ for (const backend of backends) {
         'second_factor_enrolment_required',
       );
       assert.equal((await eve.call('GET', '/api/auth/me')).status, 200);
+      assert.equal(await liveStatus(hub, eve.cookie), 403, 'no live feed before enrolment either');
       const status = SecondFactorStatusSchema.parse((await eve.call('GET', '/api/me/second-factor')).json);
       assert.equal(status.required, true);
       const enrolment = TotpEnrolmentSchema.parse(
@@ -245,6 +265,7 @@ for (const backend of backends) {
       const code = eveTotp.generate({ timestamp: clock() });
       assert.equal((await eve.call('POST', '/api/me/second-factor/totp/confirm', { code })).status, 200);
       assert.equal((await eve.call('GET', '/api/hosts')).status, 200);
+      assert.equal(await liveStatus(hub, eve.cookie), 101);
 
       assert.equal(
         (await admin.call('PUT', '/api/roles/editor/second-factor', { required: false })).status,
