@@ -67,6 +67,8 @@ describe('two-factor authentication in headless Chromium', () => {
       assert.match((await codes.first().textContent()) ?? '', /^[a-z2-7]{4}(-[a-z2-7]{4}){3}$/);
       const backupCode = (await codes.nth(3).textContent()) ?? '';
       assert.equal(await page.locator('[data-testid=backup-remaining]').textContent(), '10');
+      // With a second factor the password floor drops to 8, and the hint says so.
+      await page.locator('[data-testid=policy]', { hasText: 'At least 8 characters' }).waitFor();
       await page.screenshot({ path: resultsPath('second-factor-enrolled.png'), fullPage: true });
 
       await page.locator('[data-testid=user-menu] summary').click();

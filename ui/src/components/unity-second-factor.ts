@@ -206,6 +206,7 @@ export class UnitySecondFactor extends LitElement {
       if (res.ok) {
         this.message = 'Two-factor authentication is off.';
         this.codes = [];
+        this.dispatchEvent(new CustomEvent('second-factor-changed', { bubbles: true, composed: true }));
       }
     } else {
       const res = await secondFactorApi.regenerateBackupCodes(proof);
