@@ -18,6 +18,10 @@ import { meRoutes } from './auth/me-routes.js';
 import { sessionMiddleware } from './auth/middleware.js';
 import { rbacRoutes } from './auth/rbac-routes.js';
 import { authRoutes } from './auth/routes.js';
+import { challengeRoutes } from './auth/second-factor/challenge-routes.js';
+import { enrolmentRoutes } from './auth/second-factor/enrolment-routes.js';
+import { secondFactorGate } from './auth/second-factor/gate.js';
+import { roleSecondFactorRoutes } from './auth/second-factor/role-routes.js';
 import { sessionRoutes } from './auth/session-routes.js';
 import { SESSION_COOKIE } from './auth/sessions.js';
 import { userRoutes } from './auth/user-routes.js';
@@ -70,11 +74,15 @@ export function createApp(deps: HubDeps) {
 
   app.use('/api/*', csrfProtection(SESSION_COOKIE, deps.config.publicUrl));
   app.use('/api/*', sessionMiddleware(deps));
+  app.use('/api/*', secondFactorGate(deps));
+  app.route('/api/auth/second-factor', challengeRoutes(deps));
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/sessions', sessionRoutes(deps));
   app.route('/api/security/bans', banRoutes(deps));
   app.route('/api', userRoutes(deps));
+  app.route('/api', roleSecondFactorRoutes(deps));
   app.route('/api', rbacRoutes(deps));
+  app.route('/api/me/second-factor', enrolmentRoutes(deps));
   app.route('/api/me', meRoutes(deps));
   app.route('/api/api-keys', apiKeyRoutes(deps));
   app.route('/', agentRoutes(deps));

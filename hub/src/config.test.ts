@@ -31,6 +31,12 @@ describe('parseConfig', () => {
       '1h': 730 * 86_400_000,
     });
     assert.deepEqual(c.notify, { secretKey: undefined, maxAgeMs: 24 * 3600_000, appriseCommand: 'apprise' });
+    assert.equal(c.rememberDeviceDays, 30);
+  });
+
+  it('reads the remember-device days, 0 turning the option off', () => {
+    assert.equal(parseConfig({ UNITY_REMEMBER_DEVICE_DAYS: '7' }).rememberDeviceDays, 7);
+    assert.equal(parseConfig({ UNITY_REMEMBER_DEVICE_DAYS: '0' }).rememberDeviceDays, 0);
   });
 
   it('reads every variable', () => {
@@ -95,6 +101,8 @@ describe('parseConfig', () => {
     [{ UNITY_SECRET_KEY: 'short' }, 'UNITY_SECRET_KEY'],
     [{ UNITY_NOTIFY_MAX_AGE: '10s' }, 'UNITY_NOTIFY_MAX_AGE'],
     [{ UNITY_NOTIFY_MAX_AGE: '60d' }, 'UNITY_NOTIFY_MAX_AGE'],
+    [{ UNITY_REMEMBER_DEVICE_DAYS: '400' }, 'UNITY_REMEMBER_DEVICE_DAYS'],
+    [{ UNITY_REMEMBER_DEVICE_DAYS: 'a month' }, 'UNITY_REMEMBER_DEVICE_DAYS'],
   ] as const) {
     it(`names ${variable} when it is bad (${JSON.stringify(env)})`, () => {
       assert.throws(() => parseConfig(env), new RegExp(`^ConfigError: ${variable}: `));

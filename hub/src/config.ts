@@ -126,6 +126,8 @@ export const EnvSchema = z
     UNITY_NOTIFY_MAX_AGE: duration('24h', 60_000, '1m'),
     UNITY_APPRISE_COMMAND: z.string().min(1).default('apprise'),
     UNITY_PASSWORD_HISTORY: z.coerce.number().int().min(0).max(24, 'must be 0-24').default(0),
+    /** "Remember this device" skips the second factor on that browser for this many days; 0 turns it off. */
+    UNITY_REMEMBER_DEVICE_DAYS: z.coerce.number().int().min(0).max(365, 'must be 0-365').default(30),
     UNITY_UI_DIR: optionalText,
     UNITY_AGENT_BUNDLE: optionalText,
     UNITY_INSTALL_SCRIPT: optionalText,
@@ -185,6 +187,8 @@ export type Config = {
   logLevel: string;
   /** How many earlier passwords a user may not reuse; 0 (NIST's advice) turns the rule off. */
   passwordHistory: number;
+  /** Days a "remember this device" cookie skips the second-factor challenge; 0: the option is off. */
+  rememberDeviceDays: number;
 } & SecurityConfig;
 
 export type NotifyConfig = {
@@ -250,6 +254,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     ...securityConfig(e),
     passwordHistory: e.UNITY_PASSWORD_HISTORY,
+    rememberDeviceDays: e.UNITY_REMEMBER_DEVICE_DAYS,
   };
 }
 

@@ -184,6 +184,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
       agents: agentHub,
       log: log.child({ module: 'speed-test' }),
     }),
+    ...(options.clock ? { clock: options.clock } : {}),
   };
   const app = createApp(deps);
   const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as Server;

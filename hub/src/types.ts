@@ -63,6 +63,8 @@ export type HubDeps = {
   onClose: (stop: () => void) => void;
   /** Speed tests agent ↔ hub: run now, schedules, retention (speedtests/). */
   speedTests: SpeedTests;
+  /** The wall clock for time-based credentials (TOTP); tests hand in a controlled one. */
+  clock?: () => number;
 };
 
 /** Hono context variables: set by the session middleware, and the client address (http/client-ip.ts). */

@@ -16,6 +16,7 @@ export * from './api/logs.js';
 export * from './api/notify.js';
 export * from './api/probes.js';
 export * from './api/schemas.js';
+export * from './api/second-factor.js';
 export * from './api/security.js';
 export * from './api/speed-tests.js';
 export * from './api/status-pages.js';

@@ -21,6 +21,7 @@ import { deviceSummary } from './device.js';
 import { passwordProblems } from './password-policy.js';
 import { verifyPassword } from './passwords.js';
 import { signedIn } from './require-permission.js';
+import { hasSecondFactor } from './second-factor/service.js';
 import { endSessionsOfUser } from './session-revoke.js';
 import { getUser, setPassword } from './user-admin.js';
 
@@ -59,7 +60,10 @@ export function meRoutes(deps: HubDeps) {
   app.post('/password-check', async (c) => {
     const user = signedIn(c);
     const { password } = await jsonBody(c, CheckBody);
-    const problems = passwordProblems(password, { username: user.username });
+    const problems = passwordProblems(password, {
+      username: user.username,
+      hasSecondFactor: await hasSecondFactor(deps.db, user.id),
+    });
     return c.json({ ok: problems.length === 0, problems } satisfies PasswordCheck);
   });
 

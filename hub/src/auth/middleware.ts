@@ -23,6 +23,8 @@ export const PUBLIC_API_ROUTES: ReadonlySet<string> = new Set([
   // The invite token is the credential; the policy is what the sign-up form shows.
   'POST /api/invites/accept',
   'GET /api/auth/password-policy',
+  // The challenge cookie from the password step is the credential (second-factor/challenge.ts).
+  'POST /api/auth/second-factor',
   `POST ${ENROLL_PATH}`,
   `GET ${CONNECT_PATH}`,
   // Speed test endpoints: each request carries the agent's connect token, checked by the route.

@@ -10,6 +10,7 @@ import type { Db } from '../db/client.js';
 import { roleBindings, roles } from '../db/schema.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { BUILT_IN_ROLES, isBuiltInRole } from './permissions.js';
+import { rolesRequiringSecondFactor, setRoleRequiresSecondFactor } from './second-factor/service.js';
 
 type Row = typeof roles.$inferSelect;
 
@@ -19,6 +20,7 @@ const toRole = (r: Row): Role => ({
   description: r.description,
   builtIn: false,
   permissions: r.permissions,
+  requireSecondFactor: false,
 });
 
 export const builtInRoles = (): Role[] =>
@@ -28,11 +30,16 @@ export const builtInRoles = (): Role[] =>
     description: r.description,
     builtIn: true,
     permissions: [...r.permissions],
+    requireSecondFactor: false,
   }));
 
 export async function listRoles(db: Db): Promise<Role[]> {
   const custom = await db.select().from(roles).orderBy(asc(roles.name));
-  return [...builtInRoles(), ...custom.map(toRole)];
+  const strict = await rolesRequiringSecondFactor(db);
+  return [...builtInRoles(), ...custom.map(toRole)].map((r) => ({
+    ...r,
+    requireSecondFactor: strict.has(r.id),
+  }));
 }
 
 /** A role by its key: a built-in name or a custom role's id. */
@@ -82,5 +89,6 @@ export async function deleteRole(db: Db, id: string): Promise<Role> {
     .limit(1);
   if (bound) throw conflict('this role is still bound to users or groups; remove those bindings first');
   await db.delete(roles).where(eq(roles.id, id));
+  await setRoleRequiresSecondFactor(db, id, false);
   return role;
 }

@@ -199,6 +199,16 @@ const EXPECTED: Record<string, Need> = {
   'GET /status/-/status.css': 'public',
   'GET /status/:slug': 'public',
   'GET /status/:slug/status.json': 'public',
+  // Second factors (second-factor/): the challenge cookie from the password step is the
+  // credential of the code step; enrolment is the user's own; the per-role requirement is a
+  // role change.
+  'POST /api/auth/second-factor': 'public',
+  'GET /api/me/second-factor': 'signed-in',
+  'POST /api/me/second-factor/totp': 'signed-in',
+  'POST /api/me/second-factor/totp/confirm': 'signed-in',
+  'POST /api/me/second-factor/backup-codes': 'signed-in',
+  'POST /api/me/second-factor/disable': 'signed-in',
+  'PUT /api/roles/:id/second-factor': 'admin',
 };
 
 const RANK = { viewer: 0, editor: 1, admin: 2 } as const;
@@ -312,7 +322,15 @@ describe('the route table', () => {
       permissions: [...ALL_PERMISSIONS],
       expiresInDays: 1,
     });
-    const refusedForKeys = new Set(['PATCH /api/me', 'PUT /api/me/password', 'POST /api/api-keys']);
+    const refusedForKeys = new Set([
+      'PATCH /api/me',
+      'PUT /api/me/password',
+      'POST /api/api-keys',
+      'POST /api/me/second-factor/totp',
+      'POST /api/me/second-factor/totp/confirm',
+      'POST /api/me/second-factor/backup-codes',
+      'POST /api/me/second-factor/disable',
+    ]);
     const wrong: string[] = [];
     for (const { method, path } of routes) {
       const need = EXPECTED[`${method} ${path}`];

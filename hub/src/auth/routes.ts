@@ -5,7 +5,13 @@
  * delay. Every sign-in, failure and sign-out is audited.
  * @module
  */
-import { LoginRequestSchema, type Me, type PasswordPolicy, SetupRequestSchema } from '@unity/shared';
+import {
+  LoginRequestSchema,
+  type Me,
+  type PasswordPolicy,
+  type SecondFactorRequired,
+  SetupRequestSchema,
+} from '@unity/shared';
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { recordEvent } from '../audit/audit-log.js';
@@ -21,7 +27,12 @@ import { meWithPermissions, recordSignIn } from './me.js';
 import { MAX_LENGTH, MIN_LENGTH_SINGLE_FACTOR } from './password-policy.js';
 import { verifyPassword } from './passwords.js';
 import { bannedError } from './regulated.js';
+import { startChallenge } from './second-factor/challenge.js';
+import { secondFactorDeps } from './second-factor/context.js';
+import { isRememberedDevice } from './second-factor/remember-device.js';
+import { hasSecondFactor } from './second-factor/service.js';
 import { SESSION_COOKIE } from './sessions.js';
+import { completeSignIn } from './sign-in-complete.js';
 import { assertPasswordAllowed } from './user-admin.js';
 import { findUserByName } from './users.js';
 
@@ -74,27 +85,30 @@ export function authRoutes(deps: HubDeps) {
       await sleep(outcome.delayMs);
       throw unauthorized(WRONG_CREDENTIALS);
     }
-    await deps.regulator.succeed(attempt);
     // Told only to someone who knows the password, so it reveals nothing to a guesser.
-    if (user.disabledAt) throw forbidden('this account is disabled; ask an admin');
+    if (user.disabledAt) {
+      await deps.regulator.succeed(attempt);
+      throw forbidden('this account is disabled; ask an admin');
+    }
     await recordSignIn(deps.db, user, req.password);
-    // A fresh id at every sign-in: an id planted before sign-in (fixation) is worth nothing after.
-    const old = getCookie(c, SESSION_COOKIE);
-    if (old) await deps.sessions.end(old);
-    const device = deviceSummary(c.req.header('user-agent'));
-    const created = await deps.sessions.create(user.id, { ip, device, remember: req.remember === true });
-    setSessionCookie(c, deps.config, created);
-    await recordEvent(deps.db, {
-      actor: { id: user.id, name: user.username },
-      ip,
-      action: 'auth.signin',
-      objectType: 'user',
-      objectId: user.id,
-      objectName: user.username,
-      outcome: 'ok',
-      message: `${device ?? 'unknown device'}${created.session.remember ? ', remembered' : ''}`,
-    });
-    return c.json(await meWithPermissions(deps.db, user.id));
+    const sf = secondFactorDeps(deps);
+    if ((await hasSecondFactor(deps.db, user.id)) && !(await isRememberedDevice(c, sf, user.id))) {
+      // No session yet, and the pair's failures are not cleared: wrong codes keep counting
+      // toward the ban however often the password is entered again.
+      await startChallenge(
+        c,
+        deps.db,
+        deps.config,
+        { userId: user.id, remember: req.remember === true },
+        sf.clock(),
+      );
+      return c.json(
+        { secondFactorRequired: true, methods: ['totp', 'backup_code'] } satisfies SecondFactorRequired,
+        202,
+      );
+    }
+    await deps.regulator.succeed(attempt);
+    return completeSignIn(c, deps, user, { ip, remember: req.remember === true });
   });
 
   app.post('/logout', async (c) => {

@@ -12,6 +12,7 @@ import { passwordHistory, users } from '../db/schema.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { passwordProblems } from './password-policy.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+import { hasSecondFactor } from './second-factor/service.js';
 import { endSessionsOfUser } from './session-revoke.js';
 import type { Sessions } from './sessions.js';
 
@@ -34,8 +35,8 @@ export const toUser = (r: Row): User => ({
 /** How many earlier passwords may not be reused; 0 (off) by default, as NIST advises. */
 export type PasswordRules = { historySize: number };
 
-export function assertPasswordAllowed(password: string, username: string): void {
-  const problems = passwordProblems(password, { username });
+export function assertPasswordAllowed(password: string, username: string, hasSecondFactor = false): void {
+  const problems = passwordProblems(password, { username, hasSecondFactor });
   if (problems.length > 0) throw badRequest(`invalid password: ${problems.join('; ')}`);
 }
 
@@ -120,7 +121,8 @@ export async function setPassword(
   rules: PasswordRules,
 ): Promise<void> {
   const user = await getUser(db, userId);
-  assertPasswordAllowed(password, user.username);
+  // NIST SP 800-63B: the floor drops to 8 once a second factor is enrolled.
+  assertPasswordAllowed(password, user.username, await hasSecondFactor(db, userId));
   if (rules.historySize > 0) {
     const earlier = await db
       .select({ hash: passwordHistory.passwordHash })

@@ -37,6 +37,8 @@ export function statusOf(code: ApiErrorCode): ContentfulStatusCode {
       return 501;
     case 'agent_error':
       return 502;
+    case 'second_factor_enrolment_required':
+      return 403;
     default:
       return assertNever(code);
   }

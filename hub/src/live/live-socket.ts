@@ -11,6 +11,7 @@ import type { WebSocket } from 'ws';
 import { type Access, resolveAccess } from '../auth/access.js';
 import { headerAuthOfRequest } from '../auth/header-auth.js';
 import { hostVisible, visibleHostIds } from '../auth/host-scope.js';
+import { hasSecondFactor, roleRequiresSecondFactor } from '../auth/second-factor/service.js';
 import { SESSION_COOKIE } from '../auth/sessions.js';
 import { HubError } from '../errors.js';
 import { clientIpOfRequest } from '../http/client-ip.js';
@@ -52,6 +53,17 @@ export async function authenticateLive(deps: HubDeps, req: IncomingMessage): Pro
   // A disabled account has no access, whatever session it still had.
   const resolved = session ? await resolveAccess(deps.db, session.user.id) : undefined;
   if (!resolved) return err({ status: 401, code: 'unauthorized', message: 'sign in first' });
+  // As on the HTTP API (auth/second-factor/gate.ts): nothing before a required second factor.
+  if (
+    (await roleRequiresSecondFactor(deps.db, resolved.user.id)) &&
+    !(await hasSecondFactor(deps.db, resolved.user.id))
+  ) {
+    return err({
+      status: 403,
+      code: 'forbidden',
+      message: 'your role requires two-factor authentication first',
+    });
+  }
   return ok(resolved.user);
 }
 

@@ -39,6 +39,8 @@ export async function startTestHub(
     /** Defaults to a fresh in-memory PGlite. */
     database?: Database;
     notificationSink?: NotificationSink;
+    /** The hub's clock (TOTP, metrics maintenance, alerts); Date.now by default. */
+    clock?: () => number;
   } = {},
 ): Promise<TestHub> {
   const admin =
@@ -64,6 +66,7 @@ export async function startTestHub(
     ...(options.agentSocket ? { agentSocket: options.agentSocket } : {}),
     ...(options.notificationSink ? { notificationSink: options.notificationSink } : {}),
     ...(options.notify ? { notify: options.notify } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   return { ...hub, printed };
 }

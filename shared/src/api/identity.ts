@@ -59,6 +59,8 @@ export const RoleSchema = z.object({
   description: z.string(),
   builtIn: z.boolean(),
   permissions: z.array(PermissionSchema),
+  /** Members must enrol a second factor before using anything else (issue 9). */
+  requireSecondFactor: z.boolean().default(false),
 });
 export const RoleInputSchema = z.object({
   name: Name,

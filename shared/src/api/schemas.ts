@@ -26,6 +26,8 @@ export const ApiErrorCodeSchema = z.enum([
   'unsupported',
   /** The agent tried and failed (502). */
   'agent_error',
+  /** A role of this account requires a second factor it has not enrolled yet (403). */
+  'second_factor_enrolment_required',
 ]);
 export const ApiErrorSchema = z.object({
   error: z.object({ code: ApiErrorCodeSchema, message: z.string() }),

@@ -21,6 +21,7 @@ import type {
   LoginRequest,
   Me,
   Result,
+  SecondFactorRequired,
   SetupRequest,
 } from '@unity/shared';
 
@@ -107,7 +108,9 @@ const id = encodeURIComponent;
 export const api = {
   authStatus: () => request<AuthStatus>('/api/auth/status', { quiet401: true }),
   me: () => request<Me>('/api/auth/me', { quiet401: true }),
-  login: (body: LoginRequest) => request<Me>('/api/auth/login', { method: 'POST', body, quiet401: true }),
+  /** A `SecondFactorRequired` answer (202) means no session yet: the code step follows. */
+  login: (body: LoginRequest) =>
+    request<Me | SecondFactorRequired>('/api/auth/login', { method: 'POST', body, quiet401: true }),
   logout: () => request<unknown>('/api/auth/logout', { method: 'POST', quiet401: true }),
   setup: (body: SetupRequest) => request<Me>('/api/auth/setup', { method: 'POST', body, quiet401: true }),
 

@@ -3,7 +3,7 @@
  * submit round trip that ends in `signed-in`.
  * @module
  */
-import type { Me } from '@unity/shared';
+import type { Me, SecondFactorRequired } from '@unity/shared';
 import { css, html } from 'lit';
 import type { ApiFailure, ApiResult } from '../api/client.js';
 
@@ -48,13 +48,15 @@ type AuthForm = HTMLElement & { busy: boolean; error: string };
 
 /**
  * Sends the page's request with its button disabled. On success fires `signed-in` with the user
- * (the shell navigates on, and the hub has already set the session); otherwise shows
- * `problem(failure)`.
+ * (the shell navigates on, and the hub has already set the session); when the hub asks for a
+ * second factor instead, calls `onSecondFactor` (the sign-in page shows its code step);
+ * otherwise shows `problem(failure)`.
  */
 export async function submitAuth(
   form: AuthForm,
-  send: () => Promise<ApiResult<Me>>,
+  send: () => Promise<ApiResult<Me | SecondFactorRequired>>,
   problem: (failure: ApiFailure) => string,
+  onSecondFactor?: () => void,
 ): Promise<void> {
   form.busy = true;
   form.error = '';
@@ -62,6 +64,11 @@ export async function submitAuth(
   form.busy = false;
   if (!res.ok) {
     form.error = problem(res.error);
+    return;
+  }
+  if ('secondFactorRequired' in res.value) {
+    if (onSecondFactor) onSecondFactor();
+    else form.error = 'This account uses two-factor authentication: sign in from the sign-in page.';
     return;
   }
   form.dispatchEvent(new CustomEvent<Me>('signed-in', { detail: res.value, bubbles: true, composed: true }));

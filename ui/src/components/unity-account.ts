@@ -1,12 +1,15 @@
 /**
  * My account: display name and email, and a password change with the policy's verdict shown
- * while typing (asked of the hub, which holds the common-password list).
+ * while typing (asked of the hub, which holds the common-password list), and two-factor
+ * authentication (unity-second-factor).
  * @module
  */
 import type { Profile } from '@unity/shared';
 import { html, LitElement } from 'lit';
 import { identityApi } from '../api/identity-client.js';
+import { secondFactorApi } from '../api/second-factor-client.js';
 import { identityStyles } from './identity-shared.js';
+import './unity-second-factor.js';
 import { base, controls, surfaces } from './styles.js';
 
 export class UnityAccount extends LitElement {
@@ -15,11 +18,14 @@ export class UnityAccount extends LitElement {
     problems: { state: true },
     message: { state: true },
     error: { state: true },
+    twoFactor: { state: true },
   };
   declare profile: Profile | undefined;
   declare problems: string[];
   declare message: string;
   declare error: string;
+  /** 2FA is on: the password floor is 8 characters instead of 15. */
+  declare twoFactor: boolean;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
@@ -28,6 +34,7 @@ export class UnityAccount extends LitElement {
     this.problems = [];
     this.message = '';
     this.error = '';
+    this.twoFactor = false;
   }
 
   static override styles = [base, controls, surfaces, identityStyles];
@@ -38,6 +45,13 @@ export class UnityAccount extends LitElement {
       if (res.ok) this.profile = res.value;
       else this.error = res.error.message;
     });
+    void this.#loadTwoFactor();
+    this.addEventListener('second-factor-changed', () => void this.#loadTwoFactor());
+  }
+
+  async #loadTwoFactor(): Promise<void> {
+    const res = await secondFactorApi.status();
+    if (res.ok) this.twoFactor = res.value.enabled;
   }
 
   override render() {
@@ -77,12 +91,17 @@ export class UnityAccount extends LitElement {
               @input=${this.#onNewPassword}
             />
             <span id="policy" class=${this.problems.length ? 'hint bad' : 'hint'} aria-live="polite" data-testid="policy">
-              ${this.problems.length ? this.problems.join('; ') : 'At least 15 characters; a passphrase of several words works well.'}
+              ${
+                this.problems.length
+                  ? this.problems.join('; ')
+                  : `At least ${this.twoFactor ? 8 : 15} characters; a passphrase of several words works well.`
+              }
             </span>
           </label>
           <button type="submit">Change password</button>
         </form>
-      </section>`;
+      </section>
+      <unity-second-factor></unity-second-factor>`;
   }
 
   #onNewPassword = (e: Event) => {

@@ -8,6 +8,7 @@ import { assertNever } from '@unity/shared';
 import { css, html, LitElement } from 'lit';
 import { api, onUnauthorized } from '../api/client.js';
 import { type LiveStatus, live } from '../api/live.js';
+import { secondFactorApi } from '../api/second-factor-client.js';
 import { loginPath, NAVIGATE_EVENT, navigate, parseRoute, type Route } from '../router.js';
 import { base, controls } from './styles.js';
 import './unity-account.js';
@@ -286,6 +287,15 @@ export class UnityApp extends LitElement {
     if (status.ok) this.setupRequired = status.value.setupRequired;
     this.me = me.ok ? me.value : null;
     this.#applyRoute(false);
+    if (this.me) await this.#enforceEnrolment();
+  }
+
+  /** A role that requires 2FA, not yet enrolled: the hub refuses everything else, so go set it up. */
+  async #enforceEnrolment(): Promise<void> {
+    const res = await secondFactorApi.status();
+    if (res.ok && res.value.required && !res.value.enabled && this.route.name !== 'account') {
+      navigate('/account', { replace: true });
+    }
   }
 
   /** Parses the URL and enforces sign-in; `focus` moves focus to the new page for screen readers. */
@@ -314,6 +324,7 @@ export class UnityApp extends LitElement {
     this.setupRequired = false;
     const route = this.route;
     navigate(route.name === 'login' ? route.next : '/', { replace: true });
+    void this.#enforceEnrolment();
   };
 
   #signedOut(keepPath: boolean): void {

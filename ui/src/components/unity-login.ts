@@ -1,9 +1,12 @@
 /**
- * The sign-in page. On success it fires `signed-in` (with the user) and the shell navigates on.
+ * The sign-in page: the password, then, for an account with two-factor authentication, a code
+ * from the authenticator app or a backup code (with "remember this device"). On success it
+ * fires `signed-in` (with the user) and the shell navigates on.
  * @module
  */
 import { css, html, LitElement } from 'lit';
 import { api } from '../api/client.js';
+import { secondFactorApi } from '../api/second-factor-client.js';
 import { authCard, submitAuth, usernameField } from './auth-card.js';
 import { base, controls } from './styles.js';
 
@@ -12,17 +15,25 @@ export class UnityLogin extends LitElement {
     setupRequired: { type: Boolean, attribute: 'setup-required' },
     error: { state: true },
     busy: { state: true },
+    step: { state: true },
+    backup: { state: true },
   };
   /** No account exists yet: explain where the setup link is. */
   declare setupRequired: boolean;
   declare error: string;
   declare busy: boolean;
+  /** The password step, or the code step once the hub asked for a second factor. */
+  declare step: 'password' | 'code';
+  /** The code step takes a backup code instead of an authenticator code. */
+  declare backup: boolean;
 
   constructor() {
     super();
     this.setupRequired = false;
     this.error = '';
     this.busy = false;
+    this.step = 'password';
+    this.backup = false;
   }
 
   static override styles = [
@@ -40,10 +51,57 @@ export class UnityLogin extends LitElement {
         width: auto;
         min-height: 0;
       }
+      button.link {
+        background: none;
+        border: none;
+        color: var(--u-accent, inherit);
+        text-decoration: underline;
+        padding: 0;
+        min-height: 0;
+        justify-self: start;
+      }
     `,
   ];
 
   override render() {
+    return this.step === 'code' ? this.#renderCode() : this.#renderPassword();
+  }
+
+  #renderCode() {
+    return html`<div class="card">
+      <h1>Two-factor authentication</h1>
+      <p class="lead">
+        ${this.backup ? 'Enter one of your backup codes. Each works once.' : 'Enter the 6-digit code from your authenticator app.'}
+      </p>
+      <form @submit=${this.#submitCode} novalidate>
+        <label>
+          ${this.backup ? 'Backup code' : 'Code'}
+          <input
+            name="code"
+            data-testid="second-factor-code"
+            autocomplete="one-time-code"
+            inputmode=${this.backup ? 'text' : 'numeric'}
+            maxlength=${this.backup ? 24 : 6}
+            autocapitalize="none"
+            spellcheck="false"
+            required
+          />
+        </label>
+        <label class="check">
+          <input name="rememberDevice" type="checkbox" data-testid="remember-device" />
+          Remember this device (no code here for a while)
+        </label>
+        ${this.error ? html`<p class="error" role="alert" data-testid="login-error">${this.error}</p>` : null}
+        <button type="submit" ?disabled=${this.busy}>Verify</button>
+        <button type="button" class="link" data-testid="use-backup" @click=${this.#toggleBackup}>
+          ${this.backup ? 'Use the authenticator app' : 'Use a backup code'}
+        </button>
+        <button type="button" class="link" @click=${this.#restart}>Start over</button>
+      </form>
+    </div>`;
+  }
+
+  #renderPassword() {
     return html`<div class="card">
       <h1>Sign in to Unity</h1>
       <p class="lead">Monitoring for your hosts and containers.</p>
@@ -88,6 +146,46 @@ export class UnityLogin extends LitElement {
       this,
       () => api.login({ username, password, remember: form.get('remember') === 'on' }),
       (f) => (f.status === 401 ? 'Wrong username or password.' : f.message || 'Sign-in failed.'),
+      () => {
+        this.step = 'code';
+        void this.updateComplete.then(() => this.#focusCode());
+      },
+    );
+  }
+
+  #focusCode(): void {
+    this.renderRoot.querySelector<HTMLInputElement>('input[name=code]')?.focus();
+  }
+
+  #toggleBackup = () => {
+    this.backup = !this.backup;
+    this.error = '';
+    void this.updateComplete.then(() => this.#focusCode());
+  };
+
+  #restart = () => {
+    this.step = 'password';
+    this.backup = false;
+    this.error = '';
+  };
+
+  async #submitCode(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget as HTMLFormElement);
+    const code = String(form.get('code') ?? '').trim();
+    if (!code) {
+      this.error = 'Enter the code.';
+      return;
+    }
+    await submitAuth(
+      this,
+      () => secondFactorApi.challenge({ code, rememberDevice: form.get('rememberDevice') === 'on' }),
+      (f) =>
+        f.status === 401
+          ? f.message.startsWith('sign in')
+            ? 'This sign-in expired; start over with your password.'
+            : 'That code is wrong or was already used.'
+          : f.message || 'Verification failed.',
     );
   }
 }

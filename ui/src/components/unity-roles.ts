@@ -7,6 +7,7 @@
 import type { Binding, Group, Role, Scope, User } from '@unity/shared';
 import { html, LitElement } from 'lit';
 import { identityApi } from '../api/identity-client.js';
+import { secondFactorApi } from '../api/second-factor-client.js';
 import { checkedPermissions, identityStyles, permissionGrid } from './identity-shared.js';
 import { base, controls, surfaces } from './styles.js';
 
@@ -81,12 +82,23 @@ export class UnityRoles extends LitElement {
     return html`<h1>Roles</h1>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : null}
       <table>
-        <thead><tr><th>Role</th><th>Permissions</th><th></th></tr></thead>
+        <thead><tr><th>Role</th><th>Permissions</th><th>Require 2FA</th><th></th></tr></thead>
         <tbody>
           ${this.roles.map(
             (r) => html`<tr data-testid="role-row">
               <td><strong>${r.name}</strong>${r.builtIn ? html` <span class="muted">(built in)</span>` : null}<br /><span class="muted">${r.description}</span></td>
               <td>${r.permissions.map((p) => html`<span class="tag">${p}</span>`)}</td>
+              <td>
+                <label title="Members must set up two-factor authentication before using anything else">
+                  <input
+                    type="checkbox"
+                    data-testid="require-2fa"
+                    aria-label="Require two-factor authentication for ${r.name}"
+                    .checked=${r.requireSecondFactor}
+                    @change=${(e: Event) => this.#setRequirement(r.id, (e.target as HTMLInputElement).checked)}
+                  />
+                </label>
+              </td>
               <td>${r.builtIn ? null : html`<button class="secondary" @click=${() => this.#deleteRole(r)}>Delete</button>`}</td>
             </tr>`,
           )}
@@ -134,6 +146,12 @@ export class UnityRoles extends LitElement {
           <button type="submit">Grant</button>
         </form>
       </section>`;
+  }
+
+  async #setRequirement(roleId: string, required: boolean): Promise<void> {
+    const res = await secondFactorApi.setRoleRequirement(roleId, required);
+    this.error = res.ok ? '' : res.error.message;
+    await this.#load();
   }
 
   async #createRole(e: SubmitEvent): Promise<void> {
