@@ -22,6 +22,7 @@ import {
 } from '@unity/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { hostFilterOf } from '../auth/host-scope.js';
 import { requirePermission } from '../auth/require-permission.js';
 import { badRequest, notFound } from '../errors.js';
 import { jsonBody, paramsOf, queryOf } from '../http/validate.js';
@@ -145,7 +146,7 @@ export function alertRoutes(deps: HubDeps) {
   app.get('/alerts', async (c) => {
     requirePermission(c, 'alerts', 'read');
     const q = queryOf(c, AlertsQuerySchema);
-    return c.json({ items: await listInstanceViews(deps.db, q) });
+    return c.json({ items: await listInstanceViews(deps.db, q, await hostFilterOf(c, deps.db, 'alerts:read')) });
   });
 
   app.route('/', historyRoutes(deps));

@@ -3,6 +3,10 @@
  * needs any signed-in user; creating, changing and deleting needs an editor. Every change is
  * pushed to the agents at once (`probes.set`). Push probes get their secret ping URL in the
  * answer to their creation (and to a token rotation) only: the hub keeps just its hash.
+ *
+ * Host scopes: probes are hub-level objects (they check targets, not hosts), so a caller whose
+ * `probes:read` is limited to some hosts still lists every probe with its overall status and
+ * uptime; the individual runs (`/results`) of agents on hosts outside its scope are left out.
  * @module
  */
 import {
@@ -16,6 +20,7 @@ import {
 import { inArray } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { hostFilterOf } from '../auth/host-scope.js';
 import { requirePermission } from '../auth/require-permission.js';
 import { agents } from '../db/schema.js';
 import { badRequest, notFound } from '../errors.js';
@@ -147,6 +152,8 @@ export function probeRoutes(deps: HubDeps, now: () => number = Date.now) {
       to,
       limit: query.limit,
       agent: query.agent,
+      // Probes are hub-level; the runs of agents on hosts outside the caller's scope are not shown.
+      agents: await hostFilterOf(c, deps.db, 'probes:read'),
     });
     return c.json({ items });
   });
