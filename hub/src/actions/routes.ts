@@ -66,7 +66,9 @@ export function actionRoutes(deps: HubDeps) {
     // A binding scoped to some hosts lets its holder act only on containers there; any other
     // container is "not found", so acting cannot probe for what exists outside the scope.
     const container =
-      found && hostVisible(await hostFilterOf(c, deps.db, 'containers:act'), found.hostId) ? found : undefined;
+      found && hostVisible(await hostFilterOf(c, deps.db, 'containers:act'), found.hostId)
+        ? found
+        : undefined;
     if (!container) {
       await recordAudit(deps.db, {
         user,

@@ -146,7 +146,9 @@ export function alertRoutes(deps: HubDeps) {
   app.get('/alerts', async (c) => {
     requirePermission(c, 'alerts', 'read');
     const q = queryOf(c, AlertsQuerySchema);
-    return c.json({ items: await listInstanceViews(deps.db, q, await hostFilterOf(c, deps.db, 'alerts:read')) });
+    return c.json({
+      items: await listInstanceViews(deps.db, q, await hostFilterOf(c, deps.db, 'alerts:read')),
+    });
   });
 
   app.route('/', historyRoutes(deps));

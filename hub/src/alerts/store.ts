@@ -16,9 +16,9 @@ import {
 import { and, asc, desc, eq, gte, inArray, lte, ne, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { alertHistory, alertInstances, alertRules } from '../db/schema.js';
-import { objectKeyVisible } from './object-scope.js';
 import type { EvalOutput } from './eval/evaluate.js';
 import { type EvalRule, type InstanceState, isActive } from './eval/types.js';
+import { objectKeyVisible } from './object-scope.js';
 
 const ms = (d: Date | null) => (d === null ? null : d.getTime());
 const date = (n: number | null) => (n === null ? null : new Date(n));

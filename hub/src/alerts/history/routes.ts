@@ -89,19 +89,39 @@ export function historyRoutes(deps: HubDeps) {
   app.get('/alert-history/stats', async (c) => {
     requirePermission(c, 'alerts', 'read');
     const q = queryOf(c, AlertAnalyticsQuerySchema);
-    return c.json(await alertStats(deps.db, { ...rangeOf(q, now()), ruleId: q.ruleId, visible: await hostFilterOf(c, deps.db, 'alerts:read') }));
+    return c.json(
+      await alertStats(deps.db, {
+        ...rangeOf(q, now()),
+        ruleId: q.ruleId,
+        visible: await hostFilterOf(c, deps.db, 'alerts:read'),
+      }),
+    );
   });
 
   app.get('/alert-history/noisiest', async (c) => {
     requirePermission(c, 'alerts', 'read');
     const q = queryOf(c, AlertAnalyticsQuerySchema);
-    return c.json(await noisiestRules(deps.db, { ...rangeOf(q, now()), ruleId: q.ruleId, visible: await hostFilterOf(c, deps.db, 'alerts:read'), limit: q.limit }));
+    return c.json(
+      await noisiestRules(deps.db, {
+        ...rangeOf(q, now()),
+        ruleId: q.ruleId,
+        visible: await hostFilterOf(c, deps.db, 'alerts:read'),
+        limit: q.limit,
+      }),
+    );
   });
 
   app.get('/alert-history/heatmap', async (c) => {
     requirePermission(c, 'alerts', 'read');
     const q = queryOf(c, AlertAnalyticsQuerySchema);
-    return c.json(await firingHeatmap(deps.db, { ...rangeOf(q, now()), ruleId: q.ruleId, visible: await hostFilterOf(c, deps.db, 'alerts:read'), tz: q.tz }));
+    return c.json(
+      await firingHeatmap(deps.db, {
+        ...rangeOf(q, now()),
+        ruleId: q.ruleId,
+        visible: await hostFilterOf(c, deps.db, 'alerts:read'),
+        tz: q.tz,
+      }),
+    );
   });
 
   return app;
