@@ -13,6 +13,7 @@ import type { InstanceState, Transition } from '../alerts/eval/types.js';
 import { saveEvaluation } from '../alerts/store.js';
 import { probeResults } from '../db/schema.js';
 import { storeSeriesSamples, upsertSeries } from '../metrics/generic-series.js';
+import { saveScan } from '../scans/scan-store.js';
 import { backends } from '../testing/databases.js';
 import { batch } from '../testing/fixtures.js';
 import {
@@ -289,5 +290,40 @@ for (const backend of backends)
           ws.on('error', () => {});
         });
       assert.equal(await follow(ledger), 404);
+    });
+
+    it('stacks and image scans list the visible hosts only; publishing outside the scope is "not found"', async () => {
+      const hostsIn = async (path: string, cookie: string) =>
+        [...new Set(itemsOf(await api('GET', path, cookie)).map((i) => String(i.hostId)))].sort();
+      for (const path of ['/api/stacks']) {
+        assert.deepEqual(await hostsIn(path, mia), [media.agentId], path);
+        assert.deepEqual(await hostsIn(path, vic), [media.agentId, other.agentId].sort(), path);
+      }
+      const counts = { CRITICAL: 0, HIGH: 1, MEDIUM: 0, LOW: 0, UNKNOWN: 0 };
+      for (const a of [media, other])
+        await saveScan(hub.deps.db, a.agentId, {
+          image: 'localhost/busybox:latest',
+          scannedAt: Date.now(),
+          counts,
+          vulnerabilities: [],
+          truncated: false,
+        });
+      assert.deepEqual(await hostsIn('/api/images/scans', mia), [media.agentId]);
+      assert.deepEqual(await hostsIn('/api/images/scans', vic), [media.agentId, other.agentId].sort());
+
+      assert.equal((await api('PUT', `/api/containers/${ledger}/public`, mia, { public: true })).status, 404);
+      assert.equal((await api('PUT', `/api/containers/${sonarr}/public`, mia, { public: true })).status, 200);
+      assert.equal(
+        (await api('PUT', `/api/hosts/${other.agentId}/public`, mia, { public: true })).status,
+        404,
+      );
+      // A published badge may be cached by proxies; an unpublished one is answered with no-store.
+      const cacheOf = async (id: string) => {
+        const res = await fetch(`${hub.url}/badge/container/${id}/status.svg`);
+        await res.arrayBuffer();
+        return res.headers.get('cache-control');
+      };
+      assert.equal(await cacheOf(sonarr), 'public, max-age=60');
+      assert.equal(await cacheOf(ledger), 'no-store', 'the refused publication changed nothing');
     });
   });
