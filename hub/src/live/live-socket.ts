@@ -14,7 +14,6 @@ import { hostVisible, visibleHostIds } from '../auth/host-scope.js';
 import { SESSION_COOKIE } from '../auth/sessions.js';
 import { HubError } from '../errors.js';
 import { clientIpOfRequest } from '../http/client-ip.js';
-import { ipAllowed } from '../http/ip-rules.js';
 import type { HubDeps } from '../types.js';
 
 type Refusal = { status: 401 | 403; code: 'unauthorized' | 'forbidden'; message: string };
@@ -38,7 +37,7 @@ export async function authenticateLive(deps: HubDeps, req: IncomingMessage): Pro
     if (!sameHost)
       return err({ status: 403, code: 'forbidden', message: 'cross-origin live connection refused' });
   }
-  if (!ipAllowed(deps.config.uiIpRules, clientIpOfRequest(req, deps.config)))
+  if (!(await deps.ipPolicy.allowed('ui', clientIpOfRequest(req, deps.config))))
     return err({ status: 403, code: 'forbidden', message: 'your address is not allowed here' });
   try {
     const proxied = await headerAuthOfRequest(deps, req);
