@@ -6,8 +6,10 @@
  * instance that no longer exists) cannot be placed on a host, so scoped readers do not see it.
  * @module
  */
-import { type SQL, sql } from 'drizzle-orm';
+import { inArray, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { Db } from '../db/client.js';
+import { containers } from '../db/schema.js';
 
 /**
  * A SQL condition keeping the rows whose object key is on a visible host (or hub-level); none
@@ -25,4 +27,32 @@ export function objectKeyVisible(column: AnyPgColumn, visible: 'all' | ReadonlyS
     or (${kind} = 'container' and exists (
       select 1 from containers oc where oc.id = ${id} and oc.host_id::text in ${visibleIds}))
   ))`;
+}
+
+/** The keys among `keys` about visible hosts (or hub-level), as objectKeyVisible decides in SQL. */
+export async function visibleObjectKeys(
+  db: Db,
+  keys: readonly string[],
+  visible: 'all' | ReadonlySet<string>,
+): Promise<Set<string>> {
+  if (visible === 'all') return new Set(keys);
+  const containerIds = keys.filter((k) => k.startsWith('container:')).map((k) => k.split(':')[1] ?? '');
+  const hostOf = new Map(
+    containerIds.length === 0
+      ? []
+      : (
+          await db
+            .select({ id: containers.id, hostId: containers.hostId })
+            .from(containers)
+            .where(inArray(containers.id, containerIds))
+        ).map((r) => [r.id, r.hostId]),
+  );
+  return new Set(
+    keys.filter((k) => {
+      const [kind = '', id = ''] = k.split(':');
+      if (kind === 'host') return visible.has(id);
+      if (kind === 'container') return visible.has(hostOf.get(id) ?? '');
+      return true;
+    }),
+  );
 }

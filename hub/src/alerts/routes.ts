@@ -92,7 +92,9 @@ export function alertRoutes(deps: HubDeps) {
     requirePermission(c, 'alerts', 'write');
     const { rule } = await jsonBody(c, AlertPreviewRequestSchema);
     await checkPatterns(rule);
-    return c.json(await previewRule(deps.db, deps.alertSource, rule, now()));
+    // A scoped editor previews and backtests on its own hosts' data only.
+    const visible = await hostFilterOf(c, deps.db, 'alerts:write');
+    return c.json(await previewRule(deps.db, deps.alertSource, rule, now(), visible));
   });
 
   app.post('/alert-rules/backtest', async (c) => {
@@ -105,6 +107,7 @@ export function alertRoutes(deps: HubDeps) {
         stepSec: body.stepSec,
         now: now(),
         publicUrl: deps.config.publicUrl,
+        visible: await hostFilterOf(c, deps.db, 'alerts:write'),
       }),
     );
   });

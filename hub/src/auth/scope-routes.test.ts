@@ -199,6 +199,38 @@ for (const backend of backends)
       // Acknowledging an alert about another team's container: "not found", as for one that is not firing.
       const ack = await api('POST', '/api/alerts/fp-ledger/ack', mia, {});
       assert.equal(ack.status, 404);
+      // Preview and backtest of a rule run on the caller's hosts only.
+      const spec = {
+        name: 'any container',
+        selector: { object: 'container' },
+        condition: {
+          kind: 'threshold',
+          metric: 'cpu_percent',
+          aggregation: 'max',
+          windowSec: 300,
+          op: '>',
+          threshold: 0,
+        },
+      };
+      const previewed = async (cookie: string) =>
+        (
+          (await api('POST', '/api/alert-rules/preview', cookie, { rule: spec })).body as {
+            items: { labels: { container: string } }[];
+          }
+        ).items
+          .map((i) => i.labels.container)
+          .sort();
+      assert.deepEqual(await previewed(mia), ['jellyfin', 'sonarr']);
+      assert.deepEqual(await previewed(admin), ['jellyfin', 'ledger', 'sonarr']);
+      const replayed = async (cookie: string) =>
+        (
+          (await api('POST', '/api/alert-rules/backtest', cookie, { rule: spec, days: 0.05 })).body as {
+            objects: number;
+          }
+        ).objects;
+      assert.equal(await replayed(mia), 2);
+      assert.equal(await replayed(admin), 3);
+
       // The rule list stays global: rules are hub-level, their instances are what is filtered.
       assert.ok(itemsOf(await api('GET', '/api/alert-rules', mia)).some((r) => r.id === ruleId));
     });
