@@ -196,9 +196,32 @@ for (const backend of backends)
       assert.equal(await heat(mia), 4);
       assert.equal(await heat(vic), 6);
 
-      // Acknowledging an alert about another team's container: "not found", as for one that is not firing.
-      const ack = await api('POST', '/api/alerts/fp-ledger/ack', mia, {});
-      assert.equal(ack.status, 404);
+      // Alert groups and acknowledgements: the router holds both containers' alerts.
+      const startsAt = new Date(now - 30_000).toISOString();
+      await hub.deps.alertRouter.update(
+        ['fp-sonarr', 'fp-ledger'].map((fingerprint) => ({
+          fingerprint,
+          status: 'firing' as const,
+          ruleId,
+          ruleName: 'scoped rule',
+          severity: 'warning' as const,
+          labels: { alertname: 'scoped rule', fp: fingerprint },
+          annotations: {},
+          value: 5,
+          startsAt,
+          endsAt: null,
+          url: 'http://hub.test/',
+        })),
+      );
+      const grouped = async (cookie: string) =>
+        itemsOf(await api('GET', '/api/alert-groups', cookie))
+          .flatMap((g) => (g.alerts as { fingerprint: string }[]).map((a) => a.fingerprint))
+          .sort();
+      assert.deepEqual(await grouped(mia), ['fp-sonarr']);
+      assert.deepEqual(await grouped(vic), ['fp-ledger', 'fp-sonarr']);
+      // Acknowledging another team's alert: "not found", as for one that is not firing.
+      assert.equal((await api('POST', '/api/alerts/fp-ledger/ack', mia, {})).status, 404);
+      assert.equal((await api('POST', '/api/alerts/fp-sonarr/ack', mia, {})).status, 200);
       // Preview and backtest of a rule run on the caller's hosts only.
       const spec = {
         name: 'any container',
