@@ -286,7 +286,16 @@ for (const backend of backends)
       assert.deepEqual(await agentsOf(mia), [media.agentId]);
       assert.deepEqual(await agentsOf(mia, `?agent=${other.agentId}`), []);
       assert.deepEqual(await agentsOf(vic), [media.agentId, other.agentId].sort());
-      assert.equal((await api('GET', `/api/probes/${probeId}`, mia)).status, 200);
+      const locations = async (cookie: string) =>
+        (
+          (await api('GET', `/api/probes/${probeId}`, cookie)).body as {
+            status: { locations: { agentId: string }[] };
+          }
+        ).status.locations
+          .map((l) => l.agentId)
+          .sort();
+      assert.deepEqual(await locations(mia), [media.agentId]);
+      assert.deepEqual(await locations(vic), [media.agentId, other.agentId].sort());
       assert.ok(itemsOf(await api('GET', '/api/probes', mia)).some((p) => p.id === probeId));
     });
 
