@@ -14,6 +14,7 @@ import { alertRoutes } from './alerts/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { apiKeyRoutes } from './auth/api-key-routes.js';
 import { banRoutes } from './auth/ban-routes.js';
+import { ipRuleRoutes } from './auth/ip-rule-routes.js';
 import { meRoutes } from './auth/me-routes.js';
 import { sessionMiddleware } from './auth/middleware.js';
 import { rbacRoutes } from './auth/rbac-routes.js';
@@ -59,7 +60,7 @@ export function createApp(deps: HubDeps) {
   app.onError(onError(deps.log.child({ module: 'http' })));
   app.use('*', clientIpMiddleware(deps.config));
   app.use('*', securityHeaders(deps.config));
-  app.use('*', ipRulesMiddleware(deps.config));
+  app.use('*', ipRulesMiddleware(deps.ipPolicy));
 
   app.route('/', healthRoutes(deps));
   app.route('/', downloadRoutes(deps));
@@ -79,6 +80,7 @@ export function createApp(deps: HubDeps) {
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/sessions', sessionRoutes(deps));
   app.route('/api/security/bans', banRoutes(deps));
+  app.route('/api/security/ip-rules', ipRuleRoutes(deps));
   app.route('/api', userRoutes(deps));
   app.route('/api', roleSecondFactorRoutes(deps));
   app.route('/api', rbacRoutes(deps));

@@ -25,6 +25,7 @@ import { startSecurity } from './auth/security-runtime.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
+import { IpPolicy } from './http/ip-policy.js';
 import { handleUpgrades } from './http/upgrade.js';
 import { DEFAULT_GROUP_COMMIT, GroupCommit } from './ingest/group-commit.js';
 import { LiveBus } from './live/bus.js';
@@ -168,6 +169,11 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     alertSource,
     sessions: security.sessions,
     regulator: security.regulator,
+    ipPolicy: new IpPolicy({
+      db: database.db,
+      env: { ui: config.uiIpRules, agent: config.agentIpRules },
+      log: log.child({ module: 'ip-rules' }),
+    }),
     ingest: new GroupCommit(database.db, log.child({ module: 'ingest' }), {
       ...DEFAULT_GROUP_COMMIT,
       pipeline: database.kind === 'postgres',

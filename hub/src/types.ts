@@ -15,6 +15,7 @@ import type { Regulator } from './auth/regulation.js';
 import type { Sessions } from './auth/sessions.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
+import type { IpPolicy } from './http/ip-policy.js';
 import type { GroupCommit } from './ingest/group-commit.js';
 import type { LiveBus } from './live/bus.js';
 import type { Logger } from './log.js';
@@ -37,6 +38,8 @@ export type HubDeps = {
   bus: LiveBus;
   /** Sessions in PostgreSQL, or in Redis/Valkey when REDIS_URL is set. */
   sessions: Sessions;
+  /** The IP rules in force: the environment's and the admin-managed ones. */
+  ipPolicy: IpPolicy;
   /** Brute-force regulation of sign-ins, enrollments and API keys (failures, bans). */
   regulator: Regulator;
   /** The ingest writer: agent batches are stored through it, several agents per transaction. */

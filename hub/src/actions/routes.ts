@@ -7,7 +7,7 @@ import { ContainerActionBodySchema, ContainerActionSchema } from '@unity/shared'
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit-log.js';
-import { requireOnHost } from '../auth/host-scope.js';
+import { hostFilterOf, hostVisible } from '../auth/host-scope.js';
 import { permit } from '../auth/require-permission.js';
 import { findContainer } from '../containers/container-views.js';
 import { badRequest, notFound } from '../errors.js';
@@ -62,7 +62,13 @@ export function actionRoutes(deps: HubDeps) {
     const body = await optionalBody(c);
     const user = c.get('user');
     if (!user) throw new Error('permit let an anonymous request through');
-    const container = await findContainer(deps.db, id);
+    const found = await findContainer(deps.db, id);
+    // A binding scoped to some hosts lets its holder act only on containers there; any other
+    // container is "not found", so acting cannot probe for what exists outside the scope.
+    const container =
+      found && hostVisible(await hostFilterOf(c, deps.db, 'containers:act'), found.hostId)
+        ? found
+        : undefined;
     if (!container) {
       await recordAudit(deps.db, {
         user,
@@ -75,8 +81,6 @@ export function actionRoutes(deps: HubDeps) {
       });
       throw notFound('container not found');
     }
-    // A binding scoped to some hosts lets its holder act only on containers there.
-    await requireOnHost(c, deps.db, 'containers:act', container.hostId);
     const result = await runContainerAction(deps, { user, ip: clientIp(c), container, action, body });
     if (!result.ok) throw result.error;
     return c.json({ ok: true, action, id: container.id, containerId: container.containerId });

@@ -61,7 +61,14 @@ export async function backtestRule(
   db: Db,
   source: DbSource,
   spec: AlertRuleSpec,
-  options: { days: number; stepSec: number; now: number; publicUrl: string },
+  options: {
+    days: number;
+    stepSec: number;
+    now: number;
+    publicUrl: string;
+    /** The caller's host scope: objects on other hosts are not replayed. */
+    visible?: 'all' | ReadonlySet<string>;
+  },
 ): Promise<AlertBacktest> {
   if (spec.condition.kind === 'composite' && spec.condition.conditions.some((p) => p.kind === 'rule'))
     throw badRequest('a rule that refers to other rules cannot be backtested yet');
@@ -79,7 +86,10 @@ export async function backtestRule(
   const from = to - Math.round(options.days * 86_400_000);
   const steps = Math.floor((to - from) / stepMs) + 1;
   const snapshot = await loadSnapshot(db, options.publicUrl);
-  const selected = source.select(rule, snapshot);
+  const visible = options.visible ?? 'all';
+  const selected = source
+    .select(rule, snapshot)
+    .filter((s) => visible === 'all' || visible.has(s.host?.id ?? s.container?.hostId ?? ''));
   if (selected.length * steps > MAX_WORK)
     throw badRequest(
       `too much to replay (${selected.length} objects × ${steps} steps): narrow the selector, shorten the range or raise stepSec`,

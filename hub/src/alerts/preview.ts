@@ -8,6 +8,7 @@ import type { AlertPreview, AlertRuleSpec, RuleRefCondition } from '@unity/share
 import type { Db } from '../db/client.js';
 import { conditionVerdict, type Verdict } from './eval/condition.js';
 import type { EvalRule, InstanceState, ObservedObject, Outcome } from './eval/types.js';
+import { visibleObjectKeys } from './object-scope.js';
 import type { AlertSource } from './source/db-source.js';
 import { loadInstances } from './store.js';
 import { annotate } from './templates/annotate.js';
@@ -19,6 +20,8 @@ export async function previewRule(
   source: AlertSource,
   spec: AlertRuleSpec,
   now: number,
+  /** The caller's host scope: objects on other hosts are left out of the preview. */
+  visible: 'all' | ReadonlySet<string> = 'all',
 ): Promise<AlertPreview> {
   const rule: EvalRule = { ...spec, id: PREVIEW_ID };
   const data = (await source.collect([rule], now)).get(rule.id);
@@ -37,13 +40,19 @@ export async function previewRule(
           );
     return { kind: 'holds', holds, value: null };
   };
-  const rows: { object: ObservedObject; outcomes: (Outcome | undefined)[] }[] =
+  const all: { object: ObservedObject; outcomes: (Outcome | undefined)[] }[] =
     spec.condition.kind === 'composite'
       ? data.objects.map((object) => ({
           object,
           outcomes: data.leaves.map((leaf) => leaf.find((o) => o.key === object.key)?.outcome),
         }))
       : (data.leaves[0] ?? []).map((o) => ({ object: o, outcomes: [o.outcome] }));
+  const keep = await visibleObjectKeys(
+    db,
+    all.map((r) => r.object.key),
+    visible,
+  );
+  const rows = all.filter((r) => keep.has(r.object.key));
   return {
     at: now,
     objects: rows.length,

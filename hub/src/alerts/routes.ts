@@ -22,6 +22,7 @@ import {
 } from '@unity/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { hostFilterOf } from '../auth/host-scope.js';
 import { requirePermission } from '../auth/require-permission.js';
 import { badRequest, notFound } from '../errors.js';
 import { jsonBody, paramsOf, queryOf } from '../http/validate.js';
@@ -91,7 +92,9 @@ export function alertRoutes(deps: HubDeps) {
     requirePermission(c, 'alerts', 'write');
     const { rule } = await jsonBody(c, AlertPreviewRequestSchema);
     await checkPatterns(rule);
-    return c.json(await previewRule(deps.db, deps.alertSource, rule, now()));
+    // A scoped editor previews and backtests on its own hosts' data only.
+    const visible = await hostFilterOf(c, deps.db, 'alerts:write');
+    return c.json(await previewRule(deps.db, deps.alertSource, rule, now(), visible));
   });
 
   app.post('/alert-rules/backtest', async (c) => {
@@ -104,6 +107,7 @@ export function alertRoutes(deps: HubDeps) {
         stepSec: body.stepSec,
         now: now(),
         publicUrl: deps.config.publicUrl,
+        visible: await hostFilterOf(c, deps.db, 'alerts:write'),
       }),
     );
   });
@@ -145,7 +149,9 @@ export function alertRoutes(deps: HubDeps) {
   app.get('/alerts', async (c) => {
     requirePermission(c, 'alerts', 'read');
     const q = queryOf(c, AlertsQuerySchema);
-    return c.json({ items: await listInstanceViews(deps.db, q) });
+    return c.json({
+      items: await listInstanceViews(deps.db, q, await hostFilterOf(c, deps.db, 'alerts:read')),
+    });
   });
 
   app.route('/', historyRoutes(deps));

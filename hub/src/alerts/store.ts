@@ -18,6 +18,7 @@ import type { Db } from '../db/client.js';
 import { alertHistory, alertInstances, alertRules } from '../db/schema.js';
 import type { EvalOutput } from './eval/evaluate.js';
 import { type EvalRule, type InstanceState, isActive } from './eval/types.js';
+import { objectKeyVisible } from './object-scope.js';
 
 const ms = (d: Date | null) => (d === null ? null : d.getTime());
 const date = (n: number | null) => (n === null ? null : new Date(n));
@@ -194,6 +195,8 @@ export async function saveEvaluation(
 ): Promise<void> {
   const writes = out.states.filter((s) => needsWrite(previous.get(s.fingerprint), s)).map(toRow);
   if (writes.length === 0 && out.removed.length === 0 && out.transitions.length === 0) return;
+  // History rows carry their object's key so host scopes can filter them (object-scope.ts).
+  const keyOf = new Map([...previous.values(), ...out.states].map((s) => [s.fingerprint, s.objectKey]));
   await db.transaction(async (tx) => {
     for (const part of chunks(writes))
       await tx
@@ -213,17 +216,36 @@ export async function saveEvaluation(
           fromState: t.from,
           toState: t.to,
           value: finite(t.value),
+          objectKey: keyOf.get(t.fingerprint) ?? null,
         })),
       );
   });
+}
+
+/** The fingerprints among `fingerprints` whose instances the caller may see (see object-scope.ts). */
+export async function visibleFingerprints(
+  db: Db,
+  fingerprints: readonly string[],
+  visible: ReadonlySet<string>,
+): Promise<Set<string>> {
+  if (fingerprints.length === 0) return new Set();
+  const scoped = objectKeyVisible(alertInstances.objectKey, visible);
+  const rows = await db
+    .select({ fingerprint: alertInstances.fingerprint })
+    .from(alertInstances)
+    .where(and(inArray(alertInstances.fingerprint, [...fingerprints]), scoped));
+  return new Set(rows.map((r) => r.fingerprint));
 }
 
 /** `GET /api/alerts`: instances that are not inactive, most severe and oldest first. */
 export async function listInstanceViews(
   db: Db,
   filter: { ruleId?: string | undefined; state?: AlertInstanceState | undefined },
+  visible: 'all' | ReadonlySet<string> = 'all',
 ): Promise<AlertInstanceView[]> {
   const where: SQL[] = [ne(alertInstances.state, 'inactive')];
+  const scoped = objectKeyVisible(alertInstances.objectKey, visible);
+  if (scoped) where.push(scoped);
   if (filter.ruleId) where.push(eq(alertInstances.ruleId, filter.ruleId));
   if (filter.state) where.push(eq(alertInstances.state, filter.state));
   const rows = await db

@@ -9,7 +9,7 @@ import { eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import type { Db } from '../db/client.js';
 import { containers, hosts } from '../db/schema.js';
-import { forbidden, notFound, unauthorized } from '../errors.js';
+import { notFound, unauthorized } from '../errors.js';
 import type { HubEnv } from '../types.js';
 import { type Access, canOnHost } from './access.js';
 
@@ -34,18 +34,6 @@ export function hostFilterOf(c: Context<HubEnv>, db: Db, p: Permission): Promise
 
 export const hostVisible = (filter: 'all' | Set<string>, hostId: string): boolean =>
   filter === 'all' || filter.has(hostId);
-
-/** Throws 403 unless `p` is granted on this host. */
-export async function requireOnHost(
-  c: Context<HubEnv>,
-  db: Db,
-  p: Permission,
-  hostId: string,
-): Promise<void> {
-  if (!hostVisible(await hostFilterOf(c, db, p), hostId)) {
-    throw forbidden(`this needs the ${p} permission on this host`);
-  }
-}
 
 /**
  * Answers 404, as for a container that does not exist, when the container's host is outside the

@@ -145,6 +145,8 @@ const EXPECTED: Record<string, Need> = {
   'DELETE /api/sessions': 'signed-in',
   'GET /api/security/bans': 'admin',
   'DELETE /api/security/bans/:id': 'admin',
+  'GET /api/security/ip-rules': 'admin',
+  'PUT /api/security/ip-rules': 'admin',
   'GET /api/audit-log': 'admin',
   // Template previews change nothing: whoever may read channels.
   'POST /api/channels/preview': 'viewer',

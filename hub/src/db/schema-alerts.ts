@@ -69,6 +69,8 @@ export const alertHistory = pgTable(
     fromState: text('from_state').notNull(),
     toState: text('to_state').notNull(),
     value: doublePrecision('value'),
+    /** The instance's object (`host:<id>`, `container:<id>`, …) for host scopes; migration 0022. */
+    objectKey: text('object_key'),
   },
   (t) => [
     index('alert_history_at_idx').on(t.at),

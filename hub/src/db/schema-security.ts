@@ -39,3 +39,17 @@ export const authBans = pgTable(
   },
   (t) => [index('auth_bans_ip_idx').on(t.scope, t.ip, t.expiresAt)],
 );
+
+/**
+ * Admin-managed IP rules (migration 0022): allow or deny a CIDR for people (`ui`: the UI and
+ * the API) or for agents. The environment's lists apply as well and always win.
+ */
+export const ipRules = pgTable('ip_rules', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  target: text('target').$type<'ui' | 'agent'>().notNull(),
+  action: text('action').$type<'allow' | 'deny'>().notNull(),
+  cidr: text('cidr').notNull(),
+  note: text('note').notNull().default(''),
+  createdBy: uuid('created_by'),
+  createdAt: tstz('created_at').notNull().defaultNow(),
+});

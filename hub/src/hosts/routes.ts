@@ -49,6 +49,9 @@ export function hostRoutes(deps: HubDeps) {
   app.put('/:id/labels', permit('hosts', 'write'), async (c) => {
     const { id } = paramsOf(c, HostParams);
     const labels = await jsonBody(c, LabelsBody);
+    // Checked before the update: relabelling another team's host into one's own scope would
+    // otherwise hand its data over.
+    if (!hostVisible(await hostFilterOf(c, deps.db, 'hosts:write'), id)) throw notFound('host not found');
     const updated = await deps.db
       .update(hosts)
       .set({ labels })

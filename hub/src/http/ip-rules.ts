@@ -1,10 +1,11 @@
 /**
  * Allow and deny lists of client addresses, one pair for people (UI and API) and one for agents
  * (enrollment, connect, the install downloads). Deny wins; an empty allow list allows everyone.
+ * The lists in force are the environment's and the admin-managed ones (http/ip-policy.ts).
  * Health and `/metrics` are outside both: probes and scrapers have their own controls.
  * @module
  */
-import { CONNECT_PATH, ENROLL_PATH } from '@unity/shared';
+import { CONNECT_PATH, ENROLL_PATH, type IpRuleTarget } from '@unity/shared';
 import type { MiddlewareHandler } from 'hono';
 import type { IpRules } from '../config-security.js';
 import { forbidden } from '../errors.js';
@@ -27,12 +28,15 @@ const OPEN_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 export const isAgentPath = (path: string): boolean => AGENT_PATHS.has(path);
 
-export function ipRulesMiddleware(config: { uiIpRules: IpRules; agentIpRules: IpRules }): MiddlewareHandler {
+/** What the middleware asks: the policy in force (http/ip-policy.ts). */
+export type IpGate = { allowed(target: IpRuleTarget, ip: string | null): Promise<boolean> };
+
+export function ipRulesMiddleware(gate: IpGate): MiddlewareHandler {
   return async (c, next) => {
     const path = c.req.path;
     if (!OPEN_PATHS.has(path)) {
-      const rules = isAgentPath(path) ? config.agentIpRules : config.uiIpRules;
-      if (!ipAllowed(rules, clientIp(c))) throw forbidden('your address is not allowed here');
+      const target = isAgentPath(path) ? 'agent' : 'ui';
+      if (!(await gate.allowed(target, clientIp(c)))) throw forbidden('your address is not allowed here');
     }
     await next();
   };

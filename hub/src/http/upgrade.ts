@@ -15,7 +15,6 @@ import { LogFollowEndpoint } from '../logs/follow-socket.js';
 import type { HubDeps } from '../types.js';
 import { clientIpOfRequest } from './client-ip.js';
 import { errorBody } from './errors.js';
-import { ipAllowed } from './ip-rules.js';
 
 const STATUS_TEXT: Record<number, string> = {
   401: 'Unauthorized',
@@ -60,7 +59,7 @@ export function handleUpgrades(
     socket.on('error', () => socket.destroy());
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === CONNECT_PATH) {
-      if (!ipAllowed(deps.config.agentIpRules, clientIpOfRequest(req, deps.config))) {
+      if (!(await deps.ipPolicy.allowed('agent', clientIpOfRequest(req, deps.config)))) {
         return refuseUpgrade(socket, 403, 'forbidden', 'your address is not allowed here');
       }
       const claims = await verifyConnectToken(deps, req.headers.authorization);

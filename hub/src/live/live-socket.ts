@@ -15,7 +15,6 @@ import { hasSecondFactor, roleRequiresSecondFactor } from '../auth/second-factor
 import { SESSION_COOKIE } from '../auth/sessions.js';
 import { HubError } from '../errors.js';
 import { clientIpOfRequest } from '../http/client-ip.js';
-import { ipAllowed } from '../http/ip-rules.js';
 import type { HubDeps } from '../types.js';
 
 type Refusal = { status: 401 | 403; code: 'unauthorized' | 'forbidden'; message: string };
@@ -39,7 +38,7 @@ export async function authenticateLive(deps: HubDeps, req: IncomingMessage): Pro
     if (!sameHost)
       return err({ status: 403, code: 'forbidden', message: 'cross-origin live connection refused' });
   }
-  if (!ipAllowed(deps.config.uiIpRules, clientIpOfRequest(req, deps.config)))
+  if (!(await deps.ipPolicy.allowed('ui', clientIpOfRequest(req, deps.config))))
     return err({ status: 403, code: 'forbidden', message: 'your address is not allowed here' });
   try {
     const proxied = await headerAuthOfRequest(deps, req);

@@ -12,7 +12,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ContainerLogsQuerySchema, describeIssues } from '@unity/shared';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { resolveAccess } from '../auth/access.js';
+import { can, resolveAccess } from '../auth/access.js';
 import { hostVisible, visibleHostIds } from '../auth/host-scope.js';
 import { errorBody } from '../http/errors.js';
 import { authenticateLive } from '../live/live-socket.js';
@@ -43,10 +43,12 @@ export class LogFollowEndpoint {
     const ref = await findContainerRef(this.deps.db, id);
     if (!ref) return refuseUpgrade(socket, 404, 'not_found', 'container not found');
     const access = await resolveAccess(this.deps.db, user.value.id);
+    if (!can(access?.access, 'logs:read'))
+      return refuseUpgrade(socket, 403, 'forbidden', 'this needs the logs:read permission');
+    // Held on other hosts only: "not found", like the other routes, so existence does not leak.
     const visible = await visibleHostIds(this.deps.db, access?.access, 'logs:read');
-    if (!hostVisible(visible, ref.hostId)) {
-      return refuseUpgrade(socket, 403, 'forbidden', 'this needs the logs:read permission on this host');
-    }
+    if (!hostVisible(visible, ref.hostId))
+      return refuseUpgrade(socket, 404, 'not_found', 'container not found');
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#follow(ws, ref, query.data));
   }
 

@@ -68,8 +68,17 @@ export async function listResults(
   db: Db,
   probeId: string,
   windows: MaintenanceWindow[],
-  q: { from: number; to: number; limit: number; agent?: string | undefined },
+  q: {
+    from: number;
+    to: number;
+    limit: number;
+    agent?: string | undefined;
+    /** The agents (hosts) whose results the caller may see; applied before the limit. */
+    agents?: 'all' | ReadonlySet<string> | undefined;
+  },
 ): Promise<ProbeResult[]> {
+  const agents = q.agents ?? 'all';
+  if (agents !== 'all' && agents.size === 0) return [];
   const rows = rowsOf<ResultRow>(
     await db.execute(sql`
       select r.time, r.agent_id::text as agent_id, r.ok, r.latency_ms, r.status, r.error, r.cert_expires_at,
@@ -78,6 +87,7 @@ export async function listResults(
       where r.probe_id = ${probeId} and r.time >= ${new Date(q.from).toISOString()}::timestamptz
         and r.time <= ${new Date(q.to).toISOString()}::timestamptz
         ${q.agent ? sql`and r.agent_id = ${q.agent}` : sql``}
+        ${agents === 'all' ? sql`` : sql`and r.agent_id::text in (select json_array_elements_text(${JSON.stringify([...agents])}::json))`}
       order by r.time desc
       limit ${q.limit}`),
   );

@@ -3,6 +3,11 @@
  * needs any signed-in user; creating, changing and deleting needs an editor. Every change is
  * pushed to the agents at once (`probes.set`). Push probes get their secret ping URL in the
  * answer to their creation (and to a token rotation) only: the hub keeps just its hash.
+ *
+ * Host scopes: probes are hub-level objects (they check targets, not hosts), so a caller whose
+ * `probes:read` is limited to some hosts still lists every probe with its overall status and
+ * uptime; the per-location status and the individual runs (`/results`) of agents on hosts
+ * outside its scope are left out.
  * @module
  */
 import {
@@ -16,6 +21,7 @@ import {
 import { inArray } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { hostFilterOf } from '../auth/host-scope.js';
 import { requirePermission } from '../auth/require-permission.js';
 import { agents } from '../db/schema.js';
 import { badRequest, notFound } from '../errors.js';
@@ -30,6 +36,13 @@ import { listResults, uptimeOf } from './result-store.js';
 import { startProbeRetention } from './retention.js';
 
 const Params = z.object({ id: z.uuid({ error: 'id must be a probe id (uuid)' }) });
+
+type Status = ReturnType<typeof statusOf>;
+/** The status with only the locations (agents) the caller may see; the overall state stays. */
+const scopedStatus = (status: Status, visible: 'all' | ReadonlySet<string>): Status =>
+  visible === 'all'
+    ? status
+    : { ...status, locations: status.locations.filter((l) => visible.has(l.agentId)) };
 
 const toMs = (v: string | number | undefined, fallback: number) =>
   v === undefined ? fallback : typeof v === 'number' ? v : Date.parse(v);
@@ -76,7 +89,10 @@ export function probeRoutes(deps: HubDeps, now: () => number = Date.now) {
     const probes = await listProbes(deps.db);
     const at = now();
     const runs = await recentRuns(deps.db, probes, at, await activeAgentCount(deps.db));
-    return c.json({ items: probes.map((p) => ({ ...p, status: statusOf(p, runs, at) })) });
+    const visible = await hostFilterOf(c, deps.db, 'probes:read');
+    return c.json({
+      items: probes.map((p) => ({ ...p, status: scopedStatus(statusOf(p, runs, at), visible) })),
+    });
   });
 
   app.post('/probes', async (c) => {
@@ -96,7 +112,8 @@ export function probeRoutes(deps: HubDeps, now: () => number = Date.now) {
     const at = now();
     const runs = await recentRuns(deps.db, [probe], at, await activeAgentCount(deps.db));
     // `public` beside the spec, not in it: it is set on its own route and never sent to agents.
-    return c.json({ ...probe, status: statusOf(probe, runs, at), public: await isProbePublic(deps.db, id) });
+    const status = scopedStatus(statusOf(probe, runs, at), await hostFilterOf(c, deps.db, 'probes:read'));
+    return c.json({ ...probe, status, public: await isProbePublic(deps.db, id) });
   });
 
   app.patch('/probes/:id', async (c) => {
@@ -148,6 +165,8 @@ export function probeRoutes(deps: HubDeps, now: () => number = Date.now) {
       to,
       limit: query.limit,
       agent: query.agent,
+      // Probes are hub-level; the runs of agents on hosts outside the caller's scope are not shown.
+      agents: await hostFilterOf(c, deps.db, 'probes:read'),
     });
     return c.json({ items });
   });

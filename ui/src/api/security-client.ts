@@ -7,6 +7,9 @@
 import {
   type AuditEntry,
   AuditListSchema,
+  type IpRuleInput,
+  type IpRulesView,
+  IpRulesViewSchema,
   type SessionInfo,
   SessionListSchema,
   SessionsRevokedSchema,
@@ -51,6 +54,11 @@ export const securityApi = {
       request(`/api/audit-log?${auditQuery(filter, { limit: 100, ...(before ? { before } : {}) })}`),
       AuditListSchema,
     ),
+  ipRules: (): Promise<ApiResult<IpRulesView>> =>
+    parsed(request('/api/security/ip-rules'), IpRulesViewSchema),
+  /** Replaces the admin-managed rules; a set that would lock the caller out answers 400. */
+  saveIpRules: (rules: IpRuleInput[]): Promise<ApiResult<IpRulesView>> =>
+    parsed(request('/api/security/ip-rules', { method: 'PUT', body: { rules } }), IpRulesViewSchema),
   /** A link that downloads the filtered log (the browser sends the session cookie). */
   exportUrl: (filter: AuditFilter, format: 'csv' | 'json') =>
     `/api/audit-log?${auditQuery(filter, { format, limit: 1000 })}`,

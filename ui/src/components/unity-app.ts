@@ -29,6 +29,7 @@ import './unity-login.js';
 import './unity-notifications.js';
 import './unity-sessions.js';
 import './unity-audit-log.js';
+import './unity-ip-rules.js';
 import './unity-alert-rules.js';
 import './unity-probe.js';
 import './unity-probes.js';
@@ -61,6 +62,7 @@ const TITLES: Record<Route['name'], string> = {
   'alert-history': 'Alert history',
   sessions: 'Sessions',
   'audit-log': 'Audit log',
+  'ip-rules': 'IP rules',
   probes: 'Probes',
   probe: 'Probe',
   'status-pages': 'Status pages',
@@ -404,6 +406,7 @@ export class UnityApp extends LitElement {
               <a href="/settings/notifications" data-testid="nav-notifications">Notifications</a>
               <a href="/settings/sessions" data-testid="nav-sessions">Sessions</a>
               ${this.me?.permissions?.includes('audit:read') ? html`<a href="/settings/audit-log" data-testid="nav-audit-log">Audit log</a>` : null}
+              ${this.me?.permissions?.includes('settings:read') ? html`<a href="/settings/ip-rules" data-testid="nav-ip-rules">IP rules</a>` : null}
               ${
                 this.me?.permissions?.includes('users:read')
                   ? html`<a href="/settings/users" data-testid="nav-users">Users</a>
@@ -455,6 +458,8 @@ export class UnityApp extends LitElement {
         return html`<unity-sessions></unity-sessions>`;
       case 'audit-log':
         return html`<unity-audit-log></unity-audit-log>`;
+      case 'ip-rules':
+        return html`<unity-ip-rules></unity-ip-rules>`;
       case 'alert-rules':
         return html`<unity-alert-rules></unity-alert-rules>`;
       case 'alert-history':

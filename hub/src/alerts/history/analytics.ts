@@ -10,9 +10,16 @@ import type { AlertHeatmap, AlertNoisiest, AlertStats } from '@unity/shared';
 import { and, desc, eq, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { alertHistory } from '../../db/schema.js';
+import { objectKeyVisible } from '../object-scope.js';
 import { durationStats } from './percentiles.js';
 
-export type AnalyticsRange = { from: number; to: number; ruleId?: string | undefined };
+export type AnalyticsRange = {
+  from: number;
+  to: number;
+  ruleId?: string | undefined;
+  /** The caller's host scope for `alerts:read` (everything when absent). */
+  visible?: 'all' | ReadonlySet<string> | undefined;
+};
 
 const ACTIVE = ['firing', 'nodata', 'error'];
 
@@ -25,6 +32,8 @@ function startsIn(r: AnalyticsRange): SQL | undefined {
     inArray(alertHistory.toState, ACTIVE),
   ];
   if (r.ruleId) where.push(eq(alertHistory.ruleId, r.ruleId));
+  const scoped = objectKeyVisible(alertHistory.objectKey, r.visible ?? 'all');
+  if (scoped) where.push(scoped);
   return and(...where);
 }
 

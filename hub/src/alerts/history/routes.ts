@@ -14,6 +14,7 @@ import {
   AlertHistoryQuerySchema,
 } from '@unity/shared';
 import { Hono } from 'hono';
+import { hostFilterOf } from '../../auth/host-scope.js';
 import { requirePermission } from '../../auth/require-permission.js';
 import { queryOf } from '../../http/validate.js';
 import type { HubDeps, HubEnv } from '../../types.js';
@@ -42,6 +43,7 @@ export function historyRoutes(deps: HubDeps) {
   app.get('/alert-history', async (c) => {
     requirePermission(c, 'alerts', 'read');
     const q = queryOf(c, AlertHistoryQuerySchema);
+    const visible = await hostFilterOf(c, deps.db, 'alerts:read');
     const { from, to } = rangeOf(q, now());
     const page = await queryTimeline(deps.db, {
       from,
@@ -52,6 +54,7 @@ export function historyRoutes(deps: HubDeps) {
       labels: q.labels,
       cursor: q.cursor,
       limit: q.limit,
+      visible,
     });
     if (q.format === 'json') return c.json(page);
     return c.body(historyCsv(page.items), 200, {
@@ -63,6 +66,7 @@ export function historyRoutes(deps: HubDeps) {
   app.get('/alert-history/export', async (c) => {
     requirePermission(c, 'alerts', 'read');
     const q = queryOf(c, AlertHistoryExportQuerySchema);
+    const visible = await hostFilterOf(c, deps.db, 'alerts:read');
     const { from, to } = rangeOf(q, now());
     const items = await exportRows(deps.db, {
       from,
@@ -70,6 +74,7 @@ export function historyRoutes(deps: HubDeps) {
       ruleId: q.ruleId,
       states: q.state,
       labels: q.labels,
+      visible,
     });
     const name = `alert-history-${stamp(from)}-${stamp(to)}.${q.format}`;
     const headers = { 'content-disposition': `attachment; filename="${name}"` };
@@ -84,19 +89,39 @@ export function historyRoutes(deps: HubDeps) {
   app.get('/alert-history/stats', async (c) => {
     requirePermission(c, 'alerts', 'read');
     const q = queryOf(c, AlertAnalyticsQuerySchema);
-    return c.json(await alertStats(deps.db, { ...rangeOf(q, now()), ruleId: q.ruleId }));
+    return c.json(
+      await alertStats(deps.db, {
+        ...rangeOf(q, now()),
+        ruleId: q.ruleId,
+        visible: await hostFilterOf(c, deps.db, 'alerts:read'),
+      }),
+    );
   });
 
   app.get('/alert-history/noisiest', async (c) => {
     requirePermission(c, 'alerts', 'read');
     const q = queryOf(c, AlertAnalyticsQuerySchema);
-    return c.json(await noisiestRules(deps.db, { ...rangeOf(q, now()), ruleId: q.ruleId, limit: q.limit }));
+    return c.json(
+      await noisiestRules(deps.db, {
+        ...rangeOf(q, now()),
+        ruleId: q.ruleId,
+        visible: await hostFilterOf(c, deps.db, 'alerts:read'),
+        limit: q.limit,
+      }),
+    );
   });
 
   app.get('/alert-history/heatmap', async (c) => {
     requirePermission(c, 'alerts', 'read');
     const q = queryOf(c, AlertAnalyticsQuerySchema);
-    return c.json(await firingHeatmap(deps.db, { ...rangeOf(q, now()), ruleId: q.ruleId, tz: q.tz }));
+    return c.json(
+      await firingHeatmap(deps.db, {
+        ...rangeOf(q, now()),
+        ruleId: q.ruleId,
+        visible: await hostFilterOf(c, deps.db, 'alerts:read'),
+        tz: q.tz,
+      }),
+    );
   });
 
   return app;

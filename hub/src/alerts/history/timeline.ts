@@ -8,6 +8,7 @@ import type { AlertHistoryEntry, AlertInstanceState } from '@unity/shared';
 import { and, desc, eq, gte, inArray, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { alertHistory } from '../../db/schema.js';
+import { objectKeyVisible } from '../object-scope.js';
 import { toHistoryEntry } from '../store.js';
 
 export type TimelineFilter = {
@@ -17,6 +18,8 @@ export type TimelineFilter = {
   fingerprint?: string | undefined;
   states?: AlertInstanceState[] | undefined;
   labels?: Record<string, string> | undefined;
+  /** The caller's host scope for `alerts:read` (everything when absent). */
+  visible?: 'all' | ReadonlySet<string> | undefined;
 };
 
 export type TimelinePage = { items: AlertHistoryEntry[]; nextCursor: string | null };
@@ -29,6 +32,8 @@ export function timelineWhere(f: TimelineFilter): SQL | undefined {
   // jsonb containment: every given label must be present with that value.
   if (f.labels && Object.keys(f.labels).length > 0)
     where.push(sql`${alertHistory.labels} @> ${JSON.stringify(f.labels)}::jsonb`);
+  const scoped = objectKeyVisible(alertHistory.objectKey, f.visible ?? 'all');
+  if (scoped) where.push(scoped);
   return and(...where);
 }
 

@@ -21,10 +21,12 @@ import {
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { hostFilterOf } from '../../auth/host-scope.js';
 import { requirePermission } from '../../auth/require-permission.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import { jsonBody, paramsOf, queryOf } from '../../http/validate.js';
 import type { HubDeps, HubEnv } from '../../types.js';
+import { visibleFingerprints } from '../store.js';
 import { assignRouteIds } from './policy.js';
 import {
   createEscalationChain,
@@ -293,14 +295,30 @@ export function alertRoutingRoutes(deps: HubDeps) {
     const user = requirePermission(c, 'alerts', 'act');
     const { fingerprint } = paramsOf(c, FingerprintParams);
     const request = await optionalJsonBody(c, AckRequestSchema);
+    // An alert about a host outside the caller's scope is "not found", like one that is not firing.
+    const visible = await hostFilterOf(c, deps.db, 'alerts:act');
+    if (visible !== 'all' && !(await visibleFingerprints(deps.db, [fingerprint], visible)).has(fingerprint))
+      throw notFound('no firing alert has this fingerprint');
     const ack = await router.acknowledge(fingerprint, user.username, request);
     if (!ack) throw notFound('no firing alert has this fingerprint');
     return c.json(ack);
   });
 
-  app.get('/alert-groups', (c) => {
+  app.get('/alert-groups', async (c) => {
     requirePermission(c, 'alerts', 'read');
-    return c.json({ items: router.groups() });
+    const groups = router.groups();
+    const visible = await hostFilterOf(c, deps.db, 'alerts:read');
+    if (visible === 'all') return c.json({ items: groups });
+    // A scoped caller sees the alerts of its hosts only, and no group left empty by that.
+    const keep = await visibleFingerprints(
+      deps.db,
+      groups.flatMap((g) => g.alerts.map((a) => a.fingerprint)),
+      visible,
+    );
+    const items = groups
+      .map((g) => ({ ...g, alerts: g.alerts.filter((a) => keep.has(a.fingerprint)) }))
+      .filter((g) => g.alerts.length > 0);
+    return c.json({ items });
   });
 
   return app;
