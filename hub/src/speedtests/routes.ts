@@ -15,7 +15,7 @@ import { eq } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit-log.js';
-import { assertHostVisible, requireOnHost } from '../auth/host-scope.js';
+import { assertHostVisible } from '../auth/host-scope.js';
 import { permit } from '../auth/require-permission.js';
 import { hosts } from '../db/schema.js';
 import { badRequest, HubError, notFound } from '../errors.js';
@@ -56,7 +56,7 @@ export function speedTestRoutes(deps: HubDeps) {
   app.post('/api/hosts/:id/speed-tests', permit('probes', 'act'), async (c) => {
     const { id } = paramsOf(c, HostParams);
     const host = await visibleHost(c, id);
-    await requireOnHost(c, deps.db, 'probes:act', id);
+    await assertHostVisible(c, deps.db, 'probes:act', id);
     const request = await optionalJsonBody(c, RunSpeedTestRequestSchema);
     const user = c.get('user');
     if (!user) throw new Error('permit let an anonymous request through');
@@ -88,7 +88,7 @@ export function speedTestRoutes(deps: HubDeps) {
   app.put('/api/hosts/:id/speed-tests/schedule', permit('probes', 'write'), async (c) => {
     const { id } = paramsOf(c, HostParams);
     await visibleHost(c, id);
-    await requireOnHost(c, deps.db, 'probes:write', id);
+    await assertHostVisible(c, deps.db, 'probes:write', id);
     const { intervalMinutes } = await jsonBody(c, SpeedTestScheduleSchema);
     await setSchedule(deps.db, id, intervalMinutes, new Date());
     return c.json({ intervalMinutes: await getSchedule(deps.db, id) });
