@@ -115,7 +115,7 @@ describe('Prometheus scrape stored in the generic series store', () => {
           rows.map((r) => [r.name, r.labels, r.values.map(Number)]),
           ['/a', '/b', '/c'].map((route, i) => [
             'app_requests_total',
-            { route, exported_job: 'app', job: 'shop app', instance, probe_id: probe.id, agent_id: agentId },
+            { route, exported_job: 'app', job: 'shop app', instance, probe_id: probe.id, host_id: agentId },
             // Two scrapes: the counter grew by one request in between.
             [(i + 1) * 100 + requests - 1, (i + 1) * 100 + requests],
           ]),

@@ -168,7 +168,7 @@ for (const backend of backends)
           [
             [
               'node_load1',
-              { job: 'node', instance: '127.0.0.1:9100', probe_id: created.body.id, agent_id: agentId },
+              { job: 'node', instance: '127.0.0.1:9100', probe_id: created.body.id, host_id: agentId },
             ],
             [
               'node_cpu_seconds_total',
@@ -179,7 +179,7 @@ for (const backend of backends)
                 job: 'node',
                 instance: '127.0.0.1:9100',
                 probe_id: created.body.id,
-                agent_id: agentId,
+                host_id: agentId,
               },
             ],
           ],

@@ -5,7 +5,7 @@
  * series and time).
  *
  * Each series gets job/instance labels the way Prometheus adds them — `job` the probe's name,
- * `instance` the target's host:port — plus `probe_id` and `agent_id`, so the same target scraped
+ * `instance` the target's host:port — plus `probe_id` and `host_id` (the agent's host, which host scopes go by), so the same target scraped
  * from two places stays two series. A scraped label that already uses one of those names is
  * kept as `exported_<name>` (Prometheus's `honor_labels: false`). The source is
  * `probe:<probe id>`; the generic store's per-source cap bounds a target whose label values churn.
@@ -17,7 +17,7 @@ import type { Db } from '../db/client.js';
 import { probes } from '../db/schema.js';
 import { seriesHash, upsertSeriesMany } from '../metrics/generic-series.js';
 
-const TARGET_LABELS = ['job', 'instance', 'probe_id', 'agent_id'] as const;
+const TARGET_LABELS = ['job', 'instance', 'probe_id', 'host_id'] as const;
 
 /** The source a probe's series are stored under (`GET /api/series?source=`). */
 export const probeSeriesSource = (probeId: string) => `probe:${probeId}`;
@@ -37,7 +37,7 @@ export function targetLabels(
   } catch {
     // stored probes have valid URLs; the raw text is a fine instance otherwise
   }
-  return { ...labels, job: target.job, instance, probe_id: target.probeId, agent_id: target.agentId };
+  return { ...labels, job: target.job, instance, probe_id: target.probeId, host_id: target.agentId };
 }
 
 export type ScrapeStoreOutcome = { stored: number; refused: number };

@@ -13,7 +13,7 @@ import './unity-sparkline.js';
 
 /** Charted at most: one request each. */
 const MAX_CHARTED = 30;
-const HIDDEN_LABELS = new Set(['job', 'instance', 'probe_id', 'agent_id']);
+const HIDDEN_LABELS = new Set(['job', 'instance', 'probe_id', 'host_id']);
 
 export class UnityProbeSeries extends LitElement {
   static override properties = {
