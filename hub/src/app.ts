@@ -26,6 +26,7 @@ import { roleSecondFactorRoutes } from './auth/second-factor/role-routes.js';
 import { sessionRoutes } from './auth/session-routes.js';
 import { SESSION_COOKIE } from './auth/sessions.js';
 import { userRoutes } from './auth/user-routes.js';
+import { BadgeCache } from './badges/badge-cache.js';
 import { publishRoutes } from './badges/publish-routes.js';
 import { badgeRoutes } from './badges/routes.js';
 import { containerRoutes } from './containers/routes.js';
@@ -66,7 +67,8 @@ export function createApp(deps: HubDeps) {
   app.route('/', downloadRoutes(deps));
   app.route('/', metricsRoutes(deps));
   // Public badges: outside /api, so neither CSRF nor the session middleware applies.
-  app.route('/badge', badgeRoutes(deps));
+  const badges = new BadgeCache();
+  app.route('/badge', badgeRoutes(deps, badges));
   // Push probes' pings: public (the token is the secret), outside /api so no session or CSRF check.
   app.route('/', pingRoutes(deps));
   // Public status pages: outside /api too; they show only what their owner put on them.
@@ -104,7 +106,7 @@ export function createApp(deps: HubDeps) {
   app.route('/api', notifyRoutes(deps));
   app.route('/api', alertRoutes(deps));
   app.route('/api', probeRoutes(deps));
-  app.route('/api', publishRoutes(deps));
+  app.route('/api', publishRoutes(deps, badges));
   app.route('/api', statusPageRoutes(deps, statusPages));
   // Reached only without an Upgrade header (upgrades are taken in http/upgrade.ts).
   app.get(LIVE_PATH, (c) => errorResponse(c, 'bad_request', 'this endpoint speaks WebSocket only'));

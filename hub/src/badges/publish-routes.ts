@@ -15,12 +15,13 @@ import { containers, hosts, probes } from '../db/schema.js';
 import { notFound } from '../errors.js';
 import { jsonBody, paramsOf } from '../http/validate.js';
 import type { HubDeps, HubEnv } from '../types.js';
+import type { BadgeCache } from './badge-cache.js';
 
 const ProbeParams = z.object({ id: z.uuid({ error: 'id must be a probe id (uuid)' }) });
 const ContainerParams = z.object({ id: z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 hex digits') });
 const HostParams = z.object({ id: z.uuid({ error: 'id must be a host id (uuid)' }) });
 
-export function publishRoutes(deps: HubDeps) {
+export function publishRoutes(deps: HubDeps, badges?: BadgeCache) {
   const app = new Hono<HubEnv>();
 
   app.put('/probes/:id/public', permit('probes', 'write'), async (c) => {
@@ -32,6 +33,7 @@ export function publishRoutes(deps: HubDeps) {
       .where(eq(probes.id, id))
       .returning({ id: probes.id, public: probes.public });
     if (!row) throw notFound('probe not found');
+    badges?.clear();
     return c.json(row);
   });
 
@@ -50,6 +52,7 @@ export function publishRoutes(deps: HubDeps) {
       .where(eq(containers.id, id))
       .returning({ id: containers.id, public: containers.public });
     if (!row) throw notFound('container not found');
+    badges?.clear();
     return c.json(row);
   });
 
@@ -63,6 +66,7 @@ export function publishRoutes(deps: HubDeps) {
       .where(eq(hosts.id, id))
       .returning({ id: hosts.id, public: hosts.public });
     if (!row) throw notFound('host not found');
+    badges?.clear();
     return c.json(row);
   });
 
