@@ -249,6 +249,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       await engines.stop?.();
       await shipper.stop();
       await link.stop();
+      await outbox.close();
     },
   };
 }

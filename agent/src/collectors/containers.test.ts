@@ -103,4 +103,34 @@ describe('containers on a real Podman engine', { timeout: 120_000 }, () => {
       await set.stop();
     }
   });
+
+  it('with the event stream up, skips unchanged listings yet lists a new container on the next tick', async () => {
+    const log = pino({ level: 'silent' });
+    const endpoints = [engine.endpoint];
+    let now = Date.now();
+    const set = new EngineSet({ endpoints, explicit: endpoints, log, now: () => now });
+    try {
+      await set.collect();
+      // Let the event stream connect, then a quiet tick sends the stats alone.
+      await new Promise((r) => setTimeout(r, 1500));
+      now += 10_000;
+      assert.deepEqual((await set.collect()).map((i) => i.kind).slice(0, 1), ['container_stats']);
+      const id = await engine.runContainer('unity-d');
+      // Well within the minute's refresh: only the container's events can make it show up.
+      let found = false;
+      for (let i = 0; i < 20 && !found; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        now += 1_000;
+        const items = await set.collect();
+        const listed = items.find((i) => i.kind === 'containers');
+        const stats = items.find((i) => i.kind === 'container_stats');
+        found =
+          listed?.containers.some((c) => c.name === 'unity-d') === true &&
+          stats?.stats.some((s) => s.id === id) === true;
+      }
+      assert.ok(found, 'the new container is listed, with stats, from the event it caused');
+    } finally {
+      await set.stop();
+    }
+  });
 });

@@ -114,12 +114,13 @@ export class ContainerCollector {
    * Inventory and stats, plus the raw listing (the inventory collector reads image ids, mounts
    * and networks from it); throws when the engine does not answer the listing.
    */
-  async collect(): Promise<{
+  async collect(reuse?: ListedContainer[]): Promise<{
     containers: ContainersItem;
     stats: ContainerStatsItem;
     listing: ListedContainer[];
   }> {
-    const list = await this.#list();
+    // `reuse`: a listing the caller knows is still true (no container event since it was read).
+    const list = reuse ?? (await this.#list());
     const ts = this.#now();
     const containers = list.slice(0, 10_000).map(toContainerInfo);
     const running = containers.filter((c) => c.state === 'running');

@@ -3,8 +3,16 @@
  * swap, disk usage per real mount, disk I/O and network throughput as per-second rates between
  * this sample and the previous one (zero on the first), uptime; and the host facts for `hello`.
  * The proc root and statfs are injectable so tests run on fixture trees.
+ *
+ * procfs files are read synchronously: the kernel makes their text on the spot and never waits
+ * on a disk, and a thread-pool round trip per file cost several times the read itself (issue
+ * 3's CPU figure). statfs stays asynchronous: a hung network mount must block a pool thread,
+ * never the agent. The mount table is re-read once a minute, not every tick: with a hundred
+ * containers it is ~60 KB of overlay mounts the kernel formats afresh on each read, the
+ * costliest file of the sample, and real disks come and go rarely.
  * @module
  */
+import { readFileSync } from 'node:fs';
 import { statfs as fsStatfs, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +21,7 @@ import {
   type CpuTimes,
   cpuPercent,
   type DiskCounters,
+  type Mount,
   type NetCounters,
   parseDiskstats,
   parseLoadavg,
@@ -44,6 +53,9 @@ const PSEUDO_FS = new Set(
   ).split(' '),
 );
 
+/** How long a read of the mount table is used for (see the module comment). */
+export const MOUNTS_REFRESH_MS = 60_000;
+
 type Previous = {
   at: number;
   total: CpuTimes;
@@ -56,32 +68,43 @@ export class HostCollector {
   readonly #proc: string;
   readonly #o: HostCollectorOptions;
   #prev: Previous | undefined;
+  #mounts: { at: number; list: Mount[] } | undefined;
 
   constructor(options: HostCollectorOptions = {}) {
     this.#o = options;
     this.#proc = options.procRoot ?? '/proc';
   }
 
-  #read(name: string): Promise<string> {
-    return readFile(join(this.#proc, name), 'utf8');
+  #read(name: string): string {
+    return readFileSync(join(this.#proc, name), 'utf8');
   }
 
-  async #readOr(name: string, fallback = ''): Promise<string> {
-    return this.#read(name).catch(() => fallback);
+  #readOr(name: string, fallback = ''): string {
+    try {
+      return this.#read(name);
+    } catch {
+      return fallback;
+    }
+  }
+
+  /** The mount table, re-read when older than MOUNTS_REFRESH_MS. */
+  #mountList(now: number): Mount[] {
+    const cached = this.#mounts;
+    if (cached && now - cached.at < MOUNTS_REFRESH_MS && now >= cached.at) return cached.list;
+    const list = parseMounts(this.#readOr('mounts'));
+    this.#mounts = { at: now, list };
+    return list;
   }
 
   /** One sample; rates are over the time since the previous call. */
   async sample(): Promise<HostMetricsItem> {
     const now = this.#o.now?.() ?? Date.now();
-    const [stat, loadavg, meminfo, mounts, diskstats, netdev, uptime] = await Promise.all([
-      this.#read('stat'),
-      this.#readOr('loadavg'),
-      this.#read('meminfo'),
-      this.#readOr('mounts'),
-      this.#readOr('diskstats'),
-      this.#readOr('net/dev'),
-      this.#readOr('uptime'),
-    ]);
+    const stat = this.#read('stat');
+    const loadavg = this.#readOr('loadavg');
+    const meminfo = this.#read('meminfo');
+    const diskstats = this.#readOr('diskstats');
+    const netdev = this.#readOr('net/dev');
+    const uptime = this.#readOr('uptime');
     const cpu = parseStat(stat);
     const disks = parseDiskstats(diskstats);
     const net = parseNetDev(netdev).filter((n) => n.iface !== 'lo');
@@ -106,7 +129,7 @@ export class HostCollector {
       },
       load: parseLoadavg(loadavg || '0 0 0'),
       memory: memory(parseMeminfo(meminfo)),
-      disks: await this.#diskUsage(mounts),
+      disks: await this.#diskUsage(this.#mountList(now)),
       diskIo: {
         readBytesPerSec: round(diskIo.readBytesPerSec),
         writeBytesPerSec: round(diskIo.writeBytesPerSec),
@@ -123,11 +146,11 @@ export class HostCollector {
     };
   }
 
-  async #diskUsage(mountsText: string): Promise<HostMetricsItem['disks']> {
+  async #diskUsage(mounts: readonly Mount[]): Promise<HostMetricsItem['disks']> {
     const statfs = this.#o.statfs ?? fsStatfs;
     const seen = new Set<string>();
     const result: HostMetricsItem['disks'] = [];
-    for (const m of parseMounts(mountsText)) {
+    for (const m of mounts) {
       if (PSEUDO_FS.has(m.fs) || seen.has(m.device) || result.length >= 256) continue;
       try {
         const s = await statfs(m.mount);
@@ -149,8 +172,8 @@ export class HostCollector {
   /** What `hello` and enrollment say about this host. */
   async facts(): Promise<HostFacts> {
     const osRelease = await readFile(this.#o.osReleasePath ?? '/etc/os-release', 'utf8').catch(() => '');
-    const stat = parseStat(await this.#readOr('stat'));
-    const mem = parseMeminfo(await this.#readOr('meminfo'));
+    const stat = parseStat(this.#readOr('stat'));
+    const mem = parseMeminfo(this.#readOr('meminfo'));
     return {
       hostname: (this.#o.hostname ?? os.hostname()).slice(0, 255) || 'unknown',
       os: (parseOsRelease(osRelease) ?? `${os.type()} ${os.release()}`).slice(0, 255),

@@ -56,10 +56,16 @@ export class InventoryCollector {
    * Given this tick's raw container listing: the inventory item when one is due and changed,
    * else undefined. Throws when the engine fails to answer (the caller logs and goes on).
    */
-  async collect(containers: readonly RawContainer[]): Promise<InventoryItem | undefined> {
+  async collect(
+    containers: readonly RawContainer[],
+    { unchanged = false }: { unchanged?: boolean } = {},
+  ): Promise<InventoryItem | undefined> {
     const now = this.#now();
-    const fingerprint = containerFingerprint(containers);
-    const due = now - this.#collectedAt >= this.#intervalMs || fingerprint !== this.#fingerprint;
+    const intervalDue = now - this.#collectedAt >= this.#intervalMs;
+    // `unchanged`: the same listing as last time, so the fingerprint is too (not worth computing).
+    if (unchanged && !intervalDue) return undefined;
+    const fingerprint = unchanged ? this.#fingerprint : containerFingerprint(containers);
+    const due = intervalDue || fingerprint !== this.#fingerprint;
     if (!due) return undefined;
     // Marked before reading, so an engine that fails the read is retried next interval, not every tick.
     this.#collectedAt = now;

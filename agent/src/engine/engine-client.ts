@@ -63,10 +63,18 @@ function pathWithQuery(path: string, query: Query | undefined): string {
   return qs ? `${path}?${qs}` : path;
 }
 
-async function readBody(res: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of res) chunks.push(chunk as Buffer);
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+/** The whole body; plain listeners, which cost a fraction of an async iterator's promises. */
+function readBody(res: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (chunk: Buffer) => chunks.push(chunk));
+    res.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    res.once('error', reject);
+    // Destroyed without an error (aborted by the peer): no 'end' will come.
+    res.once('close', () => {
+      if (!res.complete) reject(res.errored ?? new Error('the engine closed the connection mid-answer'));
+    });
+  });
 }
 
 /** The engine's own words: `{"message": "..."}` (Docker, Podman) or the body text. */

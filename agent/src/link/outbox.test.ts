@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type BatchFrame, type BatchItem, parseAgentFrame } from '@unity/shared';
-import { batchFileName, Outbox, type OutboxOptions } from './outbox.js';
+import { batchFileName, Outbox, type OutboxOptions, SEQ_RESERVE } from './outbox.js';
 
 let root: string;
 before(async () => {
@@ -78,9 +78,31 @@ describe('Outbox', () => {
     assert.equal(reopened.lastSeq, 3);
     assert.equal((await reopened.append([host(4)])).seq, 4);
     await reopened.ack(4);
+    await reopened.close();
     const again = await Outbox.open(opts);
     assert.deepEqual(again.pendingSeqs(), []);
     assert.equal((await again.append([host(5)])).seq, 5, 'next seq is persisted even with nothing pending');
+  });
+
+  it('after a crash (no close) continues past every seq used, from its reservation', async () => {
+    const { outbox, opts, dir } = await fresh();
+    for (let i = 1; i <= 3; i++) await outbox.append([host(i)]);
+    await outbox.ack(3);
+    const before = await readFile(join(dir, 'state.json'), 'utf8');
+    await outbox.append([host(4)]);
+    await outbox.ack(4);
+    assert.equal(await readFile(join(dir, 'state.json'), 'utf8'), before, 'no state write per batch');
+    const reopened = await Outbox.open(opts);
+    const seq = (await reopened.append([host(5)])).seq;
+    assert.ok(seq > 4 && seq <= 1 + SEQ_RESERVE, `seq ${seq} is new and within the reservation`);
+  });
+
+  it('sends a stored batch without reading it back, and still serves it from disk after a restart', async () => {
+    const { outbox, opts, dir } = await fresh();
+    await outbox.append([host(1)]);
+    await writeFile(join(dir, batchFileName(1)), 'changed on disk');
+    assert.deepEqual(JSON.parse((await outbox.read(1)) ?? '').items, [host(1)], 'from memory');
+    assert.equal(await (await Outbox.open(opts)).read(1), 'changed on disk', 'from the file');
   });
 
   it('trusts the batch files over a stale state file', async () => {

@@ -4,6 +4,14 @@
  * `state.json` beside the batches keeps the next seq (seqs are never reused, even after every
  * batch was acknowledged and the agent restarted) and the ranges dropped on overflow.
  *
+ * Cost per batch (issue 3's CPU figure): `state.json` is not rewritten with every batch. It
+ * holds a seq reserved ahead (SEQ_RESERVE batches past the last one stored), rewritten only
+ * when the seqs reach it, when the gaps change, and exactly on `close`; after a crash the agent
+ * continues from the reservation, leaving a hole in the seqs the hub does not mind (it ignores
+ * only seqs at or below the last one it stored). The text of a batch stored by this process is
+ * also kept in memory until it is acknowledged (up to CACHE_BYTES), so sending it does not
+ * read the file back.
+ *
  * Bound: at most `maxBatches` files and `maxBytes` bytes. Beyond that the oldest batches are
  * deleted and their range is reported by `gap` items in the next batch (ARCHITECTURE.md: "drops
  * the oldest data and reports the gap explicitly").
@@ -26,10 +34,19 @@ export type OutboxOptions = {
   onDrop?: (dropped: GapRange) => void;
 };
 
-type Entry = { seq: number; bytes: number };
+type Entry = { seq: number; bytes: number; text?: string };
+
+/** Seqs reserved by one write of `state.json` (see the module comment). */
+export const SEQ_RESERVE = 1000;
+
+/** Batch texts held in memory until acknowledged, at most; past it they are read from disk. */
+const CACHE_BYTES = 4 * 1024 * 1024;
 
 const StateSchema = z.object({
+  /** The next seq when the file was written. */
   nextSeq: z.int().positive(),
+  /** No seq at or above this was used (absent in files of older agents: `nextSeq`). */
+  reservedSeq: z.int().positive().optional(),
   gaps: z.array(z.object({ fromSeq: z.int(), toSeq: z.int(), droppedItems: z.int() })),
 });
 
@@ -42,6 +59,9 @@ export class Outbox {
   #entries: Entry[] = [];
   #bytes = 0;
   #nextSeq = 1;
+  /** `reservedSeq` on disk: no seq at or above it was used. */
+  #savedNextSeq = 0;
+  #cachedBytes = 0;
   #gaps: GapRange[] = [];
 
   private constructor(options: OutboxOptions) {
@@ -78,28 +98,40 @@ export class Outbox {
   append(items: readonly BatchItem[]): Promise<BatchFrame> {
     return this.#serial.run(async () => {
       const seq = this.#nextSeq;
+      // The reservation is on disk before a seq past it is (with the gaps still listed).
+      if (seq >= this.#savedNextSeq) await this.#saveState(seq + SEQ_RESERVE);
       const now = this.#options.now?.() ?? Date.now();
       const frame: BatchFrame = { type: 'batch', seq, items: [...gapItems(this.#gaps, now), ...items] };
       const text = JSON.stringify(frame);
+      const carried = this.#gaps;
       this.#nextSeq = seq + 1;
       this.#gaps = [];
       try {
         await writeFileAtomic(join(this.#options.dir, batchFileName(seq)), text);
       } catch (error) {
         // The seq is spent; report the items as a gap rather than pretend they were never made.
-        this.#gaps = mergeGaps(this.#gaps, [{ fromSeq: seq, toSeq: seq, droppedItems: items.length }]);
+        this.#gaps = mergeGaps(carried, [{ fromSeq: seq, toSeq: seq, droppedItems: items.length }]);
         throw error;
       }
-      this.#entries.push({ seq, bytes: Buffer.byteLength(text) });
-      this.#bytes += Buffer.byteLength(text);
-      await this.#enforceBound();
-      await this.#saveState();
+      const bytes = Buffer.byteLength(text);
+      const entry: Entry = { seq, bytes };
+      if (this.#cachedBytes + bytes <= CACHE_BYTES) {
+        entry.text = text;
+        this.#cachedBytes += bytes;
+      }
+      this.#entries.push(entry);
+      this.#bytes += bytes;
+      const dropped = await this.#enforceBound();
+      // The gaps this batch carried are stored in it; the file must stop listing them too.
+      if (carried.length > 0 || dropped) await this.#saveState(this.#savedNextSeq);
       return frame;
     });
   }
 
   /** The stored frame text of a pending batch, or undefined if it is gone (acked or dropped). */
   async read(seq: number): Promise<string | undefined> {
+    const cached = this.#entries.find((e) => e.seq === seq)?.text;
+    if (cached !== undefined) return cached;
     try {
       return await readFile(join(this.#options.dir, batchFileName(seq)), 'utf8');
     } catch {
@@ -113,6 +145,7 @@ export class Outbox {
       while (this.#entries[0] && this.#entries[0].seq <= seq) {
         const entry = this.#entries.shift() as Entry;
         this.#bytes -= entry.bytes;
+        if (entry.text !== undefined) this.#cachedBytes -= entry.bytes;
         await rm(join(this.#options.dir, batchFileName(entry.seq)), { force: true });
       }
     });
@@ -126,15 +159,24 @@ export class Outbox {
     return this.#serial.run(async () => {
       if (seq < this.#nextSeq) return;
       this.#nextSeq = seq + 1;
-      await this.#saveState();
+      await this.#saveState(this.#nextSeq + SEQ_RESERVE);
     });
   }
 
-  async #enforceBound(): Promise<void> {
+  /** Writes the exact next seq, so a clean restart continues without a hole. */
+  close(): Promise<void> {
+    return this.#serial.run(() => this.#saveState(this.#nextSeq));
+  }
+
+  /** Drops the oldest batches past the bound; true when it dropped any. */
+  async #enforceBound(): Promise<boolean> {
     const { maxBatches, maxBytes } = this.#options;
+    let dropped = false;
     while (this.#entries.length > 1 && (this.#entries.length > maxBatches || this.#bytes > maxBytes)) {
+      dropped = true;
       const oldest = this.#entries.shift() as Entry;
       this.#bytes -= oldest.bytes;
+      if (oldest.text !== undefined) this.#cachedBytes -= oldest.bytes;
       const path = join(this.#options.dir, batchFileName(oldest.seq));
       const { dataItems, carried } = await describeBatch(path);
       await rm(path, { force: true });
@@ -142,11 +184,18 @@ export class Outbox {
       this.#gaps = mergeGaps(this.#gaps, [...carried, range]);
       this.#options.onDrop?.(range);
     }
+    return dropped;
   }
 
-  async #saveState(): Promise<void> {
-    const state = { nextSeq: this.#nextSeq, gaps: this.#gaps };
+  /** Persists the gaps, the next seq and a reservation (at least the next seq). */
+  async #saveState(reservedSeq: number): Promise<void> {
+    const state = {
+      nextSeq: this.#nextSeq,
+      reservedSeq: Math.max(reservedSeq, this.#nextSeq),
+      gaps: this.#gaps,
+    };
     await writeFileAtomic(join(this.#options.dir, 'state.json'), JSON.stringify(state));
+    this.#savedNextSeq = state.reservedSeq;
   }
 
   async #load(): Promise<void> {
@@ -161,7 +210,11 @@ export class Outbox {
       this.#bytes += size;
     }
     const highest = this.#entries.at(-1)?.seq ?? 0;
-    this.#nextSeq = Math.max(state?.nextSeq ?? 1, highest + 1);
+    const reserved = state?.reservedSeq ?? state?.nextSeq ?? 1;
+    // Batches are deleted oldest first, so the newest file left is the newest seq used; with
+    // none left (or after a crash past the exact value) only the reservation is safe.
+    this.#nextSeq = highest > 0 ? Math.max(state?.nextSeq ?? 1, highest + 1) : reserved;
+    this.#savedNextSeq = reserved;
     this.#gaps = state?.gaps ?? [];
     // Leftover temp files from a crash mid-write are never valid batches.
     for (const name of await readdir(dir))

@@ -58,8 +58,17 @@ export class LogShipper {
 
   constructor(options: LogShipperOptions) {
     this.#o = options;
-    this.#timer = setInterval(() => void this.flush(), options.flushMs ?? 1000);
-    this.#timer.unref();
+  }
+
+  /** The flush timer runs only while something is followed: an idle agent wakes for nothing. */
+  #syncTimer(): void {
+    if (this.#followers.size > 0 && !this.#timer && !this.#stopped) {
+      this.#timer = setInterval(() => void this.flush(), this.#o.flushMs ?? 1000);
+      this.#timer.unref();
+    } else if (this.#followers.size === 0 && this.#timer) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+    }
   }
 
   get following(): string[] {
@@ -100,6 +109,7 @@ export class LogShipper {
     const controller = new AbortController();
     const follower: Follower = { target, controller, pending: [], pendingBytes: 0, done: Promise.resolve() };
     this.#followers.set(key, follower);
+    this.#syncTimer();
     const mark = this.#o.state.mark(key);
     const since = mark?.time;
     // Lines before the mark, and the first `n` at its time, were shipped before the restart.
@@ -151,6 +161,7 @@ export class LogShipper {
       .finally(async () => {
         await this.flush();
         if (this.#followers.get(key) === follower) this.#followers.delete(key);
+        this.#syncTimer();
       });
   }
 
