@@ -258,6 +258,7 @@ describe('agent ↔ hub link', { timeout: 60_000 }, () => {
         'logs.ship.set',
         'container.action',
         'image.scan',
+        'speedtest.run',
         'probes.set',
       ],
     });
