@@ -21,7 +21,7 @@ import { printTable, type Row, writeJson } from './report.js';
 
 export type AlertNotifyParams = { containers: number; timeoutMs: number };
 export const FULL: AlertNotifyParams = { containers: 40, timeoutMs: 10_000 };
-export const SMOKE: AlertNotifyParams = { containers: 5, timeoutMs: 10_000 };
+export const SMOKE: AlertNotifyParams = { containers: 3, timeoutMs: 10_000 };
 const TARGET_P99_MS = 1000;
 const GAP_MS = 1200;
 

@@ -25,7 +25,7 @@ export const FULL: RuntimeParams = {
   intervalSec: 10,
   samples: 12,
 };
-export const SMOKE: RuntimeParams = { idleSec: 3, containers: 5, intervalSec: 2, samples: 2 };
+export const SMOKE: RuntimeParams = { idleSec: 2, containers: 3, intervalSec: 2, samples: 2 };
 
 const AGENT_BUNDLE = join(REPO_ROOT, 'agent', 'dist', 'unity-agent.mjs');
 

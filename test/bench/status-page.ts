@@ -19,7 +19,7 @@ import { printTable, type Row, writeJson } from './report.js';
 
 export type StatusPageParams = { probes: number; resultEverySec: number; seconds: number; viewers: number };
 export const FULL: StatusPageParams = { probes: 10, resultEverySec: 60, seconds: 20, viewers: 200 };
-export const SMOKE: StatusPageParams = { probes: 10, resultEverySec: 600, seconds: 3, viewers: 200 };
+export const SMOKE: StatusPageParams = { probes: 10, resultEverySec: 1800, seconds: 1, viewers: 200 };
 
 const DAYS = 90;
 const JSON_HEADERS = { 'content-type': 'application/json' };
