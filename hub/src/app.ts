@@ -11,6 +11,7 @@ import { actionRoutes } from './actions/routes.js';
 import { agentRoutes } from './agents/routes.js';
 import { alertRoutingRoutes } from './alerts/route/routes.js';
 import { alertRoutes } from './alerts/routes.js';
+import { auditConfigChanges } from './audit/config-audit.js';
 import { auditRoutes } from './audit/routes.js';
 import { apiKeyRoutes } from './auth/api-key-routes.js';
 import { banRoutes } from './auth/ban-routes.js';
@@ -78,6 +79,7 @@ export function createApp(deps: HubDeps) {
   app.use('/api/*', csrfProtection(SESSION_COOKIE, deps.config.publicUrl));
   app.use('/api/*', sessionMiddleware(deps));
   app.use('/api/*', secondFactorGate(deps));
+  app.use('/api/*', auditConfigChanges(deps));
   app.route('/api/auth/second-factor', challengeRoutes(deps));
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/sessions', sessionRoutes(deps));
