@@ -135,9 +135,7 @@ export async function disableSecondFactor(db: Db, userId: string): Promise<void>
 
 /** Whether one of the user's roles (own built-in role, or bound directly or through a group) requires 2FA. */
 export async function roleRequiresSecondFactor(db: Db, userId: string): Promise<boolean> {
-  const required = (await db.select({ key: roleSecondFactor.roleKey }).from(roleSecondFactor)).map(
-    (r) => r.key,
-  );
+  const required = [...(await rolesRequiringSecondFactor(db))];
   if (required.length === 0) return false;
   const [own] = await db
     .select({ role: users.role })
@@ -161,13 +159,32 @@ export async function roleRequiresSecondFactor(db: Db, userId: string): Promise<
   return bound !== undefined;
 }
 
-export async function rolesRequiringSecondFactor(db: Db): Promise<Set<string>> {
-  return new Set(
-    (await db.select({ key: roleSecondFactor.roleKey }).from(roleSecondFactor)).map((r) => r.key),
-  );
+/**
+ * The roles that require a second factor, read at most every REQUIRED_TTL_MS per database: the
+ * gate asks on every authenticated request, and the answer is almost always "none". A change
+ * made through this module is seen at once; one made on another replica within the TTL.
+ */
+const REQUIRED_TTL_MS = 5_000;
+const requiredRoles = new WeakMap<Db, { until: number; keys: Promise<Set<string>> }>();
+
+export function rolesRequiringSecondFactor(db: Db): Promise<Set<string>> {
+  const now = Date.now();
+  const hit = requiredRoles.get(db);
+  if (hit && hit.until > now) return hit.keys;
+  const keys = db
+    .select({ key: roleSecondFactor.roleKey })
+    .from(roleSecondFactor)
+    .then((rows) => new Set(rows.map((r) => r.key)));
+  const entry = { until: now + REQUIRED_TTL_MS, keys };
+  requiredRoles.set(db, entry);
+  keys.catch(() => {
+    if (requiredRoles.get(db) === entry) requiredRoles.delete(db);
+  });
+  return keys;
 }
 
 export async function setRoleRequiresSecondFactor(db: Db, roleKey: string, required: boolean): Promise<void> {
   if (required) await db.insert(roleSecondFactor).values({ roleKey }).onConflictDoNothing();
   else await db.delete(roleSecondFactor).where(eq(roleSecondFactor.roleKey, roleKey));
+  requiredRoles.delete(db);
 }
