@@ -61,15 +61,26 @@ step "Test environment (PostgreSQL, Podman, Chromium)" bash scripts/test-env.sh 
 step "Type-check and lint (npm run check)" npm run --silent check || true
 step "Build UI and agent bundle (npm run build)" npm run --silent build || true
 
+# The test files run from a bundle (scripts/bundle-tests.mjs): each file runs in its own
+# process, and compiling the hub's TypeScript through tsx in each cost more CPU than most tests.
+# Hub and agent processes the tests start come from bundles too (UNITY_TEST_BUNDLE, see
+# test/lib/paths.ts). When bundling fails, the tests run from the TypeScript source as before.
+TEST_FILES=('shared/src/**/*.test.ts' 'agent/src/**/*.test.ts' 'hub/src/**/*.test.ts' 'ui/src/**/*.test.ts' 'test/**/*.test.ts')
+TEST_LOADER=(--import tsx)
+if step "Bundle the test files (scripts/bundle-tests.mjs)" node scripts/bundle-tests.mjs "${TEST_FILES[@]}"; then
+  export UNITY_TEST_BUNDLE=test-results/bundle
+  TEST_FILES=('test-results/bundle/**/*.test.mjs')
+  TEST_LOADER=(--enable-source-maps)
+fi
+
 # One node:test run over every test file. Two files at a time on a 2-core machine: the
 # cross-package tests mostly wait on processes, a third would starve the hub and agent they
 # start. A test that hangs is cancelled after 4 minutes instead of holding up CI, and a file whose
 # tests are done exits even if it left a timer running (--test-force-exit).
-TEST_FILES=('shared/src/**/*.test.ts' 'agent/src/**/*.test.ts' 'hub/src/**/*.test.ts' 'ui/src/**/*.test.ts' 'test/**/*.test.ts')
 node_test() {
   local report="$1"
   shift
-  node --import tsx --test \
+  node "${TEST_LOADER[@]}" --test \
     --test-concurrency=2 \
     --test-timeout=240000 \
     --test-force-exit \

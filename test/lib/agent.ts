@@ -1,12 +1,12 @@
 /**
- * A real agent process (`node --import tsx agent/src/main.ts`) with its own state directory,
+ * A real agent process (`node --import tsx agent/src/main.ts`, or its bundle: see `entryArgs`) with its own state directory,
  * pointed at one container engine socket (engine auto-detection off, so a test sees only the
  * engine it started).
  * @module
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTempDir, REPO_ROOT, removeDir } from './paths.js';
+import { entryArgs, makeTempDir, REPO_ROOT, removeDir } from './paths.js';
 import { type Managed, startProcess } from './process.js';
 
 export type AgentOptions = {
@@ -66,9 +66,7 @@ export class AgentProcess {
     const o = this.options;
     // A built bundle runs with the V8 flags install.sh's systemd unit gives it (see the
     // figures there), so measurements match an installed agent.
-    const entry = o.entry
-      ? [...(o.nodeArgs ?? AGENT_NODE_ARGS), o.entry]
-      : ['--import', 'tsx', join('agent', 'src', 'main.ts')];
+    const entry = o.entry ? [...(o.nodeArgs ?? AGENT_NODE_ARGS), o.entry] : entryArgs('agent');
     const args = [...entry, '--hub', o.hubUrl, '--state-dir', this.stateDir];
     if (o.token) args.push('--token', o.token);
     if (o.dockerHost) args.push('--docker-host', o.dockerHost);

@@ -1,5 +1,5 @@
 /**
- * A real hub process (`node --import tsx hub/src/main.ts`) on a free loopback port, with its
+ * A real hub process (`node --import tsx hub/src/main.ts`, or its bundle: see `entryArgs`) on a free loopback port, with its
  * own data directory (embedded PGlite) or a PostgreSQL database. It can be killed (-9 or
  * SIGTERM) and started again on the same port and data, as an operator would.
  * @module
@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { pgliteTemplateFile } from '../../hub/src/testing/databases.js';
-import { makeTempDir, REPO_ROOT, removeDir } from './paths.js';
+import { entryArgs, makeTempDir, REPO_ROOT, removeDir } from './paths.js';
 import { freePort } from './ports.js';
 import { type Managed, startProcess } from './process.js';
 import { waitFor } from './wait.js';
@@ -97,7 +97,7 @@ export class HubProcess {
     this.process = startProcess({
       name: `hub-${this.options.name}`,
       command: process.execPath,
-      args: ['--import', 'tsx', join('hub', 'src', 'main.ts')],
+      args: entryArgs('hub'),
       cwd: REPO_ROOT,
       env,
     });

@@ -10,6 +10,20 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/**
+ * How a test starts a hub or an agent process. From the TypeScript source through tsx by
+ * default; `npm test` sets UNITY_TEST_BUNDLE (scripts/bundle-tests.mjs) and builds the agent
+ * bundle first, and then processes start from those pre-built files: loading the hub through
+ * tsx costs about 5 s of CPU per process, the bundle about 1 s, on a machine CI keeps busy.
+ */
+export function entryArgs(which: 'hub' | 'agent'): string[] {
+  const bundle = process.env.UNITY_TEST_BUNDLE;
+  if (!bundle) return ['--import', 'tsx', join(which, 'src', 'main.ts')];
+  return which === 'hub'
+    ? [join(resolve(REPO_ROOT, bundle), 'hub', 'src', 'main.mjs')]
+    : [join(REPO_ROOT, 'agent', 'dist', 'unity-agent.mjs')];
+}
+
 /** Logs, screenshots and benchmark JSON land here. */
 export const RESULTS_DIR = join(REPO_ROOT, 'test-results');
 
