@@ -78,6 +78,21 @@ export function authRoutes(deps: HubDeps) {
       directory.kind === 'local'
         ? await verifyPassword(found?.passwordHash, req.password)
         : directory.kind !== 'failed';
+    // The password was right: told only to someone who knows it.
+    if (directory.kind === 'no_access') {
+      await deps.regulator.succeed(attempt);
+      await recordEvent(deps.db, {
+        actor: { id: user?.id ?? null, name: req.username },
+        ip,
+        action: 'auth.signin',
+        objectType: 'user',
+        objectId: user?.id ?? req.username,
+        objectName: req.username,
+        outcome: 'forbidden',
+        message: 'directory account in no mapped group',
+      });
+      throw forbidden('your directory account is in no group that grants access to Unity; ask an admin');
+    }
     if (!verified || !user) {
       const outcome = await deps.regulator.fail(attempt);
       log.info({ username: req.username, ip }, 'sign-in failed');
@@ -98,10 +113,6 @@ export function authRoutes(deps: HubDeps) {
     if (user.disabledAt) {
       await deps.regulator.succeed(attempt);
       throw forbidden('this account is disabled; ask an admin');
-    }
-    if (directory.kind === 'no_access') {
-      await deps.regulator.succeed(attempt);
-      throw forbidden('your directory account is in no group that grants access to Unity; ask an admin');
     }
     // A directory user's password is the directory's: never hashed and stored here.
     if (directory.kind === 'local') await recordSignIn(deps.db, user, req.password);
