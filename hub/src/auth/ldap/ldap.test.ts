@@ -165,6 +165,10 @@ for (const backend of backends) {
       assert.equal((await bob.login('bob', 'bob-pw')).status, 200);
       assert.equal(MeSchema.parse((await bob.call('GET', '/api/auth/me')).json).role, 'editor');
       // posixGroup membership is by memberUid, not DN.
+      // The directory matches names case-insensitively; the same account is used.
+      const again = new Browser(hub);
+      assert.equal((await again.login('ALICE', 'alice-pw')).status, 200);
+      assert.equal(MeSchema.parse((await again.call('GET', '/api/auth/me')).json).username, 'alice');
       const carol = new Browser(hub);
       assert.equal((await carol.login('carol', 'carol-pw')).status, 200);
       assert.equal(MeSchema.parse((await carol.call('GET', '/api/auth/me')).json).role, 'viewer');

@@ -71,9 +71,16 @@ export async function directorySignIn(
 
   let user = existing;
   if (!user) {
+    // The name typed in another case ("Alice"): the directory's spelling finds the account. A
+    // local account holding that name is never taken over.
+    const named = await findUserByName(deps.db, auth.user.username);
+    if (named) {
+      if (!(await isDirectoryUser(deps.db, named.id))) return { kind: 'failed', user: undefined };
+      user = named;
+    }
+  }
+  if (!user) {
     if (keys.length === 0) return { kind: 'no_access', user: undefined };
-    // The directory's spelling of the name; a local account holding it is never taken over.
-    if (await findUserByName(deps.db, auth.user.username)) return { kind: 'failed', user: undefined };
     user = await deps.db.transaction(async (tx) => {
       const [created] = await tx
         .insert(users)
