@@ -330,6 +330,31 @@ for (const backend of backends) {
       assert.equal((await b.login('bob', 'bob-pw')).status, 429);
     });
 
+    it('binds mapped custom roles and removes only the bindings the sync made', async () => {
+      const role = await root.call('POST', '/api/roles', { name: 'auditors', permissions: ['audit:read'] });
+      assert.equal(role.status, 201, role.text);
+      const roleId = (role.json as { id: string }).id;
+      const base = settingsFor(ldap);
+      const withCustom = {
+        ...base,
+        mappings: [...base.mappings, { groupDn: GROUP('watchers'), role: roleId }],
+      };
+      assert.equal((await root.call('PUT', '/api/ldap/settings', withCustom)).status, 200);
+      const carol = new Browser(hub);
+      assert.equal((await carol.login('carol', 'carol-pw')).status, 200);
+      const me = MeSchema.parse((await carol.call('GET', '/api/auth/me')).json);
+      assert.equal(me.role, 'viewer');
+      assert.ok(me.permissions?.includes('audit:read'));
+      const manual = await root.call('POST', '/api/role-bindings', { roleId: 'editor', userId: me.id });
+      assert.equal(manual.status, 201, manual.text);
+
+      assert.equal((await root.call('PUT', '/api/ldap/settings', base)).status, 200);
+      assert.equal((await root.call('POST', '/api/ldap/sync', {})).status, 200);
+      const after = MeSchema.parse((await carol.call('GET', '/api/auth/me')).json);
+      assert.ok(!after.permissions?.includes('audit:read'), 'the sync took its own binding away');
+      assert.ok(after.permissions?.includes('containers:act'), "the admin's binding stays");
+    });
+
     it('lets only admins see and change the LDAP settings', async () => {
       await createUser(hub.deps.db, { username: 'ed', password: 'ed password long', role: 'editor' });
       await createUser(hub.deps.db, { username: 'vi', password: 'vi password long', role: 'viewer' });

@@ -42,6 +42,7 @@ export async function applyRoles(
   db: Db,
   userId: string,
   keys: readonly string[],
+  /** The entry's DN ('' when it is gone: the last known one is kept) and profile. */
   entry: { dn: string; email?: string; displayName?: string },
 ): Promise<{ before: boolean; after: boolean }> {
   return db.transaction(async (tx) => {
@@ -81,7 +82,7 @@ export async function applyRoles(
       .where(eq(users.id, userId));
     await tx
       .update(ldapAccounts)
-      .set({ dn: entry.dn, grantedRoles: custom, syncedAt: new Date() })
+      .set({ ...(entry.dn ? { dn: entry.dn } : {}), grantedRoles: custom, syncedAt: new Date() })
       .where(eq(ldapAccounts.userId, userId));
     return { before: Boolean(user?.role) || previous.length > 0, after: role !== null || custom.length > 0 };
   });

@@ -1,8 +1,8 @@
 /**
  * The directory settings: one row, the bind password sealed with the hub's secret key (the
  * settings row's id as associated data) and never handed back through the API. Read through a
- * per-hub context that keeps the parsed settings in memory until an admin saves new ones, so a
- * sign-in or the sync loop's tick costs no query for them.
+ * per-hub context that keeps the parsed settings in memory for a few seconds (dropped at once
+ * when this hub saves new ones), so a sign-in or the sync loop's tick rarely costs a query.
  * @module
  */
 import {
@@ -23,6 +23,7 @@ export type LastSync = { at: string; users: number; revoked: number; error: stri
 
 const ROW = 1;
 const SEAL_CONTEXT = 'ldap-settings:1';
+const CACHE_MS = 5000;
 
 /** What a hub without saved settings shows in the form: OpenLDAP's usual layout, switched off. */
 export const DEFAULT_SETTINGS: StoredSettings = {
@@ -61,14 +62,19 @@ export function ldapContext(deps: HubDeps): LdapContext {
   if (!ctx) {
     const box = SecretBox.fromConfig(deps.config.notify.secretKey, deps.config.dataDir);
     let cached: Promise<LdapSettings | undefined> | undefined;
+    let loadedAt = 0;
     ctx = {
       db: deps.db,
       box,
       settings: () => {
-        cached ??= loadSettings(deps.db, box).catch((error: unknown) => {
-          cached = undefined;
-          throw error;
-        });
+        // Kept a few seconds: another replica's save reaches this one that quickly.
+        if (!cached || Date.now() - loadedAt > CACHE_MS) {
+          loadedAt = Date.now();
+          cached = loadSettings(deps.db, box).catch((error: unknown) => {
+            cached = undefined;
+            throw error;
+          });
+        }
         return cached;
       },
       reload: () => {
