@@ -43,6 +43,10 @@ need_cmd tar tar
 need_cmd apprise apprise
 # The agent's ping probe runs the system ping (iputils).
 need_cmd ping iputils-ping
+# LDAP sign-in is tested against a real OpenLDAP that each test starts itself (hub/src/testing/slapd.ts);
+# the package's own instance is left alone (never started here).
+need_pkg slapd
+need_pkg ldap-utils
 if ! command -v pg_isready >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   missing+=(postgresql)
 fi

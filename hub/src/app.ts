@@ -16,6 +16,7 @@ import { auditRoutes } from './audit/routes.js';
 import { apiKeyRoutes } from './auth/api-key-routes.js';
 import { banRoutes } from './auth/ban-routes.js';
 import { ipRuleRoutes } from './auth/ip-rule-routes.js';
+import { ldapRoutes } from './auth/ldap/routes.js';
 import { meRoutes } from './auth/me-routes.js';
 import { sessionMiddleware } from './auth/middleware.js';
 import { rbacRoutes } from './auth/rbac-routes.js';
@@ -85,6 +86,7 @@ export function createApp(deps: HubDeps) {
   app.route('/api/sessions', sessionRoutes(deps));
   app.route('/api/security/bans', banRoutes(deps));
   app.route('/api/security/ip-rules', ipRuleRoutes(deps));
+  app.route('/api/ldap', ldapRoutes(deps));
   app.route('/api', userRoutes(deps));
   app.route('/api', roleSecondFactorRoutes(deps));
   app.route('/api', rbacRoutes(deps));

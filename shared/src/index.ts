@@ -12,6 +12,7 @@ export * from './api/identity.js';
 export * from './api/image-scan.js';
 export * from './api/inventory.js';
 export * from './api/ip-rules.js';
+export * from './api/ldap.js';
 export * from './api/live.js';
 export * from './api/logs.js';
 export * from './api/notify.js';

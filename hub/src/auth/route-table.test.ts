@@ -147,6 +147,10 @@ const EXPECTED: Record<string, Need> = {
   'DELETE /api/security/bans/:id': 'admin',
   'GET /api/security/ip-rules': 'admin',
   'PUT /api/security/ip-rules': 'admin',
+  'GET /api/ldap/settings': 'admin',
+  'PUT /api/ldap/settings': 'admin',
+  'POST /api/ldap/test': 'admin',
+  'POST /api/ldap/sync': 'admin',
   'GET /api/audit-log': 'admin',
   // Template previews change nothing: whoever may read channels.
   'POST /api/channels/preview': 'viewer',

@@ -23,6 +23,7 @@ import { permissionsOf } from './access.js';
 import { completeSetup, setupRequired } from './bootstrap.js';
 import { clearSessionCookie, setSessionCookie } from './cookies.js';
 import { deviceSummary } from './device.js';
+import { directorySignIn } from './ldap/sign-in.js';
 import { meWithPermissions, recordSignIn } from './me.js';
 import { MAX_LENGTH, MIN_LENGTH_SINGLE_FACTOR } from './password-policy.js';
 import { verifyPassword } from './passwords.js';
@@ -68,8 +69,31 @@ export function authRoutes(deps: HubDeps) {
     const attempt = { scope: 'signin', ip, account: req.username } as const;
     const byPair = await deps.regulator.check(attempt);
     if (byPair.banned) throw bannedError(c, byPair, 'sign-ins');
-    const user = await findUserByName(deps.db, req.username);
-    if (!(await verifyPassword(user?.passwordHash, req.password)) || !user) {
+    const found = await findUserByName(deps.db, req.username);
+    // Directory-backed accounts (and unknown names, with LDAP auto-provisioning) are checked
+    // by the directory; the rest of the flow (regulation, 2FA, audit) is the same for both.
+    const directory = await directorySignIn(deps, found, req.username, req.password);
+    const user = directory.kind === 'local' ? found : directory.user;
+    const verified =
+      directory.kind === 'local'
+        ? await verifyPassword(found?.passwordHash, req.password)
+        : directory.kind !== 'failed';
+    // The password was right: told only to someone who knows it.
+    if (directory.kind === 'no_access') {
+      await deps.regulator.succeed(attempt);
+      await recordEvent(deps.db, {
+        actor: { id: user?.id ?? null, name: req.username },
+        ip,
+        action: 'auth.signin',
+        objectType: 'user',
+        objectId: user?.id ?? req.username,
+        objectName: req.username,
+        outcome: 'forbidden',
+        message: 'directory account in no mapped group',
+      });
+      throw forbidden('your directory account is in no group that grants access to Unity; ask an admin');
+    }
+    if (!verified || !user) {
       const outcome = await deps.regulator.fail(attempt);
       log.info({ username: req.username, ip }, 'sign-in failed');
       await recordEvent(deps.db, {
@@ -90,7 +114,8 @@ export function authRoutes(deps: HubDeps) {
       await deps.regulator.succeed(attempt);
       throw forbidden('this account is disabled; ask an admin');
     }
-    await recordSignIn(deps.db, user, req.password);
+    // A directory user's password is the directory's: never hashed and stored here.
+    if (directory.kind === 'local') await recordSignIn(deps.db, user, req.password);
     const sf = secondFactorDeps(deps);
     if ((await hasSecondFactor(deps.db, user.id)) && !(await isRememberedDevice(c, sf, user.id))) {
       // No session yet, and the pair's failures are not cleared: wrong codes keep counting
@@ -108,7 +133,11 @@ export function authRoutes(deps: HubDeps) {
       );
     }
     await deps.regulator.succeed(attempt);
-    return completeSignIn(c, deps, user, { ip, remember: req.remember === true });
+    return completeSignIn(c, deps, user, {
+      ip,
+      remember: req.remember === true,
+      ...(directory.kind === 'ok' ? { how: 'ldap' } : {}),
+    });
   });
 
   app.post('/logout', async (c) => {
