@@ -74,7 +74,7 @@ export class SoftAuthenticator {
     const flags = FLAG.UP | (o.userVerified === false ? 0 : FLAG.UV) | (attested ? FLAG.AT : 0);
     const count = Buffer.alloc(4);
     count.writeUInt32BE(o.counter ?? this.counter);
-    const parts = [sha256(o.rpId ?? this.rpId), Buffer.from([flags]), count];
+    const parts: Uint8Array[] = [sha256(o.rpId ?? this.rpId), Buffer.from([flags]), count];
     if (attested) {
       const idLength = Buffer.alloc(2);
       idLength.writeUInt16BE(this.credentialId.length);

@@ -56,6 +56,9 @@ class Browser {
   }
 }
 
+const errorOf = (res: { json?: Record<string, unknown> | undefined }) =>
+  (res.json?.error ?? { code: '', message: '' }) as { code: string; message: string };
+
 type Options = { challenge: string; user: { id: string } };
 const optionsOf = (json: unknown) => PasskeyOptionsSchema.parse(json).options as unknown as Options;
 
@@ -130,7 +133,7 @@ describe('passkeys and mailed codes', () => {
     const wrongOrigin = new SoftAuthenticator(RP_ID, 'http://evil.test:8080');
     const refused = await register(b, wrongOrigin, 'phishing');
     assert.equal(refused.status, 400);
-    assert.match(String((refused.json?.error as { message: string }).message), /origin/i);
+    assert.match(errorOf(refused).message, /origin/i);
 
     const options = optionsOf((await b.call('POST', '/api/me/passkeys/options')).json);
     const response = alice.register(options);
@@ -142,7 +145,7 @@ describe('passkeys and mailed codes', () => {
     // The same response again: its challenge is used up.
     const replay = await b.call('POST', '/api/me/passkeys', { name: 'Again', response });
     assert.equal(replay.status, 400);
-    assert.match(String((replay.json?.error as { message: string }).message), /challenge/);
+    assert.match(errorOf(replay).message, /challenge/);
     // A challenge the hub never issued.
     const forged = alice.register({
       ...options,
@@ -296,7 +299,7 @@ describe('passkeys and mailed codes', () => {
       assert.equal((await bob.signIn(BOB)).status, 200);
       const gated = await bob.call('GET', '/api/hosts');
       assert.equal(gated.status, 403);
-      assert.equal((gated.json?.error as { code: string }).code, 'second_factor_enrolment_required');
+      assert.equal(errorOf(gated).code, 'second_factor_enrolment_required');
       // Registering a passkey is open to him, and satisfies the requirement.
       const bobKey = new SoftAuthenticator(RP_ID, ORIGIN);
       assert.equal((await register(bob, bobKey, 'Phone')).status, 201);
@@ -404,7 +407,7 @@ describe('passkeys and mailed codes', () => {
     assert.equal((await later.signIn(CAROL)).status, 202);
     const expired = await later.call('POST', '/api/auth/second-factor', { code: old.code, method: 'email' });
     assert.equal(expired.status, 401);
-    assert.match(String((expired.json?.error as { message: string }).message), /wrong or already used/);
+    assert.match(errorOf(expired).message, /wrong or already used/);
 
     // Changing the address undoes the verification.
     assert.equal(
