@@ -9,6 +9,7 @@ import {
   browserSupportsWebAuthnAutofill,
   startAuthentication,
   startRegistration,
+  WebAuthnAbortService,
 } from '@simplewebauthn/browser';
 import type { AuthenticationResponse, Me, Passkey, RegistrationResponse } from '@unity/shared';
 import type { ApiResult } from '../api/client.js';
@@ -70,3 +71,6 @@ export const passkeySecondFactor = (rememberDevice: boolean): Promise<Outcome<Me
   );
 
 export const autofillSupported = (): Promise<boolean> => browserSupportsWebAuthnAutofill();
+
+/** Ends a waiting autofill request (the page moved past the username field, or away). */
+export const cancelPasskeyPrompt = (): void => WebAuthnAbortService.cancelCeremony();

@@ -14,6 +14,7 @@ import { secondFactorApi } from '../api/second-factor-client.js';
 import { authCard, submitAuth, usernameField } from './auth-card.js';
 import {
   autofillSupported,
+  cancelPasskeyPrompt,
   passkeySecondFactor,
   passkeysSupported,
   signInWithPasskey,
@@ -197,6 +198,11 @@ export class UnityLogin extends LitElement {
     });
   }
 
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    cancelPasskeyPrompt();
+  }
+
   #checked(name: string): boolean {
     return this.renderRoot.querySelector<HTMLInputElement>(`input[name=${name}]`)?.checked === true;
   }
@@ -253,6 +259,7 @@ export class UnityLogin extends LitElement {
       () => api.login({ username, password, remember: form.get('remember') === 'on' }),
       (f) => (f.status === 401 ? 'Wrong username or password.' : f.message || 'Sign-in failed.'),
       (required) => {
+        cancelPasskeyPrompt();
         this.methods = required.methods;
         this.emailMode = false;
         this.info = '';
