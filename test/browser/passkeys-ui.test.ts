@@ -3,7 +3,7 @@
  * internal transport, resident keys, user verification), against a hub in this process serving
  * the built UI on http://localhost (a secure context, and a valid RP ID, which 127.0.0.1 is
  * not). A user adds a passkey from My account, signs out, is signed in by the passkey autofill
- * (conditional UI), then with the "Sign in with a passkey" button, then signs in with the
+ * (conditional UI), then with the "Continue with a passkey" button, then signs in with the
  * password and answers the second-factor step with the same passkey.
  */
 import assert from 'node:assert/strict';
@@ -51,7 +51,7 @@ async function signOut(page: Page): Promise<void> {
 async function passwordStep(page: Page): Promise<void> {
   await page.locator('input[name=username]').fill(USER.username);
   await page.locator('input[name=password]').fill(USER.password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
 const whoAmI = async (page: Page) =>
@@ -99,7 +99,7 @@ describe('passkeys in headless Chromium', () => {
         cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled });
       await presence(false);
       await signOut(page);
-      const button = page.locator('[data-testid=passkey-sign-in]');
+      const button = page.getByRole('button', { name: 'Continue with a passkey' });
       await button.waitFor();
       await presence(true);
       const passwordless = page.waitForResponse(

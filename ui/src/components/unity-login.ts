@@ -179,9 +179,10 @@ export class UnityLogin extends LitElement {
         ${this.error ? html`<p class="error" role="alert" data-testid="login-error">${this.error}</p>` : null}
         <button type="submit" ?disabled=${this.busy}>Sign in</button>
         ${
+          // Not "Sign in with…": the password's submit button keeps the only "Sign in" name.
           passkeysSupported()
             ? html`<button type="button" data-testid="passkey-sign-in" ?disabled=${this.busy} @click=${this.#passkeySignIn}>
-              Sign in with a passkey
+              Continue with a passkey
             </button>`
             : null
         }

@@ -158,7 +158,7 @@ export async function verifyAuthentication(
         id: passkey.credentialId,
         publicKey: new Uint8Array(Buffer.from(passkey.publicKey, 'base64url')),
         counter: passkey.counter,
-        transports: passkey.transports as never,
+        transports: passkey.transports,
       },
       requireUserVerification: userId === null,
     });
