@@ -46,6 +46,35 @@ describe('parseConfig', () => {
     assert.equal(parseConfig({ UNITY_REMEMBER_DEVICE_DAYS: '0' }).rememberDeviceDays, 0);
   });
 
+  it('derives the WebAuthn relying party from the public URL, and reads SMTP for mailed codes', () => {
+    const d = parseConfig({ UNITY_PUBLIC_URL: 'https://unity.example.com/' });
+    assert.deepEqual(d.webauthn, { rpId: 'unity.example.com', origins: ['https://unity.example.com'] });
+    assert.equal(d.smtp, undefined);
+    const c = parseConfig({
+      UNITY_PUBLIC_URL: 'https://unity.example.com',
+      UNITY_WEBAUTHN_RP_ID: 'Example.com',
+      UNITY_WEBAUTHN_ORIGINS: 'https://unity.example.com, https://alt.example.com',
+      UNITY_SMTP_HOST: 'mail.example.com',
+      UNITY_SMTP_SECURITY: 'tls',
+      UNITY_SMTP_USERNAME: 'unity',
+      UNITY_SMTP_PASSWORD: 'secret',
+      UNITY_SMTP_FROM: 'Unity <unity@example.com>',
+    });
+    assert.deepEqual(c.webauthn, {
+      rpId: 'example.com',
+      origins: ['https://unity.example.com', 'https://alt.example.com'],
+    });
+    assert.deepEqual(c.smtp, {
+      host: 'mail.example.com',
+      port: 465,
+      security: 'tls',
+      username: 'unity',
+      password: 'secret',
+      from: 'Unity <unity@example.com>',
+      verifyCertificate: true,
+    });
+  });
+
   it('reads every variable', () => {
     const c = parseConfig({
       PORT: '9000',
@@ -110,6 +139,13 @@ describe('parseConfig', () => {
     [{ UNITY_NOTIFY_MAX_AGE: '60d' }, 'UNITY_NOTIFY_MAX_AGE'],
     [{ UNITY_REMEMBER_DEVICE_DAYS: '400' }, 'UNITY_REMEMBER_DEVICE_DAYS'],
     [{ UNITY_REMEMBER_DEVICE_DAYS: 'a month' }, 'UNITY_REMEMBER_DEVICE_DAYS'],
+    [
+      { UNITY_PUBLIC_URL: 'https://unity.example.com', UNITY_WEBAUTHN_RP_ID: 'other.example' },
+      'UNITY_WEBAUTHN_RP_ID',
+    ],
+    [{ UNITY_WEBAUTHN_ORIGINS: 'https://a.example/path' }, 'UNITY_WEBAUTHN_ORIGINS'],
+    [{ UNITY_SMTP_HOST: 'mail.example.com' }, 'UNITY_SMTP_FROM'],
+    [{ UNITY_SMTP_SECURITY: 'ssl' }, 'UNITY_SMTP_SECURITY'],
   ] as const) {
     it(`names ${variable} when it is bad (${JSON.stringify(env)})`, () => {
       assert.throws(() => parseConfig(env), new RegExp(`^ConfigError: ${variable}: `));

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { passwordProblems } from './auth/password-policy.js';
 import { SECURITY_ENV, type SecurityConfig, securityConfig } from './config-security.js';
+import { checkSignInEnv, SIGN_IN_ENV, type SignInConfig, signInConfig } from './config-sign-in.js';
 
 /** The repository root, for the defaults that point into sibling workspaces. */
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -138,6 +139,7 @@ export const EnvSchema = z
       )
       .default('info'),
     ...SECURITY_ENV,
+    ...SIGN_IN_ENV,
   })
   .superRefine((env, ctx) => {
     // Half an admin account is a mistake the operator should hear about, not a silent setup URL.
@@ -155,6 +157,9 @@ export const EnvSchema = z
       if (problems.length > 0)
         ctx.addIssue({ code: 'custom', path: ['UNITY_ADMIN_PASSWORD'], message: problems.join('; ') });
     }
+    checkSignInEnv(env, env.UNITY_PUBLIC_URL, (path, message) =>
+      ctx.addIssue({ code: 'custom', path: [path], message }),
+    );
   });
 
 export type Config = {
@@ -189,7 +194,8 @@ export type Config = {
   passwordHistory: number;
   /** Days a "remember this device" cookie skips the second-factor challenge; 0: the option is off. */
   rememberDeviceDays: number;
-} & SecurityConfig;
+} & SecurityConfig &
+  SignInConfig;
 
 export type NotifyConfig = {
   /** Seals channel secrets at rest; when unset, a key file in the data directory is used. */
@@ -215,6 +221,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`${name}: ${issue?.message ?? 'invalid'}`);
   }
   const e = parsed.data;
+  const publicUrl = e.UNITY_PUBLIC_URL ?? `http://${hostname() || 'localhost'}:${e.PORT}`;
   return {
     port: e.PORT,
     host: e.HOST,
@@ -224,7 +231,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       e.UNITY_ADMIN_USER && e.UNITY_ADMIN_PASSWORD
         ? { username: e.UNITY_ADMIN_USER, password: e.UNITY_ADMIN_PASSWORD }
         : undefined,
-    publicUrl: e.UNITY_PUBLIC_URL ?? `http://${hostname() || 'localhost'}:${e.PORT}`,
+    publicUrl,
     bootstrapToken: e.UNITY_BOOTSTRAP_TOKEN,
     hostIntervalMs: e.UNITY_HOST_INTERVAL_MS,
     containerIntervalMs: e.UNITY_CONTAINER_INTERVAL_MS,
@@ -255,6 +262,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ...securityConfig(e),
     passwordHistory: e.UNITY_PASSWORD_HISTORY,
     rememberDeviceDays: e.UNITY_REMEMBER_DEVICE_DAYS,
+    ...signInConfig(e, publicUrl),
   };
 }
 

@@ -16,6 +16,7 @@ export * from './api/ldap.js';
 export * from './api/live.js';
 export * from './api/logs.js';
 export * from './api/notify.js';
+export * from './api/passkeys.js';
 export * from './api/probes.js';
 export * from './api/schemas.js';
 export * from './api/second-factor.js';

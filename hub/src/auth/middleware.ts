@@ -25,6 +25,13 @@ export const PUBLIC_API_ROUTES: ReadonlySet<string> = new Set([
   'GET /api/auth/password-policy',
   // The challenge cookie from the password step is the credential (second-factor/challenge.ts).
   'POST /api/auth/second-factor',
+  // Passkeys: the signed assertion is the credential; the second-factor forms ride on the
+  // challenge cookie like the code step (passkeys/sign-in-routes.ts, email-codes/routes.ts).
+  'POST /api/auth/passkey/options',
+  'POST /api/auth/passkey',
+  'POST /api/auth/second-factor/passkey/options',
+  'POST /api/auth/second-factor/passkey',
+  'POST /api/auth/second-factor/email',
   `POST ${ENROLL_PATH}`,
   `GET ${CONNECT_PATH}`,
   // Speed test endpoints: each request carries the agent's connect token, checked by the route.

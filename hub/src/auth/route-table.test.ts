@@ -215,6 +215,22 @@ const EXPECTED: Record<string, Need> = {
   'POST /api/me/second-factor/backup-codes': 'signed-in',
   'POST /api/me/second-factor/disable': 'signed-in',
   'PUT /api/roles/:id/second-factor': 'admin',
+  // Passkeys and mailed codes (passkeys/, email-codes/): signing in with a passkey and the
+  // passkey or mailed-code step after the password are public (the assertion or the challenge
+  // cookie is the credential); managing passkeys and verifying one's address are one's own.
+  'POST /api/auth/passkey/options': 'public',
+  'POST /api/auth/passkey': 'public',
+  'POST /api/auth/second-factor/passkey/options': 'public',
+  'POST /api/auth/second-factor/passkey': 'public',
+  'POST /api/auth/second-factor/email': 'public',
+  'GET /api/me/passkeys': 'signed-in',
+  'POST /api/me/passkeys/options': 'signed-in',
+  'POST /api/me/passkeys': 'signed-in',
+  'PATCH /api/me/passkeys/:id': 'signed-in',
+  'DELETE /api/me/passkeys/:id': 'signed-in',
+  'GET /api/me/email-verification': 'signed-in',
+  'POST /api/me/email-verification': 'signed-in',
+  'POST /api/me/email-verification/confirm': 'signed-in',
 };
 
 const RANK = { viewer: 0, editor: 1, admin: 2 } as const;
@@ -336,6 +352,12 @@ describe('the route table', () => {
       'POST /api/me/second-factor/totp/confirm',
       'POST /api/me/second-factor/backup-codes',
       'POST /api/me/second-factor/disable',
+      'POST /api/me/passkeys/options',
+      'POST /api/me/passkeys',
+      'PATCH /api/me/passkeys/:id',
+      'DELETE /api/me/passkeys/:id',
+      'POST /api/me/email-verification',
+      'POST /api/me/email-verification/confirm',
     ]);
     const wrong: string[] = [];
     for (const { method, path } of routes) {

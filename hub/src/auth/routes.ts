@@ -30,6 +30,7 @@ import { verifyPassword } from './passwords.js';
 import { bannedError } from './regulated.js';
 import { startChallenge } from './second-factor/challenge.js';
 import { secondFactorDeps } from './second-factor/context.js';
+import { secondFactorMethods } from './second-factor/methods.js';
 import { isRememberedDevice } from './second-factor/remember-device.js';
 import { hasSecondFactor } from './second-factor/service.js';
 import { SESSION_COOKIE } from './sessions.js';
@@ -128,7 +129,10 @@ export function authRoutes(deps: HubDeps) {
         sf.clock(),
       );
       return c.json(
-        { secondFactorRequired: true, methods: ['totp', 'backup_code'] } satisfies SecondFactorRequired,
+        {
+          secondFactorRequired: true,
+          methods: await secondFactorMethods(deps, user.id),
+        } satisfies SecondFactorRequired,
         202,
       );
     }

@@ -5,7 +5,7 @@
  * data, so a sealed blob copied onto another channel does not open.
  * @module
  */
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HubError } from '../errors.js';
@@ -51,6 +51,15 @@ export class SecretBox {
     } catch (cause) {
       throw undecryptable(cause);
     }
+  }
+
+  /**
+   * A keyed hash (HMAC-SHA256 under a subkey for `context`): for short secrets kept only to be
+   * compared, such as mailed 6-digit codes, which a plain hash would not hide (10^6 guesses).
+   */
+  mac(text: string, context: string): string {
+    const key = Buffer.from(hkdfSync('sha256', this.#keyNow(), 'unity-mac', context, 32));
+    return createHmac('sha256', key).update(text, 'utf8').digest('base64url');
   }
 
   #keyNow(): Buffer {

@@ -52,6 +52,8 @@ export const SecondFactorProofSchema = z
 /** `POST /api/auth/second-factor`: completes a sign-in the password started. */
 export const SecondFactorChallengeSchema = z.object({
   code: SecondFactorCodeSchema,
+  /** `email`: the code was mailed (POST /api/auth/second-factor/email); else TOTP or a backup code. */
+  method: z.enum(['code', 'email']).optional(),
   /** Skip the challenge on this browser for the configured number of days. */
   rememberDevice: z.boolean().optional(),
 });
@@ -59,7 +61,8 @@ export const SecondFactorChallengeSchema = z.object({
 /** What `POST /api/auth/login` answers (202) when the account has a second factor. */
 export const SecondFactorRequiredSchema = z.object({
   secondFactorRequired: z.literal(true),
-  methods: z.array(z.enum(['totp', 'backup_code'])),
+  /** What this account can answer with; `email` only when SMTP is set up and its address verified. */
+  methods: z.array(z.enum(['totp', 'backup_code', 'passkey', 'email'])),
 });
 
 /** `PUT /api/roles/:id/second-factor` */

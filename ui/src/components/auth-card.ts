@@ -40,7 +40,7 @@ export const authCard = css`
 /** The same markup on both pages, so browsers and password managers treat it as one login. */
 export const usernameField = html`<label>
   Username
-  <input name="username" autocomplete="username" required autocapitalize="none" spellcheck="false" />
+  <input name="username" autocomplete="username webauthn" required autocapitalize="none" spellcheck="false" />
 </label>`;
 
 /** The state an auth page shows while its request is out. */
@@ -56,7 +56,7 @@ export async function submitAuth(
   form: AuthForm,
   send: () => Promise<ApiResult<Me | SecondFactorRequired>>,
   problem: (failure: ApiFailure) => string,
-  onSecondFactor?: () => void,
+  onSecondFactor?: (required: SecondFactorRequired) => void,
 ): Promise<void> {
   form.busy = true;
   form.error = '';
@@ -67,7 +67,7 @@ export async function submitAuth(
     return;
   }
   if ('secondFactorRequired' in res.value) {
-    if (onSecondFactor) onSecondFactor();
+    if (onSecondFactor) onSecondFactor(res.value);
     else form.error = 'This account uses two-factor authentication: sign in from the sign-in page.';
     return;
   }

@@ -7,9 +7,12 @@
 import type { Profile } from '@unity/shared';
 import { html, LitElement } from 'lit';
 import { identityApi } from '../api/identity-client.js';
+import { passkeyApi } from '../api/passkey-client.js';
 import { secondFactorApi } from '../api/second-factor-client.js';
 import { identityStyles } from './identity-shared.js';
 import './unity-second-factor.js';
+import './passkey-settings.js';
+import './email-code-settings.js';
 import { base, controls, surfaces } from './styles.js';
 
 export class UnityAccount extends LitElement {
@@ -50,8 +53,9 @@ export class UnityAccount extends LitElement {
   }
 
   async #loadTwoFactor(): Promise<void> {
-    const res = await secondFactorApi.status();
-    if (res.ok) this.twoFactor = res.value.enabled;
+    const [res, keys] = await Promise.all([secondFactorApi.status(), passkeyApi.list()]);
+    // A passkey is a second factor too (the hub lowers the floor for either).
+    if (res.ok) this.twoFactor = res.value.enabled || (keys.ok && keys.value.items.length > 0);
   }
 
   override render() {
@@ -101,7 +105,9 @@ export class UnityAccount extends LitElement {
           <button type="submit">Change password</button>
         </form>
       </section>
-      <unity-second-factor></unity-second-factor>`;
+      <unity-second-factor></unity-second-factor>
+      <unity-passkeys></unity-passkeys>
+      <unity-email-codes></unity-email-codes>`;
   }
 
   #onNewPassword = (e: Event) => {
@@ -128,6 +134,7 @@ export class UnityAccount extends LitElement {
     if (res.ok) {
       this.profile = res.value;
       this.message = 'Profile saved.';
+      void this.renderRoot.querySelector('unity-email-codes')?.refresh();
     }
   }
 

@@ -1,13 +1,24 @@
 /**
- * The sign-in page: the password, then, for an account with two-factor authentication, a code
- * from the authenticator app or a backup code (with "remember this device"). On success it
- * fires `signed-in` (with the user) and the shell navigates on.
+ * The sign-in page: the password (or a passkey alone: the button, or the browser's passkey
+ * autofill on the username field), then, for an account with two-factor authentication, a code
+ * from the authenticator app, a backup code, a passkey or a code by e-mail, whichever the hub
+ * offers (with "remember this device"). On success it fires `signed-in` (with the user) and the
+ * shell navigates on.
  * @module
  */
+import type { Me, SecondFactorRequired } from '@unity/shared';
 import { css, html, LitElement } from 'lit';
 import { api } from '../api/client.js';
+import { passkeyApi } from '../api/passkey-client.js';
 import { secondFactorApi } from '../api/second-factor-client.js';
 import { authCard, submitAuth, usernameField } from './auth-card.js';
+import {
+  autofillSupported,
+  cancelPasskeyPrompt,
+  passkeySecondFactor,
+  passkeysSupported,
+  signInWithPasskey,
+} from './passkey-ceremony.js';
 import { base, controls } from './styles.js';
 
 export class UnityLogin extends LitElement {
@@ -17,6 +28,9 @@ export class UnityLogin extends LitElement {
     busy: { state: true },
     step: { state: true },
     backup: { state: true },
+    methods: { state: true },
+    emailMode: { state: true },
+    info: { state: true },
   };
   /** No account exists yet: explain where the setup link is. */
   declare setupRequired: boolean;
@@ -26,6 +40,11 @@ export class UnityLogin extends LitElement {
   declare step: 'password' | 'code';
   /** The code step takes a backup code instead of an authenticator code. */
   declare backup: boolean;
+  /** What the hub offered for the second step. */
+  declare methods: SecondFactorRequired['methods'];
+  /** The code step takes a code the hub mailed. */
+  declare emailMode: boolean;
+  declare info: string;
 
   constructor() {
     super();
@@ -34,6 +53,9 @@ export class UnityLogin extends LitElement {
     this.busy = false;
     this.step = 'password';
     this.backup = false;
+    this.methods = ['totp', 'backup_code'];
+    this.emailMode = false;
+    this.info = '';
   }
 
   static override styles = [
@@ -67,38 +89,69 @@ export class UnityLogin extends LitElement {
     return this.step === 'code' ? this.#renderCode() : this.#renderPassword();
   }
 
+  #lead(): string {
+    if (this.emailMode) return 'Enter the 6-digit code we e-mailed you.';
+    if (this.backup) return 'Enter one of your backup codes. Each works once.';
+    if (this.methods.includes('totp')) return 'Enter the 6-digit code from your authenticator app.';
+    return 'Confirm with your passkey.';
+  }
+
   #renderCode() {
+    const m = this.methods;
+    const codeForm = m.includes('totp') || this.emailMode;
     return html`<div class="card">
       <h1>Two-factor authentication</h1>
-      <p class="lead">
-        ${this.backup ? 'Enter one of your backup codes. Each works once.' : 'Enter the 6-digit code from your authenticator app.'}
-      </p>
+      <p class="lead">${this.#lead()}</p>
+      ${this.info ? html`<p role="status" data-testid="login-info">${this.info}</p>` : null}
       <form @submit=${this.#submitCode} novalidate>
-        <label>
-          ${this.backup ? 'Backup code' : 'Code'}
-          <input
-            name="code"
-            data-testid="second-factor-code"
-            autocomplete="one-time-code"
-            inputmode=${this.backup ? 'text' : 'numeric'}
-            maxlength=${this.backup ? 24 : 6}
-            autocapitalize="none"
-            spellcheck="false"
-            required
-          />
-        </label>
+        ${codeForm ? this.#codeInput() : null}
         <label class="check">
           <input name="rememberDevice" type="checkbox" data-testid="remember-device" />
           Remember this device (no code here for a while)
         </label>
         ${this.error ? html`<p class="error" role="alert" data-testid="login-error">${this.error}</p>` : null}
-        <button type="submit" ?disabled=${this.busy}>Verify</button>
-        <button type="button" class="link" data-testid="use-backup" @click=${this.#toggleBackup}>
-          ${this.backup ? 'Use the authenticator app' : 'Use a backup code'}
-        </button>
+        ${codeForm ? html`<button type="submit" ?disabled=${this.busy}>Verify</button>` : null}
+        ${
+          m.includes('passkey')
+            ? html`<button type="button" data-testid="passkey-second-factor" ?disabled=${this.busy} @click=${this.#passkeyStep}>
+              Use a passkey
+            </button>`
+            : null
+        }
+        ${
+          m.includes('totp') && !this.emailMode
+            ? html`<button type="button" class="link" data-testid="use-backup" @click=${this.#toggleBackup}>
+              ${this.backup ? 'Use the authenticator app' : 'Use a backup code'}
+            </button>`
+            : null
+        }
+        ${
+          m.includes('email')
+            ? html`<button type="button" class="link" data-testid="email-code-send" @click=${this.#mailCode}>
+              ${this.emailMode ? 'Send another code' : 'E-mail me a code'}
+            </button>`
+            : null
+        }
         <button type="button" class="link" @click=${this.#restart}>Start over</button>
       </form>
     </div>`;
+  }
+
+  #codeInput() {
+    const long = this.backup && !this.emailMode;
+    return html`<label>
+      ${long ? 'Backup code' : 'Code'}
+      <input
+        name="code"
+        data-testid="second-factor-code"
+        autocomplete="one-time-code"
+        inputmode=${long ? 'text' : 'numeric'}
+        maxlength=${long ? 24 : 6}
+        autocapitalize="none"
+        spellcheck="false"
+        required
+      />
+    </label>`;
   }
 
   #renderPassword() {
@@ -125,13 +178,73 @@ export class UnityLogin extends LitElement {
         </label>
         ${this.error ? html`<p class="error" role="alert" data-testid="login-error">${this.error}</p>` : null}
         <button type="submit" ?disabled=${this.busy}>Sign in</button>
+        ${
+          // Not "Sign in with…": the password's submit button keeps the only "Sign in" name.
+          passkeysSupported()
+            ? html`<button type="button" data-testid="passkey-sign-in" ?disabled=${this.busy} @click=${this.#passkeySignIn}>
+              Continue with a passkey
+            </button>`
+            : null
+        }
       </form>
     </div>`;
   }
 
   protected override firstUpdated(): void {
     this.renderRoot.querySelector<HTMLInputElement>('input[name=username]')?.focus();
+    // The browser offers passkeys in the username field's autofill (conditional mediation); the
+    // request waits until one is picked, and the button's request replaces it.
+    void autofillSupported().then((ok) => {
+      if (ok && !this.setupRequired) void this.#passkeySignIn(undefined, true);
+    });
   }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    cancelPasskeyPrompt();
+  }
+
+  #checked(name: string): boolean {
+    return this.renderRoot.querySelector<HTMLInputElement>(`input[name=${name}]`)?.checked === true;
+  }
+
+  #signedIn(me: Me): void {
+    this.dispatchEvent(new CustomEvent<Me>('signed-in', { detail: me, bubbles: true, composed: true }));
+  }
+
+  #passkeySignIn = async (_e?: Event, autofill = false): Promise<void> => {
+    if (!autofill) {
+      this.busy = true;
+      this.error = '';
+    }
+    const res = await signInWithPasskey(this.#checked('remember'), autofill);
+    if (!autofill) this.busy = false;
+    if (res.ok) this.#signedIn(res.value);
+    // A cancelled autofill request (the button was used, or the page left) is nothing to show.
+    else if (!autofill && this.step === 'password') this.error = res.message;
+  };
+
+  #passkeyStep = async (): Promise<void> => {
+    this.busy = true;
+    this.error = '';
+    const res = await passkeySecondFactor(this.#checked('rememberDevice'));
+    this.busy = false;
+    if (res.ok) this.#signedIn(res.value);
+    else this.error = res.message;
+  };
+
+  #mailCode = async (): Promise<void> => {
+    this.error = '';
+    const res = await passkeyApi.mailSignInCode();
+    if (!res.ok) {
+      this.error = res.error.message;
+      return;
+    }
+    this.emailMode = true;
+    this.backup = false;
+    this.info = `A code is on its way to ${res.value.sentTo}.`;
+    void this.updateComplete.then(() => this.#focusCode());
+  };
 
   async #submit(e: SubmitEvent): Promise<void> {
     e.preventDefault();
@@ -146,7 +259,11 @@ export class UnityLogin extends LitElement {
       this,
       () => api.login({ username, password, remember: form.get('remember') === 'on' }),
       (f) => (f.status === 401 ? 'Wrong username or password.' : f.message || 'Sign-in failed.'),
-      () => {
+      (required) => {
+        cancelPasskeyPrompt();
+        this.methods = required.methods;
+        this.emailMode = false;
+        this.info = '';
         this.step = 'code';
         void this.updateComplete.then(() => this.#focusCode());
       },
@@ -166,6 +283,8 @@ export class UnityLogin extends LitElement {
   #restart = () => {
     this.step = 'password';
     this.backup = false;
+    this.emailMode = false;
+    this.info = '';
     this.error = '';
   };
 
@@ -179,7 +298,12 @@ export class UnityLogin extends LitElement {
     }
     await submitAuth(
       this,
-      () => secondFactorApi.challenge({ code, rememberDevice: form.get('rememberDevice') === 'on' }),
+      () =>
+        secondFactorApi.challenge({
+          code,
+          rememberDevice: form.get('rememberDevice') === 'on',
+          ...(this.emailMode ? { method: 'email' as const } : {}),
+        }),
       (f) =>
         f.status === 401
           ? f.message.startsWith('sign in')

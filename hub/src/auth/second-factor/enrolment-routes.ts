@@ -9,23 +9,18 @@
 import {
   type BackupCodes,
   ConfirmTotpSchema,
-  SecondFactorProofSchema,
   type SecondFactorStatus,
   type TotpEnrolment,
 } from '@unity/shared';
 import { type Context, Hono } from 'hono';
 import QRCode from 'qrcode';
-import { recordEvent } from '../../audit/audit-log.js';
 import { badRequest, forbidden } from '../../errors.js';
-import { clientIp } from '../../http/client-ip.js';
 import { jsonBody } from '../../http/validate.js';
 import type { HubDeps, HubEnv } from '../../types.js';
 import { auditIdentity } from '../audit-identity.js';
-import { verifyPassword } from '../passwords.js';
-import { bannedError } from '../regulated.js';
 import { signedIn } from '../require-permission.js';
-import { getUser } from '../user-admin.js';
 import { secondFactorDeps } from './context.js';
+import { assertFreshProof } from './proof.js';
 import {
   backupCodesRemaining,
   confirmTotp,
@@ -34,11 +29,8 @@ import {
   roleRequiresSecondFactor,
   secondFactorRow,
   startTotpEnrolment,
-  verifySecondFactor,
 } from './service.js';
 import { otpauthUri } from './totp.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function bySession(c: Context<HubEnv>) {
   const user = signedIn(c);
@@ -53,34 +45,8 @@ export function enrolmentRoutes(deps: HubDeps) {
   const audit = (c: Context<HubEnv>, action: string, id: string, name: string) =>
     auditIdentity(deps.db, c, { action, objectType: 'user', objectId: id, objectName: name });
 
-  /**
-   * The password or a code, regulated like a sign-in: a wrong one is a failure of the pair (and
-   * is audited), so a stolen session cannot guess its way to turning 2FA off.
-   */
-  async function assertProof(c: Context<HubEnv>, user: { id: string; username: string }) {
-    const proof = await jsonBody(c, SecondFactorProofSchema);
-    const attempt = { scope: 'signin', ip: clientIp(c) ?? 'unknown', account: user.username } as const;
-    const state = await deps.regulator.check(attempt);
-    if (state.banned) throw bannedError(c, state, 'sign-ins');
-    const row = await getUser(deps.db, user.id);
-    const ok =
-      (proof.password !== undefined && (await verifyPassword(row.passwordHash, proof.password))) ||
-      (proof.code !== undefined && (await verifySecondFactor(sf, user.id, proof.code)) !== undefined);
-    if (ok) return;
-    const outcome = await deps.regulator.fail(attempt);
-    await recordEvent(deps.db, {
-      actor: { id: user.id, name: user.username },
-      ip: attempt.ip,
-      action: 'auth.second_factor',
-      objectType: 'user',
-      objectId: user.id,
-      objectName: user.username,
-      outcome: 'unauthorized',
-      message: 'wrong password or code to change the second factor',
-    });
-    await sleep(outcome.delayMs);
-    throw badRequest('invalid body: that is not your current password or a valid code');
-  }
+  const assertProof = (c: Context<HubEnv>, user: { id: string; username: string }) =>
+    assertFreshProof(c, deps, user, 'change the second factor');
 
   app.get('/', async (c) => {
     const user = signedIn(c);

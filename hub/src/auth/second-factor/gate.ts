@@ -10,7 +10,8 @@ import { HubError } from '../../errors.js';
 import type { HubDeps, HubEnv } from '../../types.js';
 import { hasSecondFactor, roleRequiresSecondFactor } from './service.js';
 
-const OPEN_PREFIXES = ['/api/auth/', '/api/me/second-factor'];
+// A passkey is a second factor too: registering one satisfies the requirement.
+const OPEN_PREFIXES = ['/api/auth/', '/api/me/second-factor', '/api/me/passkeys'];
 
 const isOpen = (method: string, path: string): boolean =>
   OPEN_PREFIXES.some((p) => path.startsWith(p)) || (method === 'GET' && path === '/api/me');

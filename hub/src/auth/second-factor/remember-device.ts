@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { users } from '../../db/schema.js';
 import { secureCookies } from '../cookies.js';
+import { listPasskeys } from '../passkeys/store.js';
 import { type SecondFactorDeps, secondFactorRow } from './service.js';
 
 export const DEVICE_COOKIE = 'unity_2fa_device';
@@ -21,15 +22,22 @@ const DAY_MS = 86_400_000;
 
 const Payload = z.object({ u: z.string(), e: z.number(), f: z.number(), p: z.number() });
 
-async function bindingOf(sf: SecondFactorDeps, userId: string) {
+/** When the second factor began: TOTP's confirmation, else the oldest passkey's registration. */
+async function factorSince(sf: SecondFactorDeps, userId: string): Promise<number | undefined> {
   const factor = await secondFactorRow(sf.db, userId);
-  if (!factor?.confirmedAt) return undefined;
+  if (factor?.confirmedAt) return factor.confirmedAt.getTime();
+  return (await listPasskeys(sf.db, userId))[0]?.createdAt.getTime();
+}
+
+async function bindingOf(sf: SecondFactorDeps, userId: string) {
+  const f = await factorSince(sf, userId);
+  if (f === undefined) return undefined;
   const [user] = await sf.db
     .select({ changed: users.passwordChangedAt })
     .from(users)
     .where(eq(users.id, userId))
     .limit(1);
-  return user ? { f: factor.confirmedAt.getTime(), p: user.changed?.getTime() ?? 0 } : undefined;
+  return user ? { f, p: user.changed?.getTime() ?? 0 } : undefined;
 }
 
 export async function rememberDevice(

@@ -18,6 +18,7 @@ import {
 } from '../../db/schema.js';
 import { conflict } from '../../errors.js';
 import type { SecretBox } from '../../notify/secrets.js';
+import { passkeyCount } from '../passkeys/store.js';
 import { BACKUP_CODE_COUNT, hashBackupCode, isBackupCodeShape, newBackupCode } from './backup-codes.js';
 import { matchTotp, newTotpSecret } from './totp.js';
 
@@ -31,8 +32,15 @@ export async function secondFactorRow(db: Db, userId: string) {
   return row;
 }
 
-/** True once TOTP is confirmed: sign-in then asks for a code, and the password floor drops to 8. */
+/**
+ * True once TOTP is confirmed or a passkey is registered: sign-in then asks for a second step,
+ * a role's 2FA requirement is met, and the password floor drops to 8.
+ */
 export async function hasSecondFactor(db: Db, userId: string): Promise<boolean> {
+  return (await hasTotp(db, userId)) || (await passkeyCount(db, userId)) > 0;
+}
+
+export async function hasTotp(db: Db, userId: string): Promise<boolean> {
   return (await secondFactorRow(db, userId))?.confirmedAt != null;
 }
 
@@ -100,7 +108,7 @@ export async function verifySecondFactor(
 ): Promise<CodeKind | undefined> {
   const digits = code.replace(/\s/g, '');
   if (/^\d{6}$/.test(digits)) return (await useTotp(sf, userId, digits, false)) ? 'totp' : undefined;
-  if (!isBackupCodeShape(code) || !(await hasSecondFactor(sf.db, userId))) return undefined;
+  if (!isBackupCodeShape(code) || !(await hasTotp(sf.db, userId))) return undefined;
   const used = await sf.db
     .update(backupCodes)
     .set({ usedAt: new Date(sf.clock()) })

@@ -59,6 +59,28 @@ ${chartHtml ? `<p>${chartHtml}</p>\n` : ''}<table style="border-collapse:collaps
 </body></html>`;
 }
 
+/** What an SMTP connection needs: a channel's settings, or the hub's own (UNITY_SMTP_*). */
+export type SmtpSettings = Pick<
+  SettingsOf<'email'>,
+  'host' | 'port' | 'security' | 'username' | 'password' | 'verifyCertificate'
+>;
+
+/** A nodemailer transport (the hub's mailed sign-in codes use it too; auth/email-codes/). */
+export function smtpTransport(s: SmtpSettings, timeoutMs: number) {
+  return createTransport({
+    host: s.host,
+    port: s.port,
+    secure: s.security === 'tls',
+    requireTLS: s.security === 'starttls',
+    ignoreTLS: s.security === 'none',
+    ...(s.username ? { auth: { user: s.username, pass: s.password ?? '' } } : {}),
+    tls: { rejectUnauthorized: s.verifyCertificate },
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+  });
+}
+
 /** SMTP reply codes: 5xx is permanent (RFC 5321 §4.2.1), 4xx and connection trouble are not. */
 function classify(error: unknown): SendResult {
   const e = error as { code?: string; responseCode?: number; response?: string; message?: string };
@@ -88,18 +110,7 @@ async function chartOf(ctx: SendContext): Promise<ChartImage | undefined> {
 export const sendEmail: ChannelSender<'email'> = async (s, ctx) => {
   const n = ctx.notification;
   const chart = await chartOf(ctx);
-  const transport = createTransport({
-    host: s.host,
-    port: s.port,
-    secure: s.security === 'tls',
-    requireTLS: s.security === 'starttls',
-    ignoreTLS: s.security === 'none',
-    ...(s.username ? { auth: { user: s.username, pass: s.password ?? '' } } : {}),
-    tls: { rejectUnauthorized: s.verifyCertificate },
-    connectionTimeout: ctx.timeoutMs,
-    greetingTimeout: ctx.timeoutMs,
-    socketTimeout: ctx.timeoutMs,
-  });
+  const transport = smtpTransport(s, ctx.timeoutMs);
   const domain = s.from.split('@').pop()?.replace(/[>\s]/g, '') || 'unity.local';
   const group = `<group-${idPart(n.groupKey)}@${domain}>`;
   const cid = `chart-${idPart(ctx.idempotencyKey)}@${domain}`;
