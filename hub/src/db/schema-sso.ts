@@ -52,6 +52,8 @@ export const ssoIdentities = pgTable(
     subject: text('subject').notNull(),
     userId: uuid('user_id').notNull(),
     email: text('email').notNull().default(''),
+    /** The provider created the account (auto-provisioning): its role rules keep the role in step. */
+    provisioned: boolean('provisioned').notNull().default(false),
     lastUsedAt: tstz('last_used_at'),
     createdAt: tstz('created_at').notNull().defaultNow(),
   },

@@ -49,8 +49,10 @@ export function roleFromClaims(
 }
 
 /**
- * The local account for a sign-in. With role rules configured, the role follows the provider at
- * every sign-in (removing someone from the IdP group removes the role here too).
+ * The local account for a sign-in. With role rules configured, the role of an account the
+ * provider created follows the provider at every sign-in (removing someone from the IdP group
+ * removes the role here too). An existing local account that linked a provider keeps the role
+ * an admin gave it: a linked IdP account must not demote (or promote) an admin.
  */
 export async function accountFor(
   db: Db,
@@ -64,7 +66,7 @@ export async function accountFor(
     await touchIdentity(db, identity.id, profile.email, now);
     const [user] = await db.select().from(users).where(eq(users.id, identity.userId)).limit(1);
     if (!user) throw new SsoError('not_provisioned', 'the linked account is gone');
-    if (mapped !== undefined && mapped !== user.role) {
+    if (identity.provisioned && mapped !== undefined && mapped !== user.role) {
       await db.update(users).set({ role: mapped }).where(eq(users.id, user.id));
       user.role = mapped;
     }
@@ -79,6 +81,7 @@ export async function accountFor(
     userId: user.id,
     email: profile.email,
     lastUsedAt: now,
+    provisioned: true,
   };
   if (!(await linkIdentity(db, link))) {
     // Another request provisioned the same external account a moment ago.

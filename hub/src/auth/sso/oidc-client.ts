@@ -75,7 +75,7 @@ export function oidcClient(p: ProviderRecord, clientSecret: string): ProtocolCli
           idTokenExpected: true,
         });
       } catch (cause) {
-        const text = cause instanceof Error ? cause.message : '';
+        const text = causeChain(cause);
         if (/nonce/i.test(text))
           throw new SsoError('nonce_mismatch', 'the ID token answers another sign-in (nonce)', { cause });
         if (/"state"/.test(text))
@@ -111,6 +111,21 @@ async function discover(p: ProviderRecord, clientSecret: string) {
     clientSecret ? oidc.ClientSecretPost(clientSecret) : oidc.None(),
     options,
   );
+}
+
+/**
+ * openid-client wraps oauth4webapi's error ("unexpected JWT claim value encountered"); the
+ * wrapped one names the claim, so the messages and claim names down the cause chain are read.
+ */
+function causeChain(error: unknown): string {
+  const parts: string[] = [];
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const { message, claim, cause } = e as { message?: unknown; claim?: unknown; cause?: unknown };
+    if (typeof message === 'string') parts.push(message);
+    if (typeof claim === 'string') parts.push(`claim ${claim}`);
+    e = cause;
+  }
+  return parts.join(': ');
 }
 
 export function profileOf(claims: Record<string, unknown>): ExternalProfile {

@@ -153,7 +153,14 @@ export async function findIdentity(
 /** Links; false when this external account is already linked (to anyone). */
 export async function linkIdentity(
   db: Db,
-  link: { providerId: string; subject: string; userId: string; email: string; lastUsedAt?: Date },
+  link: {
+    providerId: string;
+    subject: string;
+    userId: string;
+    email: string;
+    lastUsedAt?: Date;
+    provisioned?: boolean;
+  },
 ): Promise<boolean> {
   const rows = await db
     .insert(ssoIdentities)

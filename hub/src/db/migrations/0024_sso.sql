@@ -27,6 +27,7 @@ CREATE TABLE "sso_identities" (
 	"subject" text NOT NULL,
 	"user_id" uuid NOT NULL REFERENCES "users"("id") ON DELETE CASCADE,
 	"email" text DEFAULT '' NOT NULL,
+	"provisioned" boolean DEFAULT false NOT NULL,
 	"last_used_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
