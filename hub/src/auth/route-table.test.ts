@@ -211,6 +211,18 @@ const EXPECTED: Record<string, Need> = {
   'POST /api/me/second-factor/backup-codes': 'signed-in',
   'POST /api/me/second-factor/disable': 'signed-in',
   'PUT /api/roles/:id/second-factor': 'admin',
+  // Identity providers (auth/sso/): admins configure them; each user manages their own links.
+  // The browser flow itself lives outside /api (/auth/sso/…, public: redirects and callbacks).
+  'GET /api/sso-providers': 'admin',
+  'GET /api/sso-providers/:id': 'admin',
+  'POST /api/sso-providers': 'admin',
+  'PUT /api/sso-providers/:id': 'admin',
+  'DELETE /api/sso-providers/:id': 'admin',
+  'GET /api/sso-settings': 'admin',
+  'PUT /api/sso-settings': 'admin',
+  'GET /api/me/sso': 'signed-in',
+  'POST /api/me/sso/:provider/link': 'signed-in',
+  'DELETE /api/me/sso/:id': 'signed-in',
 };
 
 const RANK = { viewer: 0, editor: 1, admin: 2 } as const;
@@ -224,6 +236,7 @@ function concrete(path: string): string {
     .replace(':token', 'no-such-push-token-0123456789')
     .replace(':code{[0-9]{1,3}}', '3')
     .replace(':action', 'restart')
+    .replace(':provider', 'no-such-provider')
     .replace(':fingerprint', 'f00d')
     .replace(':name', 'no-such-interval')
     .replace(':slug', 'no-such-page')
@@ -332,6 +345,8 @@ describe('the route table', () => {
       'POST /api/me/second-factor/totp/confirm',
       'POST /api/me/second-factor/backup-codes',
       'POST /api/me/second-factor/disable',
+      'POST /api/me/sso/:provider/link',
+      'DELETE /api/me/sso/:id',
     ]);
     const wrong: string[] = [];
     for (const { method, path } of routes) {

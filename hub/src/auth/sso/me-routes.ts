@@ -6,10 +6,10 @@
  * @module
  */
 import type { SsoLinks } from '@unity/shared';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { recordEvent } from '../../audit/audit-log.js';
-import { conflict, notFound, unauthorized } from '../../errors.js';
+import { conflict, forbidden, notFound, unauthorized } from '../../errors.js';
 import { clientIp } from '../../http/client-ip.js';
 import { paramsOf } from '../../http/validate.js';
 import type { HubDeps, HubEnv } from '../../types.js';
@@ -25,9 +25,16 @@ const IdentityParam = z.object({ id: z.uuid('must be a linked account id') });
 
 export function ssoMeRoutes(deps: HubDeps) {
   const app = new Hono<HubEnv>();
-  const me = (c: { get: (k: 'user') => HubEnv['Variables']['user'] }) => {
+  const me = (c: Context<HubEnv>) => {
     const user = c.get('user');
     if (!user) throw unauthorized('sign in first');
+    return user;
+  };
+  /** Links are ways to sign in: changed from a browser session only, never with an API key. */
+  const meInBrowser = (c: Context<HubEnv>) => {
+    const user = me(c);
+    if (c.get('apiKeyId'))
+      throw forbidden('linked accounts change only from a signed-in browser, not with an API key');
     return user;
   };
 
@@ -43,8 +50,7 @@ export function ssoMeRoutes(deps: HubDeps) {
   });
 
   app.post('/:provider/link', async (c) => {
-    const user = me(c);
-    if (c.get('apiKeyId')) throw unauthorized('link accounts from a browser session, not with an API key');
+    const user = meInBrowser(c);
     const p = await getProvider(deps.db, paramsOf(c, ProviderParam).provider);
     if (!p?.enabled) throw notFound('no enabled identity provider with this id');
     const url = await beginFlow(c, deps, p, 'link', '/account', user.id);
@@ -52,7 +58,7 @@ export function ssoMeRoutes(deps: HubDeps) {
   });
 
   app.delete('/:id', async (c) => {
-    const user = me(c);
+    const user = meInBrowser(c);
     const { id } = paramsOf(c, IdentityParam);
     const identities = await identitiesOf(deps.db, user.id);
     const target = identities.find((i) => i.id === id);
