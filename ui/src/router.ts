@@ -26,6 +26,7 @@ export type Route =
   | { name: 'sessions' }
   | { name: 'audit-log' }
   | { name: 'ip-rules' }
+  | { name: 'sso-providers' }
   | { name: 'probes' }
   | { name: 'probe'; id: string }
   /** The editors of public status pages; the pages themselves are served by the hub at /status/:slug. */
@@ -60,6 +61,7 @@ export function parseRoute(pathname: string, search: string): Route {
   if (path === '/settings/sessions') return { name: 'sessions' };
   if (path === '/settings/audit-log') return { name: 'audit-log' };
   if (path === '/settings/ip-rules') return { name: 'ip-rules' };
+  if (path === '/settings/sso') return { name: 'sso-providers' };
   if (path === '/alerts/rules') return { name: 'alert-rules' };
   if (path === '/probes') return { name: 'probes' };
   const probe = /^\/probes\/([^/]+)$/.exec(path);

@@ -132,6 +132,5 @@ export const SSO_ERROR_CODES = [
   'account_disabled',
   'already_linked',
   'link_failed',
-  'no_role',
 ] as const;
 export type SsoErrorCode = (typeof SSO_ERROR_CODES)[number];

@@ -10,6 +10,7 @@ import { identityApi } from '../api/identity-client.js';
 import { secondFactorApi } from '../api/second-factor-client.js';
 import { identityStyles } from './identity-shared.js';
 import './unity-second-factor.js';
+import './sso-links.js';
 import { base, controls, surfaces } from './styles.js';
 
 export class UnityAccount extends LitElement {
@@ -101,7 +102,8 @@ export class UnityAccount extends LitElement {
           <button type="submit">Change password</button>
         </form>
       </section>
-      <unity-second-factor></unity-second-factor>`;
+      <unity-second-factor></unity-second-factor>
+      <unity-sso-links></unity-sso-links>`;
   }
 
   #onNewPassword = (e: Event) => {

@@ -30,6 +30,7 @@ import './unity-notifications.js';
 import './unity-sessions.js';
 import './unity-audit-log.js';
 import './unity-ip-rules.js';
+import './sso-providers.js';
 import './unity-alert-rules.js';
 import './unity-probe.js';
 import './unity-probes.js';
@@ -63,6 +64,7 @@ const TITLES: Record<Route['name'], string> = {
   sessions: 'Sessions',
   'audit-log': 'Audit log',
   'ip-rules': 'IP rules',
+  'sso-providers': 'Identity providers',
   probes: 'Probes',
   probe: 'Probe',
   'status-pages': 'Status pages',
@@ -406,7 +408,12 @@ export class UnityApp extends LitElement {
               <a href="/settings/notifications" data-testid="nav-notifications">Notifications</a>
               <a href="/settings/sessions" data-testid="nav-sessions">Sessions</a>
               ${this.me?.permissions?.includes('audit:read') ? html`<a href="/settings/audit-log" data-testid="nav-audit-log">Audit log</a>` : null}
-              ${this.me?.permissions?.includes('settings:read') ? html`<a href="/settings/ip-rules" data-testid="nav-ip-rules">IP rules</a>` : null}
+              ${
+                this.me?.permissions?.includes('settings:read')
+                  ? html`<a href="/settings/ip-rules" data-testid="nav-ip-rules">IP rules</a>
+                  <a href="/settings/sso" data-testid="nav-sso">Identity providers</a>`
+                  : null
+              }
               ${
                 this.me?.permissions?.includes('users:read')
                   ? html`<a href="/settings/users" data-testid="nav-users">Users</a>
@@ -460,6 +467,8 @@ export class UnityApp extends LitElement {
         return html`<unity-audit-log></unity-audit-log>`;
       case 'ip-rules':
         return html`<unity-ip-rules></unity-ip-rules>`;
+      case 'sso-providers':
+        return html`<unity-sso-providers></unity-sso-providers>`;
       case 'alert-rules':
         return html`<unity-alert-rules></unity-alert-rules>`;
       case 'alert-history':

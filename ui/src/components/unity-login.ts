@@ -4,10 +4,13 @@
  * fires `signed-in` (with the user) and the shell navigates on.
  * @module
  */
+import type { SsoSignInOptions } from '@unity/shared';
 import { css, html, LitElement } from 'lit';
 import { api } from '../api/client.js';
 import { secondFactorApi } from '../api/second-factor-client.js';
+import { ssoApi } from '../api/sso-client.js';
 import { authCard, submitAuth, usernameField } from './auth-card.js';
+import { ssoErrorMessage } from './sso-messages.js';
 import { base, controls } from './styles.js';
 
 export class UnityLogin extends LitElement {
@@ -17,6 +20,7 @@ export class UnityLogin extends LitElement {
     busy: { state: true },
     step: { state: true },
     backup: { state: true },
+    sso: { state: true },
   };
   /** No account exists yet: explain where the setup link is. */
   declare setupRequired: boolean;
@@ -26,6 +30,8 @@ export class UnityLogin extends LitElement {
   declare step: 'password' | 'code';
   /** The code step takes a backup code instead of an authenticator code. */
   declare backup: boolean;
+  /** The identity providers offered, and whether the password form is shown at all. */
+  declare sso: SsoSignInOptions;
 
   constructor() {
     super();
@@ -34,6 +40,17 @@ export class UnityLogin extends LitElement {
     this.busy = false;
     this.step = 'password';
     this.backup = false;
+    this.sso = { providers: [], passwordSignIn: true };
+    // Back from an identity provider: its failure, or the hub asking for this account's code.
+    this.error = ssoErrorMessage(location.search);
+    if (new URLSearchParams(location.search).get('second_factor') === '1') this.step = 'code';
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void ssoApi.signInOptions().then((r) => {
+      if (r.ok) this.sso = r.value;
+    });
   }
 
   static override styles = [
@@ -50,6 +67,26 @@ export class UnityLogin extends LitElement {
       label.check input {
         width: auto;
         min-height: 0;
+      }
+      .sso {
+        display: grid;
+        gap: var(--u-space-2);
+        margin-bottom: var(--u-space-3);
+      }
+      a.sso-button {
+        display: block;
+        text-align: center;
+        padding: var(--u-space-2) var(--u-space-3);
+        border: 1px solid var(--u-border, currentColor);
+        border-radius: var(--u-radius, 6px);
+        color: inherit;
+        text-decoration: none;
+        font-weight: 600;
+      }
+      .or {
+        text-align: center;
+        margin: var(--u-space-2) 0 0;
+        opacity: 0.7;
       }
       button.link {
         background: none;
@@ -113,7 +150,33 @@ export class UnityLogin extends LitElement {
           </p>`
           : null
       }
-      <form @submit=${this.#submit} novalidate>
+      ${this.#renderProviders()}
+      ${
+        this.sso.passwordSignIn
+          ? this.#renderPasswordForm()
+          : this.error
+            ? html`<p class="error" role="alert" data-testid="login-error">${this.error}</p>`
+            : null
+      }
+    </div>`;
+  }
+
+  #renderProviders() {
+    if (this.sso.providers.length === 0) return null;
+    const next = new URLSearchParams(location.search).get('next') ?? '/';
+    return html`<div class="sso" data-testid="sso-providers">
+      ${this.sso.providers.map(
+        (p) =>
+          html`<a class="sso-button" target="_self" href=${ssoApi.startUrl(p.id, next.startsWith('/') ? next : '/')} data-testid="sso-${p.id}"
+            >Sign in with ${p.name}</a
+          >`,
+      )}
+      ${this.sso.passwordSignIn ? html`<p class="or">or with your password</p>` : null}
+    </div>`;
+  }
+
+  #renderPasswordForm() {
+    return html`<form @submit=${this.#submit} novalidate>
         ${usernameField}
         <label>
           Password
@@ -125,8 +188,7 @@ export class UnityLogin extends LitElement {
         </label>
         ${this.error ? html`<p class="error" role="alert" data-testid="login-error">${this.error}</p>` : null}
         <button type="submit" ?disabled=${this.busy}>Sign in</button>
-      </form>
-    </div>`;
+      </form>`;
   }
 
   protected override firstUpdated(): void {
