@@ -80,7 +80,10 @@ describe('sign-in with an identity provider in headless Chromium', () => {
     assert.equal((await page.locator('[data-testid=user-menu] summary').textContent())?.trim(), 'alice');
     // My account lists the provider account the sign-in created and linked.
     await page.goto(`${hub.url}/account`);
-    assert.match((await page.locator('[data-testid=sso-identity]').textContent()) ?? '', /Peer IdP\s+alice@example\.com/);
+    assert.match(
+      (await page.locator('[data-testid=sso-identity]').textContent()) ?? '',
+      /Peer IdP\s+alice@example\.com/,
+    );
     await page.context().close();
   });
 

@@ -53,7 +53,14 @@ export async function startOidcPeer(options: { redirectUris: string[] }): Promis
     features: { devInteractions: { enabled: true } },
     cookies: { keys: ['oidc-peer-cookie-key'] },
     // Explicit lifetimes (seconds) keep the library from printing a notice for each default.
-    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
+    ttl: {
+      Interaction: 600,
+      Session: 3600,
+      Grant: 3600,
+      AccessToken: 600,
+      IdToken: 600,
+      AuthorizationCode: 60,
+    },
     async findAccount(_ctx, id) {
       const account = accounts.get(id) ?? {};
       return {

@@ -7,11 +7,14 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { SsoLinks, SsoProvider, SsoSignInOptions } from '@unity/shared';
+import { eq } from 'drizzle-orm';
+import { secondFactors, users } from '../../db/schema.js';
 import { type GithubPeer, startGithubPeer } from '../../testing/github-peer.js';
 import { login, startTestHub, type TestHub } from '../../testing/hub.js';
 import { type OidcPeer, startOidcPeer } from '../../testing/oidc-peer.js';
 import { RedirectAgent, redirectTarget, throughProvider } from '../../testing/redirect-agent.js';
 import { createUser } from '../users.js';
+import { profileOf } from './oidc-client.js';
 import { passwordSignInAllowed } from './password-switch.js';
 
 let hub: TestHub;
@@ -234,6 +237,29 @@ describe('identity providers: OIDC sign-in against oidc-provider', () => {
     assert.equal((await ssoSignIn(alice, 'peer', 'alice')).pathname, '/containers');
     assert.equal((await meOf(alice))?.username, 'alice');
     await updatePeer({});
+  });
+
+  test("an account with the hub's second factor is still asked for its code, unless the IdP asserted MFA", async () => {
+    const erin = new RedirectAgent();
+    idp.accounts.set('erin', { email: 'erin@example.com' });
+    await ssoSignIn(erin, 'peer', 'erin');
+    const [row] = await hub.deps.db.select().from(users).where(eq(users.username, 'erin'));
+    assert.ok(row);
+    // An enrolled, confirmed TOTP (the code itself is not needed: the test stops at the challenge).
+    await hub.deps.db
+      .insert(secondFactors)
+      .values({ userId: row.id, totpSecretSealed: 'v1:unused', confirmedAt: new Date() });
+    const again = new RedirectAgent();
+    const landed = await ssoSignIn(again, 'peer', 'erin');
+    assert.equal(landed.pathname, '/login');
+    assert.equal(landed.searchParams.get('second_factor'), '1');
+    assert.equal(landed.searchParams.get('next'), '/containers');
+    assert.equal(await meOf(again), undefined, 'no session before the code');
+    assert.ok(again.cookie(new URL(hub.url).host, 'unity_2fa_challenge'), 'the code step is pending');
+    // RFC 8176 `amr`: a password plus an OTP at the provider counts as multi-factor; a password alone does not.
+    assert.equal(profileOf({ sub: 'x', amr: ['pwd', 'otp'] }).mfa, true);
+    assert.equal(profileOf({ sub: 'x', amr: ['mfa'] }).mfa, true);
+    assert.equal(profileOf({ sub: 'x', amr: ['pwd'] }).mfa, false);
   });
 
   test('a local user links a provider account, signs in with it, and unlinks it; the last way cannot be unlinked', async () => {
