@@ -8,7 +8,9 @@ import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { SsoLinks, SsoProvider, SsoSignInOptions } from '@unity/shared';
 import { eq } from 'drizzle-orm';
+import { parseConfig } from '../../config.js';
 import { secondFactors, users } from '../../db/schema.js';
+import { SecretBox } from '../../notify/secrets.js';
 import { type GithubPeer, startGithubPeer } from '../../testing/github-peer.js';
 import { login, startTestHub, type TestHub } from '../../testing/hub.js';
 import { type OidcPeer, startOidcPeer } from '../../testing/oidc-peer.js';
@@ -16,6 +18,7 @@ import { RedirectAgent, redirectTarget, throughProvider } from '../../testing/re
 import { createUser } from '../users.js';
 import { profileOf } from './oidc-client.js';
 import { passwordSignInAllowed } from './password-switch.js';
+import { syncEnvProviders } from './store.js';
 
 let hub: TestHub;
 let idp: OidcPeer;
@@ -154,6 +157,51 @@ describe('identity providers: admin API', () => {
       providers: [{ id: 'peer', name: 'Peer IdP', kind: 'oidc' }],
       passwordSignIn: true,
     });
+  });
+});
+
+describe('identity providers: from the environment', () => {
+  test('UNITY_SSO_PROVIDERS is validated at start, written to the database and read-only in the API', async () => {
+    assert.throws(
+      () => parseConfig({ UNITY_SSO_PROVIDERS: '[{"id":"x"}' }),
+      /UNITY_SSO_PROVIDERS: must be a JSON array/,
+    );
+    assert.throws(
+      () => parseConfig({ UNITY_SSO_PROVIDERS: '[{"id":"kc","kind":"oidc","name":"KC","clientId":"c"}]' }),
+      /UNITY_SSO_PROVIDERS.*issuer/,
+    );
+    assert.throws(
+      () => parseConfig({ UNITY_PASSWORD_SIGNIN_BREAK_GLASS: 'yes' }),
+      /UNITY_PASSWORD_SIGNIN_BREAK_GLASS/,
+    );
+    const config = parseConfig({
+      UNITY_SSO_PROVIDERS: JSON.stringify([
+        {
+          id: 'gitlab-env',
+          kind: 'gitlab',
+          name: 'GitLab',
+          clientId: 'gl',
+          clientSecret: 'env-secret-value',
+        },
+      ]),
+    });
+    const box = SecretBox.fromPassphrase('test-secret-key-with-at-least-32-chars');
+    await syncEnvProviders(hub.deps.db, box, config.sso.envProviders);
+    const shown = await (await api('/api/sso-providers/gitlab-env', admin)).text();
+    assert.ok(!shown.includes('env-secret-value'));
+    assert.deepEqual(
+      (({ fromEnv, hasClientSecret, kind }) => ({ fromEnv, hasClientSecret, kind }))(
+        JSON.parse(shown) as SsoProvider,
+      ),
+      { fromEnv: true, hasClientSecret: true, kind: 'gitlab' },
+    );
+    const edit = await api('/api/sso-providers/gitlab-env', admin, {
+      method: 'PUT',
+      ...json({ kind: 'gitlab', name: 'Renamed', clientId: 'gl' }),
+    });
+    assert.equal(edit.status, 409);
+    await syncEnvProviders(hub.deps.db, box, []);
+    assert.equal((await api('/api/sso-providers/gitlab-env', admin)).status, 404);
   });
 });
 
