@@ -8,8 +8,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { SsoProvider } from '@unity/shared';
 import type { Browser, Page } from 'playwright-core';
-import { login, startTestHub, type TestHub } from '../../hub/src/testing/hub.js';
+import { ADMIN, login, startTestHub, type TestHub } from '../../hub/src/testing/hub.js';
 import { type OidcPeer, startOidcPeer } from '../../hub/src/testing/oidc-peer.js';
 import { launchChromium } from '../lib/browser.js';
 import { REPO_ROOT } from '../lib/paths.js';
@@ -103,5 +104,41 @@ describe('sign-in with an identity provider in headless Chromium', () => {
     );
     assert.equal(await page.locator('[data-testid=user-menu]').count(), 0);
     await page.context().close();
+  });
+
+  test('an admin adds a GitHub provider on the Identity providers page; its secret is never shown', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1200 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${hub.url}/login?next=/settings/sso`);
+    await page.locator('input[name=username]').fill(ADMIN.username);
+    await page.locator('input[name=password]').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(/\/settings\/sso$/);
+    await page.locator('[data-testid=sso-row-peer]').waitFor();
+    await page.locator('[data-testid=sso-add]').click();
+    const form = page.locator('[data-testid=sso-form]');
+    await form.locator('select[name=kind]').selectOption('github');
+    await form.locator('input[name=id]').fill('gh');
+    await form.locator('input[name=name]').fill('GitHub');
+    await form.locator('input[name=clientId]').fill('Iv1.abc');
+    await form.locator('input[name=clientSecret]').fill('typed-secret-123');
+    await form.locator('input[name=allowedOrgs]').fill('unity-org, other-org');
+    await form.locator('textarea[name=roleMapping]').fill('unity-org=editor');
+    await page.locator('[data-testid=sso-save]').click();
+    assert.match(
+      (await page.locator('[data-testid=sso-admin-notice]').textContent()) ?? '',
+      /Register .*\/auth\/sso\/gh\/callback/,
+    );
+    await page.locator('[data-testid=sso-row-gh]').waitFor();
+    assert.ok(!(await page.content()).includes('typed-secret-123'));
+    const saved = (await (
+      await fetch(`${hub.url}/api/sso-providers/gh`, { headers: { cookie: admin } })
+    ).json()) as SsoProvider;
+    assert.deepEqual(
+      [saved.kind, saved.hasClientSecret, saved.allowedOrgs, saved.roleMapping],
+      ['github', true, ['unity-org', 'other-org'], [{ value: 'unity-org', role: 'editor' }]],
+    );
+    await context.close();
   });
 });
