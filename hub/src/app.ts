@@ -30,6 +30,9 @@ import { secondFactorGate } from './auth/second-factor/gate.js';
 import { roleSecondFactorRoutes } from './auth/second-factor/role-routes.js';
 import { sessionRoutes } from './auth/session-routes.js';
 import { SESSION_COOKIE } from './auth/sessions.js';
+import { ssoAdminRoutes } from './auth/sso/admin-routes.js';
+import { ssoFlowRoutes } from './auth/sso/flow-routes.js';
+import { ssoMeRoutes } from './auth/sso/me-routes.js';
 import { userRoutes } from './auth/user-routes.js';
 import { BadgeCache } from './badges/badge-cache.js';
 import { publishRoutes } from './badges/publish-routes.js';
@@ -79,6 +82,8 @@ export function createApp(deps: HubDeps) {
   // Public status pages: outside /api too; they show only what their owner put on them.
   const statusPages = new PageCache();
   app.route('/status', publicStatusRoutes(deps, statusPages));
+  // Identity-provider sign-in: browser navigations (redirects), public; see auth/sso/flow-routes.ts.
+  app.route('/auth/sso', ssoFlowRoutes(deps));
 
   app.use('/api/*', csrfProtection(SESSION_COOKIE, deps.config.publicUrl));
   app.use('/api/*', sessionMiddleware(deps));
@@ -99,6 +104,8 @@ export function createApp(deps: HubDeps) {
   app.route('/api/me/second-factor', enrolmentRoutes(deps));
   app.route('/api/me/passkeys', passkeyManageRoutes(deps));
   app.route('/api/me/email-verification', emailVerificationRoutes(deps));
+  app.route('/api/me/sso', ssoMeRoutes(deps));
+  app.route('/api', ssoAdminRoutes(deps));
   app.route('/api/me', meRoutes(deps));
   app.route('/api/api-keys', apiKeyRoutes(deps));
   app.route('/', agentRoutes(deps));

@@ -10,6 +10,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { passwordProblems } from './auth/password-policy.js';
+import { SSO_ENV, type SsoConfig, ssoConfig } from './auth/sso/config.js';
 import { SECURITY_ENV, type SecurityConfig, securityConfig } from './config-security.js';
 import { checkSignInEnv, SIGN_IN_ENV, type SignInConfig, signInConfig } from './config-sign-in.js';
 
@@ -140,6 +141,7 @@ export const EnvSchema = z
       .default('info'),
     ...SECURITY_ENV,
     ...SIGN_IN_ENV,
+    ...SSO_ENV,
   })
   .superRefine((env, ctx) => {
     // Half an admin account is a mistake the operator should hear about, not a silent setup URL.
@@ -195,7 +197,8 @@ export type Config = {
   /** Days a "remember this device" cookie skips the second-factor challenge; 0: the option is off. */
   rememberDeviceDays: number;
 } & SecurityConfig &
-  SignInConfig;
+  SignInConfig &
+  SsoConfig;
 
 export type NotifyConfig = {
   /** Seals channel secrets at rest; when unset, a key file in the data directory is used. */
@@ -260,6 +263,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     installScript: resolve(e.UNITY_INSTALL_SCRIPT ?? resolve(repoRoot, 'install.sh')),
     logLevel: e.LOG_LEVEL,
     ...securityConfig(e),
+    ...ssoConfig(e),
     passwordHistory: e.UNITY_PASSWORD_HISTORY,
     rememberDeviceDays: e.UNITY_REMEMBER_DEVICE_DAYS,
     ...signInConfig(e, publicUrl),

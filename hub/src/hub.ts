@@ -22,6 +22,7 @@ import { createApp, type HubApp } from './app.js';
 import { bootstrapAuth } from './auth/bootstrap.js';
 import { warmPasswordCheck } from './auth/passwords.js';
 import { startSecurity } from './auth/security-runtime.js';
+import { syncEnvProviders } from './auth/sso/store.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
@@ -94,6 +95,11 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     database.db,
     { admin: config.admin, publicUrl: config.publicUrl, print },
     log.child({ module: 'auth' }),
+  );
+  await syncEnvProviders(
+    database.db,
+    SecretBox.fromConfig(config.notify.secretKey, config.dataDir),
+    config.sso.envProviders,
   );
   if (config.bootstrapToken) {
     const fresh = await registerBootstrapToken(database.db, config.bootstrapToken);

@@ -22,6 +22,7 @@ export * from './api/schemas.js';
 export * from './api/second-factor.js';
 export * from './api/security.js';
 export * from './api/speed-tests.js';
+export * from './api/sso.js';
 export * from './api/status-pages.js';
 export * from './backoff.js';
 export * from './inventory/stacks.js';

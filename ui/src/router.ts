@@ -27,6 +27,7 @@ export type Route =
   | { name: 'audit-log' }
   | { name: 'ip-rules' }
   | { name: 'ldap' }
+  | { name: 'sso-providers' }
   | { name: 'probes' }
   | { name: 'probe'; id: string }
   /** The editors of public status pages; the pages themselves are served by the hub at /status/:slug. */
@@ -62,6 +63,7 @@ export function parseRoute(pathname: string, search: string): Route {
   if (path === '/settings/audit-log') return { name: 'audit-log' };
   if (path === '/settings/ip-rules') return { name: 'ip-rules' };
   if (path === '/settings/ldap') return { name: 'ldap' };
+  if (path === '/settings/sso') return { name: 'sso-providers' };
   if (path === '/alerts/rules') return { name: 'alert-rules' };
   if (path === '/probes') return { name: 'probes' };
   const probe = /^\/probes\/([^/]+)$/.exec(path);

@@ -231,6 +231,18 @@ const EXPECTED: Record<string, Need> = {
   'GET /api/me/email-verification': 'signed-in',
   'POST /api/me/email-verification': 'signed-in',
   'POST /api/me/email-verification/confirm': 'signed-in',
+  // Identity providers (auth/sso/): admins configure them; each user manages their own links.
+  // The browser flow itself lives outside /api (/auth/sso/…, public: redirects and callbacks).
+  'GET /api/sso-providers': 'admin',
+  'GET /api/sso-providers/:id': 'admin',
+  'POST /api/sso-providers': 'admin',
+  'PUT /api/sso-providers/:id': 'admin',
+  'DELETE /api/sso-providers/:id': 'admin',
+  'GET /api/sso-settings': 'admin',
+  'PUT /api/sso-settings': 'admin',
+  'GET /api/me/sso': 'signed-in',
+  'POST /api/me/sso/:provider/link': 'signed-in',
+  'DELETE /api/me/sso/:id': 'signed-in',
 };
 
 const RANK = { viewer: 0, editor: 1, admin: 2 } as const;
@@ -244,6 +256,7 @@ function concrete(path: string): string {
     .replace(':token', 'no-such-push-token-0123456789')
     .replace(':code{[0-9]{1,3}}', '3')
     .replace(':action', 'restart')
+    .replace(':provider', 'no-such-provider')
     .replace(':fingerprint', 'f00d')
     .replace(':name', 'no-such-interval')
     .replace(':slug', 'no-such-page')
@@ -358,6 +371,8 @@ describe('the route table', () => {
       'DELETE /api/me/passkeys/:id',
       'POST /api/me/email-verification',
       'POST /api/me/email-verification/confirm',
+      'POST /api/me/sso/:provider/link',
+      'DELETE /api/me/sso/:id',
     ]);
     const wrong: string[] = [];
     for (const { method, path } of routes) {

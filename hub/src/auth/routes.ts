@@ -35,6 +35,7 @@ import { isRememberedDevice } from './second-factor/remember-device.js';
 import { hasSecondFactor } from './second-factor/service.js';
 import { SESSION_COOKIE } from './sessions.js';
 import { completeSignIn } from './sign-in-complete.js';
+import { assertPasswordSignIn } from './sso/password-switch.js';
 import { assertPasswordAllowed } from './user-admin.js';
 import { findUserByName } from './users.js';
 
@@ -67,6 +68,7 @@ export function authRoutes(deps: HubDeps) {
     const byIp = await deps.regulator.check({ scope: 'signin', ip });
     if (byIp.banned) throw bannedError(c, byIp, 'sign-ins');
     const req = await jsonBody(c, LoginRequestSchema);
+    await assertPasswordSignIn(deps);
     const attempt = { scope: 'signin', ip, account: req.username } as const;
     const byPair = await deps.regulator.check(attempt);
     if (byPair.banned) throw bannedError(c, byPair, 'sign-ins');

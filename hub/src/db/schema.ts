@@ -360,4 +360,5 @@ export * from './schema-probes.js';
 export * from './schema-second-factor.js';
 export * from './schema-security.js';
 export * from './schema-speed-tests.js';
+export * from './schema-sso.js';
 export * from './schema-status-pages.js';

@@ -13,6 +13,7 @@ import { identityStyles } from './identity-shared.js';
 import './unity-second-factor.js';
 import './passkey-settings.js';
 import './email-code-settings.js';
+import './sso-links.js';
 import { base, controls, surfaces } from './styles.js';
 
 export class UnityAccount extends LitElement {
@@ -108,6 +109,7 @@ export class UnityAccount extends LitElement {
       <unity-second-factor></unity-second-factor>
       <unity-passkeys></unity-passkeys>
       <unity-email-codes></unity-email-codes>`;
+      <unity-sso-links></unity-sso-links>`;
   }
 
   #onNewPassword = (e: Event) => {

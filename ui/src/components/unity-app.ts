@@ -31,6 +31,7 @@ import './unity-sessions.js';
 import './unity-audit-log.js';
 import './unity-ip-rules.js';
 import './ldap-settings.js';
+import './sso-providers.js';
 import './unity-alert-rules.js';
 import './unity-probe.js';
 import './unity-probes.js';
@@ -65,6 +66,7 @@ const TITLES: Record<Route['name'], string> = {
   'audit-log': 'Audit log',
   'ip-rules': 'IP rules',
   ldap: 'LDAP',
+  'sso-providers': 'Identity providers',
   probes: 'Probes',
   probe: 'Probe',
   'status-pages': 'Status pages',
@@ -408,8 +410,13 @@ export class UnityApp extends LitElement {
               <a href="/settings/notifications" data-testid="nav-notifications">Notifications</a>
               <a href="/settings/sessions" data-testid="nav-sessions">Sessions</a>
               ${this.me?.permissions?.includes('audit:read') ? html`<a href="/settings/audit-log" data-testid="nav-audit-log">Audit log</a>` : null}
-              ${this.me?.permissions?.includes('settings:read') ? html`<a href="/settings/ip-rules" data-testid="nav-ip-rules">IP rules</a>` : null}
-              ${this.me?.permissions?.includes('settings:read') ? html`<a href="/settings/ldap" data-testid="nav-ldap">LDAP</a>` : null}
+              ${
+                this.me?.permissions?.includes('settings:read')
+                  ? html`<a href="/settings/ip-rules" data-testid="nav-ip-rules">IP rules</a>
+                  <a href="/settings/ldap" data-testid="nav-ldap">LDAP</a>
+                  <a href="/settings/sso" data-testid="nav-sso">Identity providers</a>`
+                  : null
+              }
               ${
                 this.me?.permissions?.includes('users:read')
                   ? html`<a href="/settings/users" data-testid="nav-users">Users</a>
@@ -465,6 +472,8 @@ export class UnityApp extends LitElement {
         return html`<unity-ip-rules></unity-ip-rules>`;
       case 'ldap':
         return html`<unity-ldap-settings></unity-ldap-settings>`;
+      case 'sso-providers':
+        return html`<unity-sso-providers></unity-sso-providers>`;
       case 'alert-rules':
         return html`<unity-alert-rules></unity-alert-rules>`;
       case 'alert-history':

@@ -6,11 +6,12 @@
  * shell navigates on.
  * @module
  */
-import type { Me, SecondFactorRequired } from '@unity/shared';
+import type { Me, SecondFactorRequired, SsoSignInOptions } from '@unity/shared';
 import { css, html, LitElement } from 'lit';
 import { api } from '../api/client.js';
 import { passkeyApi } from '../api/passkey-client.js';
 import { secondFactorApi } from '../api/second-factor-client.js';
+import { ssoApi } from '../api/sso-client.js';
 import { authCard, submitAuth, usernameField } from './auth-card.js';
 import {
   autofillSupported,
@@ -19,6 +20,7 @@ import {
   passkeysSupported,
   signInWithPasskey,
 } from './passkey-ceremony.js';
+import { ssoErrorMessage } from './sso-messages.js';
 import { base, controls } from './styles.js';
 
 export class UnityLogin extends LitElement {
@@ -31,6 +33,7 @@ export class UnityLogin extends LitElement {
     methods: { state: true },
     emailMode: { state: true },
     info: { state: true },
+    sso: { state: true },
   };
   /** No account exists yet: explain where the setup link is. */
   declare setupRequired: boolean;
@@ -45,6 +48,8 @@ export class UnityLogin extends LitElement {
   /** The code step takes a code the hub mailed. */
   declare emailMode: boolean;
   declare info: string;
+  /** The identity providers offered, and whether the password form is shown at all. */
+  declare sso: SsoSignInOptions;
 
   constructor() {
     super();
@@ -72,6 +77,26 @@ export class UnityLogin extends LitElement {
       label.check input {
         width: auto;
         min-height: 0;
+      }
+      .sso {
+        display: grid;
+        gap: var(--u-space-2);
+        margin-bottom: var(--u-space-3);
+      }
+      a.sso-button {
+        display: block;
+        text-align: center;
+        padding: var(--u-space-2) var(--u-space-3);
+        border: 1px solid var(--u-border, currentColor);
+        border-radius: var(--u-radius, 6px);
+        color: inherit;
+        text-decoration: none;
+        font-weight: 600;
+      }
+      .or {
+        text-align: center;
+        margin: var(--u-space-2) 0 0;
+        opacity: 0.7;
       }
       button.link {
         background: none;
@@ -166,7 +191,33 @@ export class UnityLogin extends LitElement {
           </p>`
           : null
       }
-      <form @submit=${this.#submit} novalidate>
+      ${this.#renderProviders()}
+      ${
+        this.sso.passwordSignIn
+          ? this.#renderPasswordForm()
+          : this.error
+            ? html`<p class="error" role="alert" data-testid="login-error">${this.error}</p>`
+            : null
+      }
+    </div>`;
+  }
+
+  #renderProviders() {
+    if (this.sso.providers.length === 0) return null;
+    const next = new URLSearchParams(location.search).get('next') ?? '/';
+    return html`<div class="sso" data-testid="sso-providers">
+      ${this.sso.providers.map(
+        (p) =>
+          html`<a class="sso-button" target="_self" href=${ssoApi.startUrl(p.id, next.startsWith('/') ? next : '/')} data-testid="sso-${p.id}"
+            >Sign in with ${p.name}</a
+          >`,
+      )}
+      ${this.sso.passwordSignIn ? html`<p class="or">or with your password</p>` : null}
+    </div>`;
+  }
+
+  #renderPasswordForm() {
+    return html`<form @submit=${this.#submit} novalidate>
         ${usernameField}
         <label>
           Password
@@ -188,6 +239,7 @@ export class UnityLogin extends LitElement {
         }
       </form>
     </div>`;
+      </form>`;
   }
 
   protected override firstUpdated(): void {
