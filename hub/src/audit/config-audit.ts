@@ -29,6 +29,8 @@ const AUDITED: { first: string; sub?: string; resource: string }[] = [
   { first: 'notification-policy', resource: 'notification-policy' },
   { first: 'status-pages', resource: 'status-pages' },
   { first: 'enrollment-tokens', resource: 'enrollment-tokens' },
+  { first: 'oidc-clients', resource: 'oidc-clients' },
+  { first: 'oidc-keys', resource: 'oidc-keys' },
   { first: 'hosts', sub: 'labels', resource: 'host-labels' },
   { first: 'hosts', sub: 'public', resource: 'host-public' },
   { first: 'hosts', sub: 'speed-tests/schedule', resource: 'speed-test-schedules' },

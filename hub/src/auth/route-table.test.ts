@@ -211,6 +211,12 @@ const EXPECTED: Record<string, Need> = {
   'POST /api/me/second-factor/backup-codes': 'signed-in',
   'POST /api/me/second-factor/disable': 'signed-in',
   'PUT /api/roles/:id/second-factor': 'admin',
+  'GET /api/oidc-clients': 'admin',
+  'POST /api/oidc-clients': 'admin',
+  'PUT /api/oidc-clients/:id': 'admin',
+  'DELETE /api/oidc-clients/:id': 'admin',
+  'GET /api/oidc-keys': 'admin',
+  'POST /api/oidc-keys/rotate': 'admin',
 };
 
 const RANK = { viewer: 0, editor: 1, admin: 2 } as const;

@@ -354,6 +354,7 @@ export * from './schema-identity.js';
 export * from './schema-inventory.js';
 export * from './schema-logs.js';
 export * from './schema-notify.js';
+export * from './schema-oidc.js';
 export * from './schema-probes.js';
 export * from './schema-second-factor.js';
 export * from './schema-security.js';
