@@ -26,6 +26,8 @@ export type Route =
   | { name: 'sessions' }
   | { name: 'audit-log' }
   | { name: 'ip-rules' }
+  /** Apps that sign in with Unity (the hub as an OIDC provider). */
+  | { name: 'oidc-clients' }
   | { name: 'probes' }
   | { name: 'probe'; id: string }
   /** The editors of public status pages; the pages themselves are served by the hub at /status/:slug. */
@@ -60,6 +62,7 @@ export function parseRoute(pathname: string, search: string): Route {
   if (path === '/settings/sessions') return { name: 'sessions' };
   if (path === '/settings/audit-log') return { name: 'audit-log' };
   if (path === '/settings/ip-rules') return { name: 'ip-rules' };
+  if (path === '/settings/oidc-clients') return { name: 'oidc-clients' };
   if (path === '/alerts/rules') return { name: 'alert-rules' };
   if (path === '/probes') return { name: 'probes' };
   const probe = /^\/probes\/([^/]+)$/.exec(path);
@@ -106,7 +109,15 @@ export function safeNext(next: string | null | undefined): string {
   return next;
 }
 
+/** Paths the hub serves itself (the OIDC provider's sign-in steps): reached by a full page load. */
+const SERVER_PATHS = /^\/oidc\//;
+
 export function navigate(path: string, { replace = false }: { replace?: boolean } = {}): void {
+  if (SERVER_PATHS.test(path)) {
+    if (replace) location.replace(path);
+    else location.assign(path);
+    return;
+  }
   if (path === location.pathname + location.search) return;
   if (replace) history.replaceState(null, '', path);
   else history.pushState(null, '', path);

@@ -30,6 +30,7 @@ import './unity-notifications.js';
 import './unity-sessions.js';
 import './unity-audit-log.js';
 import './unity-ip-rules.js';
+import './unity-oidc-clients.js';
 import './unity-alert-rules.js';
 import './unity-probe.js';
 import './unity-probes.js';
@@ -63,6 +64,7 @@ const TITLES: Record<Route['name'], string> = {
   sessions: 'Sessions',
   'audit-log': 'Audit log',
   'ip-rules': 'IP rules',
+  'oidc-clients': 'Sign in with Unity',
   probes: 'Probes',
   probe: 'Probe',
   'status-pages': 'Status pages',
@@ -407,6 +409,7 @@ export class UnityApp extends LitElement {
               <a href="/settings/sessions" data-testid="nav-sessions">Sessions</a>
               ${this.me?.permissions?.includes('audit:read') ? html`<a href="/settings/audit-log" data-testid="nav-audit-log">Audit log</a>` : null}
               ${this.me?.permissions?.includes('settings:read') ? html`<a href="/settings/ip-rules" data-testid="nav-ip-rules">IP rules</a>` : null}
+              ${this.me?.permissions?.includes('settings:read') ? html`<a href="/settings/oidc-clients" data-testid="nav-oidc-clients">Sign in with Unity</a>` : null}
               ${
                 this.me?.permissions?.includes('users:read')
                   ? html`<a href="/settings/users" data-testid="nav-users">Users</a>
@@ -460,6 +463,8 @@ export class UnityApp extends LitElement {
         return html`<unity-audit-log></unity-audit-log>`;
       case 'ip-rules':
         return html`<unity-ip-rules></unity-ip-rules>`;
+      case 'oidc-clients':
+        return html`<unity-oidc-clients></unity-oidc-clients>`;
       case 'alert-rules':
         return html`<unity-alert-rules></unity-alert-rules>`;
       case 'alert-history':
