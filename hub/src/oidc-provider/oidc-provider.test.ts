@@ -327,7 +327,7 @@ for (const backend of backends) {
       assert.ok(rows[0] && !rows[0].sealed.includes('"d"'), 'the private key is stored sealed');
     });
 
-    it('signs out through end_session and then needs a sign-in again', async () => {
+    it('reuses the sign-in only while the Unity session lasts; end_session signs out of Unity', async () => {
       const config = await rp(confidential);
       const agent = await aliceBrowser();
       const { url, verifier } = await authorize(config);
@@ -337,14 +337,29 @@ for (const backend of backends) {
         expectedState: client.skipStateCheck,
       });
 
+      // Signed in and consented: a silent request gets a code at once.
+      const silent = await authorize(config, { prompt: 'none' });
+      assert.ok((await agent.follow(silent.url, hub.url)).url.searchParams.get('code'));
+
+      // The same browser signed in to Unity as someone else: the provider's session is not reused.
+      const adminAgent = new Agent();
+      for (const [key, c] of agent.cookies)
+        if (!key.startsWith('unity_session')) adminAgent.cookies.set(key, c);
+      const [, adminValue = ''] = adminCookie.split('=');
+      adminAgent.cookies.set('unity_session\n/', { value: adminValue, path: '/' });
+      const asAdmin = await adminAgent.follow((await authorize(config, { prompt: 'none' })).url, hub.url);
+      assert.equal(asAdmin.url.searchParams.get('error'), 'login_required');
+
       const logout = client.buildEndSessionUrl(config, {
         id_token_hint: mine.id_token ?? '',
         post_logout_redirect_uri: LOGGED_OUT,
         state: 'bye',
       });
+      const oldSession = [...agent.cookies].find(([k]) => k.startsWith('unity_session'))?.[1].value;
       const confirm = await agent.follow(logout, hub.url);
       assert.equal(confirm.res?.status, 200);
       const form = await confirm.res.text();
+      assert.match(form, /Sign out of Unity/);
       const action = /action="([^"]+)"/.exec(form)?.[1] ?? '';
       const xsrf = /name="xsrf" value="([^"]+)"/.exec(form)?.[1] ?? '';
       assert.ok(action && xsrf, 'a confirmation form');
@@ -355,12 +370,20 @@ for (const backend of backends) {
       });
       assert.equal(`${done.url.origin}${done.url.pathname}`, LOGGED_OUT);
       assert.equal(done.url.searchParams.get('state'), 'bye');
+      assert.equal(
+        [...agent.cookies.keys()].some((k) => k.startsWith('unity_session')),
+        false,
+        'cookie cleared',
+      );
 
-      // Signed out of Unity too: a silent sign-in is refused with login_required.
-      await agent.fetch(`${hub.url}/api/auth/logout`, { method: 'POST', headers: { origin: hub.url } });
-      const silent = await authorize(config, { prompt: 'none' });
-      const back = await agent.follow(silent.url, hub.url);
-      assert.equal(back.url.searchParams.get('error'), 'login_required');
+      // Signed out of Unity as well: a silent sign-in is refused, and the old session is dead.
+      const after = await agent.follow((await authorize(config, { prompt: 'none' })).url, hub.url);
+      assert.equal(after.url.searchParams.get('error'), 'login_required');
+      const me = () => api('/api/auth/me', { cookie: `unity_session=${oldSession}` }).then((r) => r.status);
+      for (let i = 0; i < 100 && (await me()) !== 401; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(await me(), 401, 'the Unity session ended');
+      const signOuts = await hub.deps.db.select().from(auditLog).where(eq(auditLog.action, 'auth.signout'));
+      assert.ok(signOuts.some((a) => a.objectId === aliceId && /end_session/.test(a.message ?? '')));
     });
 
     it('sends a user who is not signed in through Unity’s sign-in page and back', async () => {

@@ -70,12 +70,17 @@ export function messagePage(title: string, message: string): string {
   );
 }
 
-/** oidc-provider's sign-out confirmation: `form` is its hidden form (with the xsrf token). */
+/**
+ * oidc-provider's sign-out confirmation: `form` is its hidden form (with the xsrf token).
+ * "Sign out of Unity" (logout=yes) ends the provider session and the Unity session; the other
+ * button signs out of this app only.
+ */
 export function logoutPage(form: string, clientName: string | undefined): string {
+  const app = clientName ? escapeHtml(clientName) : 'the application';
   return page(
     'Sign out',
-    `<h1>Sign out${clientName ? ` of ${escapeHtml(clientName)}` : ''}?</h1>${form}
-<div class="actions"><button type="submit" form="op.logoutForm">Stay signed in</button>
-<button type="submit" class="primary" id="logout" form="op.logoutForm" value="yes" name="logout">Sign out</button></div>`,
+    `<h1>Sign out of Unity too?</h1><p>You are signing out of ${app}.</p>${form}
+<div class="actions"><button type="submit" form="op.logoutForm" id="logout-app">Only ${app}</button>
+<button type="submit" class="primary" id="logout" form="op.logoutForm" value="yes" name="logout">Sign out of Unity</button></div>`,
   );
 }

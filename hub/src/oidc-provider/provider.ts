@@ -28,6 +28,8 @@ export type ProviderOptions = {
   log: Logger;
   issuer: string;
   clock: () => number;
+  /** A confirmed "sign out of Unity" at the end_session endpoint (not "only this app"). */
+  onSignOut: (ctx: KoaContextWithOIDC) => void;
 };
 
 /** A sign-in at oidc-provider is reused only while the same user is signed in to Unity. */
@@ -38,6 +40,7 @@ function policy() {
     new interactionPolicy.Check(
       'unity_session',
       'the Unity sign-in ended or changed',
+      'login_required',
       (ctx: KoaContextWithOIDC) =>
         unityUserOfRequest.get(ctx.req) !== ctx.oidc.session?.accountId
           ? interactionPolicy.Check.REQUEST_PROMPT
@@ -124,8 +127,12 @@ export async function buildProvider(o: ProviderOptions): Promise<Provider> {
   provider.proxy = true;
   const log = o.log;
   provider.on('server_error', (_ctx, error) => log.error({ err: error }, 'OIDC provider error'));
-  provider.on('end_session.success', (ctx: KoaContextWithOIDC) =>
-    log.info({ client: ctx.oidc.client?.clientId }, 'OIDC sign-out'),
-  );
+  provider.on('end_session.success', (ctx: KoaContextWithOIDC) => {
+    log.info(
+      { client: ctx.oidc.client?.clientId, everywhere: Boolean(ctx.oidc.params?.logout) },
+      'OIDC sign-out',
+    );
+    if (ctx.oidc.params?.logout) o.onSignOut(ctx);
+  });
   return provider;
 }

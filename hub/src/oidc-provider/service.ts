@@ -6,11 +6,16 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import { recordEvent } from '../audit/audit-log.js';
+import { resolveAccess } from '../auth/access.js';
+import { SESSION_COOKIE } from '../auth/sessions.js';
+import { clientIpOfRequest } from '../http/client-ip.js';
 import { SecretBox } from '../notify/secrets.js';
 import type { HubDeps } from '../types.js';
 import { sweepExpired } from './adapter.js';
 import { rotateSigningKey } from './keys.js';
-import { buildProvider } from './provider.js';
+import { buildProvider, unityUserOfRequest } from './provider.js';
 
 type Built = { provider: Provider; handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> };
 
@@ -44,6 +49,7 @@ export class OidcService {
       log: this.#deps.log.child({ module: 'oidc-provider' }),
       issuer: this.issuer,
       clock: () => this.now(),
+      onSignOut: (ctx) => this.#signOutOfUnity(ctx),
     }).then(
       (provider) => ({ provider, handle: provider.callback() as Built['handle'] }),
       (error: unknown) => {
@@ -52,6 +58,30 @@ export class OidcService {
       },
     );
     return this.#built;
+  }
+
+  /** Ends the browser's Unity session too (its cookie is cleared in the same response). */
+  #signOutOfUnity(ctx: KoaContextWithOIDC): void {
+    const deps = this.#deps;
+    const secret = ctx.cookies.get(SESSION_COOKIE);
+    if (!secret) return;
+    ctx.cookies.set(SESSION_COOKIE, null, { path: '/', httpOnly: true, sameSite: 'lax', overwrite: true });
+    const userId = unityUserOfRequest.get(ctx.req);
+    void (async () => {
+      await deps.sessions.end(secret);
+      if (!userId) return;
+      const user = await resolveAccess(deps.db, userId);
+      await recordEvent(deps.db, {
+        actor: { id: userId, name: user?.user.username ?? userId },
+        ip: clientIpOfRequest(ctx.req, deps.config),
+        action: 'auth.signout',
+        objectType: 'user',
+        objectId: userId,
+        objectName: user?.user.username ?? null,
+        outcome: 'ok',
+        message: `signed out through ${ctx.oidc.client?.clientName ?? 'an app'} (OIDC end_session)`,
+      });
+    })().catch((error: unknown) => deps.log.warn({ err: error }, 'could not end the Unity session'));
   }
 
   /** A new signing key signs from now on; the old ones stay published until their tokens expire. */
