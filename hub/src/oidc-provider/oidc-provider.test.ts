@@ -457,6 +457,42 @@ for (const backend of backends) {
       assert.equal(crossSite.status, 403);
     });
 
+    it("takes a confidential client's secret in the request body too (client_secret_post)", async () => {
+      // openid-client's default, like many apps': the same client works either way.
+      const config = await client.discovery(
+        issuer,
+        confidential.id,
+        {},
+        client.ClientSecretPost(confidential.secret ?? ''),
+        { execute: [client.allowInsecureRequests] },
+      );
+      const { url, verifier, state } = await authorize(config, { scope: 'openid groups' });
+      const { callback } = await consent(await aliceBrowser(), url, 'confirm');
+      const got = await client.authorizationCodeGrant(config, callback, {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+      });
+      assert.deepEqual(got.claims()?.groups, ['ops', 'viewer']);
+      const wrong = await client.discovery(
+        issuer,
+        confidential.id,
+        {},
+        client.ClientSecretPost('not-the-secret'),
+        {
+          execute: [client.allowInsecureRequests],
+        },
+      );
+      const again = await authorize(wrong, { scope: 'openid' });
+      const { callback: code } = await consent(await aliceBrowser(), again.url, 'confirm');
+      await assert.rejects(
+        client.authorizationCodeGrant(wrong, code, {
+          pkceCodeVerifier: again.verifier,
+          expectedState: again.state,
+        }),
+        (error: { error?: string }) => error.error === 'invalid_client',
+      );
+    });
+
     it('lets admins edit and delete clients; a deleted client can no longer sign in', async () => {
       const put = await api(`/api/oidc-clients/${publicClient.id}`, {
         method: 'PUT',
