@@ -75,6 +75,16 @@ export async function rotateSigningKey(db: Db, box: SecretBox, now: number): Pro
   });
 }
 
+/** True when a retired key has outlived its tokens (the provider is then rebuilt without it). */
+export async function hasExpiredRetiredKey(db: Db, now: number): Promise<boolean> {
+  const rows = await db
+    .select({ kid: oidcKeys.kid })
+    .from(oidcKeys)
+    .where(and(eq(oidcKeys.use, 'sig'), lt(oidcKeys.retiredAt, new Date(now - RETIRED_KEY_KEEP_MS))))
+    .limit(1);
+  return rows.length > 0;
+}
+
 export async function listSigningKeys(db: Db): Promise<KeyInfo[]> {
   const rows = await db
     .select({ kid: oidcKeys.kid, createdAt: oidcKeys.createdAt, retiredAt: oidcKeys.retiredAt })

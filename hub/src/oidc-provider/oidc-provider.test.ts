@@ -16,8 +16,10 @@ import * as client from 'openid-client';
 import { createGroup } from '../auth/groups-store.js';
 import { createUser } from '../auth/users.js';
 import { auditLog, oidcClients, oidcKeys, users } from '../db/schema.js';
+import { SecretBox } from '../notify/secrets.js';
 import { backends } from '../testing/databases.js';
 import { login, startTestHub, type TestHub } from '../testing/hub.js';
+import { hasExpiredRetiredKey, loadSigningKeys, RETIRED_KEY_KEEP_MS } from './keys.js';
 
 const ALICE = { username: 'alice', password: 'alice has a long password' };
 const CALLBACK = 'http://127.0.0.1:9/callback';
@@ -325,6 +327,17 @@ for (const backend of backends) {
         .from(oidcKeys)
         .where(eq(oidcKeys.kid, String(newKid)));
       assert.ok(rows[0] && !rows[0].sealed.includes('"d"'), 'the private key is stored sealed');
+
+      // Once the retired key's tokens have all expired, it is no longer published.
+      const later = Date.now() + RETIRED_KEY_KEEP_MS + 60_000;
+      assert.equal(await hasExpiredRetiredKey(hub.deps.db, Date.now()), false);
+      assert.equal(await hasExpiredRetiredKey(hub.deps.db, later), true);
+      const box = SecretBox.fromPassphrase('test-secret-key-with-at-least-32-chars');
+      const published = await loadSigningKeys(hub.deps.db, box, later);
+      assert.deepEqual(
+        published.map((k) => k.kid),
+        [newKid],
+      );
     });
 
     it('reuses the sign-in only while the Unity session lasts; end_session signs out of Unity', async () => {

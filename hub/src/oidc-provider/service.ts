@@ -1,7 +1,7 @@
 /**
  * The provider's lifetime in a hub: built on first use (so a hub nobody signs in through pays
- * nothing), rebuilt after a signing-key rotation, and an hourly sweep of expired state stopped
- * when the hub closes.
+ * nothing), rebuilt after a signing-key rotation and when a retired key has outlived its tokens, and a
+ * sweep of expired state every 10 minutes, stopped when the hub closes.
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -14,7 +14,7 @@ import { clientIpOfRequest } from '../http/client-ip.js';
 import { SecretBox } from '../notify/secrets.js';
 import type { HubDeps } from '../types.js';
 import { sweepExpired } from './adapter.js';
-import { rotateSigningKey } from './keys.js';
+import { hasExpiredRetiredKey, rotateSigningKey } from './keys.js';
 import { buildProvider, unityUserOfRequest } from './provider.js';
 
 type Built = { provider: Provider; handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> };
@@ -30,12 +30,21 @@ export class OidcService {
     this.box = SecretBox.fromConfig(deps.config.notify.secretKey, deps.config.dataDir);
     this.issuer = deps.config.publicUrl.replace(/\/+$/, '');
     const timer = setInterval(() => {
-      sweepExpired(deps.db, this.now()).catch((error: unknown) =>
+      this.#sweep().catch((error: unknown) =>
         deps.log.warn({ err: error }, 'could not sweep expired OIDC state'),
       );
-    }, 3_600_000);
+    }, 600_000);
     timer.unref();
     deps.onClose(() => clearInterval(timer));
+  }
+
+  /** Drops expired state, and unpublishes retired keys whose tokens have all expired. */
+  async #sweep(): Promise<void> {
+    await sweepExpired(this.#deps.db, this.now());
+    if (this.#built && (await hasExpiredRetiredKey(this.#deps.db, this.now()))) {
+      this.#built = undefined;
+      await this.built();
+    }
   }
 
   now(): number {
@@ -68,19 +77,20 @@ export class OidcService {
     ctx.cookies.set(SESSION_COOKIE, null, { path: '/', httpOnly: true, sameSite: 'lax', overwrite: true });
     const userId = unityUserOfRequest.get(ctx.req);
     void (async () => {
+      // Audited first, so the entry exists once the session is gone.
+      const user = userId ? await resolveAccess(deps.db, userId) : undefined;
+      if (userId)
+        await recordEvent(deps.db, {
+          actor: { id: userId, name: user?.user.username ?? userId },
+          ip: clientIpOfRequest(ctx.req, deps.config),
+          action: 'auth.signout',
+          objectType: 'user',
+          objectId: userId,
+          objectName: user?.user.username ?? null,
+          outcome: 'ok',
+          message: `signed out through ${ctx.oidc.client?.clientName ?? 'an app'} (OIDC end_session)`,
+        });
       await deps.sessions.end(secret);
-      if (!userId) return;
-      const user = await resolveAccess(deps.db, userId);
-      await recordEvent(deps.db, {
-        actor: { id: userId, name: user?.user.username ?? userId },
-        ip: clientIpOfRequest(ctx.req, deps.config),
-        action: 'auth.signout',
-        objectType: 'user',
-        objectId: userId,
-        objectName: user?.user.username ?? null,
-        outcome: 'ok',
-        message: `signed out through ${ctx.oidc.client?.clientName ?? 'an app'} (OIDC end_session)`,
-      });
     })().catch((error: unknown) => deps.log.warn({ err: error }, 'could not end the Unity session'));
   }
 
