@@ -50,6 +50,9 @@ import { logRoutes } from './logs/routes.js';
 import { notifyRoutes } from './notify/routes.js';
 import { metricsRoutes } from './observe/metrics-route.js';
 import { statusRoutes } from './observe/status-route.js';
+import { oidcAdminRoutes } from './oidc-provider/admin-routes.js';
+import { oidcProviderRoutes } from './oidc-provider/http-routes.js';
+import { OidcService } from './oidc-provider/service.js';
 import { pingRoutes } from './probes/push/ping-routes.js';
 import { probeRoutes } from './probes/routes.js';
 import { scanRoutes } from './scans/routes.js';
@@ -84,6 +87,10 @@ export function createApp(deps: HubDeps) {
   app.route('/status', publicStatusRoutes(deps, statusPages));
   // Identity-provider sign-in: browser navigations (redirects), public; see auth/sso/flow-routes.ts.
   app.route('/auth/sso', ssoFlowRoutes(deps));
+  // Unity as an OIDC provider: discovery and /oidc/* are public (the protocol carries its own
+  // credentials); its sign-in and consent steps require a Unity session (oidc-provider/).
+  const oidc = new OidcService(deps);
+  app.route('/', oidcProviderRoutes(deps, oidc));
 
   app.use('/api/*', csrfProtection(SESSION_COOKIE, deps.config.publicUrl));
   app.use('/api/*', sessionMiddleware(deps));
@@ -127,6 +134,7 @@ export function createApp(deps: HubDeps) {
   app.route('/api', probeRoutes(deps));
   app.route('/api', publishRoutes(deps, badges));
   app.route('/api', statusPageRoutes(deps, statusPages));
+  app.route('/api', oidcAdminRoutes(deps, oidc));
   // Reached only without an Upgrade header (upgrades are taken in http/upgrade.ts).
   app.get(LIVE_PATH, (c) => errorResponse(c, 'bad_request', 'this endpoint speaks WebSocket only'));
 

@@ -28,6 +28,8 @@ export type Route =
   | { name: 'ip-rules' }
   | { name: 'ldap' }
   | { name: 'sso-providers' }
+  /** Apps that sign in with Unity (the hub as an OIDC provider). */
+  | { name: 'oidc-clients' }
   | { name: 'probes' }
   | { name: 'probe'; id: string }
   /** The editors of public status pages; the pages themselves are served by the hub at /status/:slug. */
@@ -64,6 +66,7 @@ export function parseRoute(pathname: string, search: string): Route {
   if (path === '/settings/ip-rules') return { name: 'ip-rules' };
   if (path === '/settings/ldap') return { name: 'ldap' };
   if (path === '/settings/sso') return { name: 'sso-providers' };
+  if (path === '/settings/oidc-clients') return { name: 'oidc-clients' };
   if (path === '/alerts/rules') return { name: 'alert-rules' };
   if (path === '/probes') return { name: 'probes' };
   const probe = /^\/probes\/([^/]+)$/.exec(path);
@@ -110,7 +113,15 @@ export function safeNext(next: string | null | undefined): string {
   return next;
 }
 
+/** Paths the hub serves itself (the OIDC provider's sign-in steps): reached by a full page load. */
+const SERVER_PATHS = /^\/oidc\//;
+
 export function navigate(path: string, { replace = false }: { replace?: boolean } = {}): void {
+  if (SERVER_PATHS.test(path)) {
+    if (replace) location.replace(path);
+    else location.assign(path);
+    return;
+  }
   if (path === location.pathname + location.search) return;
   if (replace) history.replaceState(null, '', path);
   else history.pushState(null, '', path);

@@ -31,6 +31,8 @@ const AUDITED: { first: string; sub?: string; resource: string }[] = [
   { first: 'enrollment-tokens', resource: 'enrollment-tokens' },
   { first: 'sso-providers', resource: 'sso-providers' },
   { first: 'sso-settings', resource: 'sso-settings' },
+  { first: 'oidc-clients', resource: 'oidc-clients' },
+  { first: 'oidc-keys', resource: 'oidc-keys' },
   { first: 'hosts', sub: 'labels', resource: 'host-labels' },
   { first: 'hosts', sub: 'public', resource: 'host-public' },
   { first: 'hosts', sub: 'speed-tests/schedule', resource: 'speed-test-schedules' },

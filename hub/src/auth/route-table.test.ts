@@ -243,6 +243,12 @@ const EXPECTED: Record<string, Need> = {
   'GET /api/me/sso': 'signed-in',
   'POST /api/me/sso/:provider/link': 'signed-in',
   'DELETE /api/me/sso/:id': 'signed-in',
+  'GET /api/oidc-clients': 'admin',
+  'POST /api/oidc-clients': 'admin',
+  'PUT /api/oidc-clients/:id': 'admin',
+  'DELETE /api/oidc-clients/:id': 'admin',
+  'GET /api/oidc-keys': 'admin',
+  'POST /api/oidc-keys/rotate': 'admin',
 };
 
 const RANK = { viewer: 0, editor: 1, admin: 2 } as const;

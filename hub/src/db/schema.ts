@@ -356,6 +356,7 @@ export * from './schema-ldap.js';
 export * from './schema-logs.js';
 export * from './schema-notify.js';
 export * from './schema-passkeys.js';
+export * from './schema-oidc.js';
 export * from './schema-probes.js';
 export * from './schema-second-factor.js';
 export * from './schema-security.js';

@@ -29,7 +29,9 @@ export const HSTS = 'max-age=31536000; includeSubDomains';
 export function securityHeaders(config: { trustedProxies: CidrList }): MiddlewareHandler {
   return async (c, next) => {
     await next();
-    c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    // A page that needs its own policy (the OIDC consent page, oidc-provider/pages.ts) sets it.
+    if (!c.res.headers.has('Content-Security-Policy'))
+      c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('X-Frame-Options', 'DENY');
     c.header('Referrer-Policy', 'no-referrer');

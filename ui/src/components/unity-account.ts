@@ -108,7 +108,7 @@ export class UnityAccount extends LitElement {
       </section>
       <unity-second-factor></unity-second-factor>
       <unity-passkeys></unity-passkeys>
-      <unity-email-codes></unity-email-codes>`;
+      <unity-email-codes></unity-email-codes>
       <unity-sso-links></unity-sso-links>`;
   }
 

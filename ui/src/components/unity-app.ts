@@ -32,6 +32,7 @@ import './unity-audit-log.js';
 import './unity-ip-rules.js';
 import './ldap-settings.js';
 import './sso-providers.js';
+import './unity-oidc-clients.js';
 import './unity-alert-rules.js';
 import './unity-probe.js';
 import './unity-probes.js';
@@ -67,6 +68,7 @@ const TITLES: Record<Route['name'], string> = {
   'ip-rules': 'IP rules',
   ldap: 'LDAP',
   'sso-providers': 'Identity providers',
+  'oidc-clients': 'Sign in with Unity',
   probes: 'Probes',
   probe: 'Probe',
   'status-pages': 'Status pages',
@@ -414,7 +416,8 @@ export class UnityApp extends LitElement {
                 this.me?.permissions?.includes('settings:read')
                   ? html`<a href="/settings/ip-rules" data-testid="nav-ip-rules">IP rules</a>
                   <a href="/settings/ldap" data-testid="nav-ldap">LDAP</a>
-                  <a href="/settings/sso" data-testid="nav-sso">Identity providers</a>`
+                  <a href="/settings/sso" data-testid="nav-sso">Identity providers</a>
+                  <a href="/settings/oidc-clients" data-testid="nav-oidc-clients">Sign in with Unity</a>`
                   : null
               }
               ${
@@ -474,6 +477,8 @@ export class UnityApp extends LitElement {
         return html`<unity-ldap-settings></unity-ldap-settings>`;
       case 'sso-providers':
         return html`<unity-sso-providers></unity-sso-providers>`;
+      case 'oidc-clients':
+        return html`<unity-oidc-clients></unity-oidc-clients>`;
       case 'alert-rules':
         return html`<unity-alert-rules></unity-alert-rules>`;
       case 'alert-history':

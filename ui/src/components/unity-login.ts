@@ -61,6 +61,17 @@ export class UnityLogin extends LitElement {
     this.methods = ['totp', 'backup_code'];
     this.emailMode = false;
     this.info = '';
+    this.sso = { providers: [], passwordSignIn: true };
+    // Back from an identity provider: its failure, or the hub asking for this account's code.
+    this.error = ssoErrorMessage(location.search);
+    if (new URLSearchParams(location.search).get('second_factor') === '1') this.step = 'code';
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void ssoApi.signInOptions().then((r) => {
+      if (r.ok) this.sso = r.value;
+    });
   }
 
   static override styles = [
@@ -237,8 +248,6 @@ export class UnityLogin extends LitElement {
             </button>`
             : null
         }
-      </form>
-    </div>`;
       </form>`;
   }
 
