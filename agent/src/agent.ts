@@ -4,7 +4,7 @@
  * @module
  */
 import { join } from 'node:path';
-import { SPEEDTEST_COMMAND } from '@unity/shared';
+import { type Capability, K8S_LOGS_COMMAND, SPEEDTEST_COMMAND } from '@unity/shared';
 import type { Logger } from 'pino';
 import { EngineSet } from './collectors/engine-set.js';
 import { candidateEndpoints, clientFor } from './collectors/engines.js';
@@ -16,6 +16,9 @@ import { imageScanCommand } from './commands/image-scan.js';
 import { speedTestCommand } from './commands/speed-test.js';
 import type { AgentConfig } from './config.js';
 import type { EngineClient } from './engine/engine-client.js';
+import { KubeClusters } from './k8s/clusters.js';
+import { k8sLogsCommand } from './k8s/pod-logs.js';
+import { kubeSources } from './k8s/sources.js';
 import type { ConnectionOptions } from './link/connection.js';
 import { ensureEnrolled } from './link/enrollment.js';
 import { loadOrCreateIdentity } from './link/identity.js';
@@ -177,15 +180,33 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     run: (probe) => runProbe(probe, { engines: liveEngines }),
   });
   commands.register('probes.set', probesSetCommand(probes));
+  // Kubernetes clusters, watched with informers; changes go through the outbox.
+  const sources = kubeSources(config.kube);
+  const kube =
+    sources.length > 0
+      ? new KubeClusters({
+          sources,
+          outbox,
+          notify: () => link.notify(),
+          log: log.child({ module: 'k8s' }),
+          usageIntervalMs: config.kube?.usageIntervalMs,
+        })
+      : undefined;
+  if (kube)
+    commands.register(
+      K8S_LOGS_COMMAND,
+      k8sLogsCommand((cluster) => kube.http(cluster)),
+    );
+  const baseCapabilities: Capability[] = config.readOnly
+    ? ['host', 'containers', 'logs', 'probes']
+    : ['host', 'containers', 'logs', 'actions', 'probes'];
   const link = new Link({
     hubUrl: enrollment.hubUrl,
     privateKey: identity.privateKey,
     enrollment,
     outbox,
     hostFacts: () => facts,
-    capabilities: config.readOnly
-      ? ['host', 'containers', 'logs', 'probes']
-      : ['host', 'containers', 'logs', 'actions', 'probes'],
+    capabilities: kube ? [...baseCapabilities, 'kubernetes'] : baseCapabilities,
     log: log.child({ module: 'link' }),
     onConfig: (frame) => {
       if (config.hostIntervalMs === undefined) scheduler?.setInterval(frame.hostIntervalMs);
@@ -209,6 +230,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       engines: endpoints,
       pending: outbox.pendingSeqs().length,
       readOnly: config.readOnly,
+      clusters: sources.map((s) => s.cluster.name),
     },
     'agent starting',
   );
@@ -225,6 +247,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   link.start();
   scheduler.start();
   scans.start();
+  kube?.start();
   const refreshFacts = setInterval(() => {
     host.facts().then(
       (f) => {
@@ -244,6 +267,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     stop: async () => {
       clearInterval(refreshFacts);
       await scans.stop();
+      await kube?.stop();
       await probes.stop();
       await running.stop();
       await engines.stop?.();
