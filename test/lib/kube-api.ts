@@ -127,7 +127,14 @@ export class FakeKubeApi {
   /** A kubeconfig with one context per name, all pointing here with the bearer token. */
   writeKubeconfig(path: string, contexts: string[] = ['test']): void {
     const lines = ['apiVersion: v1', 'kind: Config', `current-context: ${contexts[0]}`, 'clusters:'];
-    for (const c of contexts) lines.push(`- name: ${c}`, '  cluster:', `    server: ${this.url}`);
+    // client-node refuses plain http unless TLS verification is explicitly off for the cluster.
+    for (const c of contexts)
+      lines.push(
+        `- name: ${c}`,
+        '  cluster:',
+        `    server: ${this.url}`,
+        '    insecure-skip-tls-verify: true',
+      );
     lines.push('users:', '- name: tester', '  user:', `    token: ${this.token}`, 'contexts:');
     for (const c of contexts)
       lines.push(`- name: ${c}`, '  context:', `    cluster: ${c}`, '    user: tester');

@@ -188,6 +188,8 @@ export class ResourceWatch {
           callback(type, event.object ?? {});
         }
       });
+      // A cut connection errors both the response and the line reader; either ends this watch.
+      lines.on('error', (error) => finish(error));
       res.on('error', (error) => finish(error));
       res.on('close', () => finish(null));
     } catch (error) {
