@@ -5,18 +5,21 @@
  * a degraded deployment, a 410 Gone mid-watch with changes made meanwhile (relisted, nothing lost
  * or doubled), a dropped watch with a half-written line, events, resource use from
  * metrics.k8s.io, pod logs with follow, and an agent restart while the cluster changed (the
- * fresh snapshot removes what vanished meanwhile).
+ * fresh snapshot removes what vanished meanwhile). Also: the deploy manifests and Helm chart
+ * parse, and the agent's RBAC is read-only and covers what it watches.
  */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { K8sClusterSummary, K8sObjectView } from '@unity/shared';
+import { loadAll } from 'js-yaml';
 import { createEnrollmentToken } from '../../hub/src/agents/enrollment-tokens.js';
 import { login, startTestHub, type TestHub } from '../../hub/src/testing/hub.js';
 import { type AgentProcess, startAgent } from '../lib/agent.js';
 import { FakeKubeApi } from '../lib/kube-api.js';
 import { deployment, event, ingress, namespaceObject, node, pod, service } from '../lib/kube-fixtures.js';
-import { makeTempDir, removeDir } from '../lib/paths.js';
+import { makeTempDir, REPO_ROOT, removeDir } from '../lib/paths.js';
 import { NotYet, waitFor } from '../lib/wait.js';
 
 describe('kubernetes: loopback API server → real agent → hub', { timeout: 180_000 }, () => {
@@ -211,5 +214,83 @@ describe('kubernetes: loopback API server → real agent → hub', { timeout: 18
       return true;
     });
     assert.ok(stateDir);
+  });
+});
+
+type Manifest = {
+  kind?: string;
+  metadata?: { name?: string };
+  rules?: { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+  spec?: { replicas?: number; template?: { spec?: { serviceAccountName?: string } } };
+};
+
+/**
+ * Helm templates as YAML: control lines (`{{- if … }}`, `{{- end }}`) dropped, an expression
+ * standing for a whole block dropped, every other expression replaced by a plain value. Enough
+ * to parse them and read the RBAC rules, which are written out literally.
+ */
+const renderTemplate = (text: string): string =>
+  text
+    .split('\n')
+    .filter((line) => !/^\s*\{\{-?\s*(if|end|else|define|toYaml)\b.*\}\}\s*$/.test(line))
+    .map((line) => line.replace(/\{\{.*?\}\}/g, 'rendered'))
+    .join('\n');
+
+describe('deploy manifests and Helm chart', () => {
+  const deploy = join(REPO_ROOT, 'deploy');
+  const plain = readdirSync(join(deploy, 'kubernetes')).map((f) =>
+    readFileSync(join(deploy, 'kubernetes', f), 'utf8'),
+  );
+  const chart = join(deploy, 'helm', 'unity');
+  const templates = readdirSync(join(chart, 'templates'))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => renderTemplate(readFileSync(join(chart, 'templates', f), 'utf8')));
+  const docs = (texts: string[]) => texts.flatMap((t) => loadAll(t) as Manifest[]).filter((d) => d?.kind);
+
+  it('parse, and give the agent read-only RBAC (get, list, watch) covering every resource it watches', () => {
+    for (const chartFile of ['Chart.yaml', 'values.yaml'])
+      loadAll(readFileSync(join(chart, chartFile), 'utf8'));
+    for (const [what, manifests] of [
+      ['manifests', docs(plain)],
+      ['chart', docs(templates)],
+    ] as const) {
+      const roles = manifests.filter((m) => m.kind === 'ClusterRole' || m.kind === 'Role');
+      assert.equal(roles.length, 1, `${what}: one role`);
+      const rules = roles.flatMap((r) => r.rules ?? []);
+      for (const rule of rules)
+        assert.deepEqual(
+          [...rule.verbs].sort(),
+          ['get', 'list', 'watch'],
+          `${what}: ${rule.resources.join()} is read-only`,
+        );
+      const granted = new Set(
+        rules.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => `${g}/${res}`))),
+      );
+      for (const needed of [
+        '/nodes',
+        '/pods',
+        '/pods/log',
+        '/events',
+        '/persistentvolumeclaims',
+        '/resourcequotas',
+        'apps/deployments',
+        'apps/daemonsets',
+        'batch/cronjobs',
+        'discovery.k8s.io/endpointslices',
+        'networking.k8s.io/ingresses',
+        'metrics.k8s.io/pods',
+      ])
+        assert.ok(granted.has(needed), `${what}: ${needed} granted`);
+      const agent = manifests.find((m) => m.kind === 'Deployment' && m.metadata?.name?.endsWith('agent'));
+      assert.equal(agent?.spec?.replicas, 1, `${what}: one agent per cluster`);
+      assert.ok(
+        agent?.spec?.template?.spec?.serviceAccountName,
+        `${what}: the agent runs as its service account`,
+      );
+      assert.ok(
+        manifests.some((m) => m.kind === 'Deployment' && m.metadata?.name?.endsWith('hub')),
+        `${what}: a hub`,
+      );
+    }
   });
 });
