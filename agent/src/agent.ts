@@ -4,7 +4,7 @@
  * @module
  */
 import { join } from 'node:path';
-import { type Capability, K8S_LOGS_COMMAND, SPEEDTEST_COMMAND } from '@unity/shared';
+import { type Capability, SPEEDTEST_COMMAND } from '@unity/shared';
 import type { Logger } from 'pino';
 import { EngineSet } from './collectors/engine-set.js';
 import { candidateEndpoints, clientFor } from './collectors/engines.js';
@@ -16,9 +16,6 @@ import { imageScanCommand } from './commands/image-scan.js';
 import { speedTestCommand } from './commands/speed-test.js';
 import type { AgentConfig } from './config.js';
 import type { EngineClient } from './engine/engine-client.js';
-import { KubeClusters } from './k8s/clusters.js';
-import { k8sLogsCommand } from './k8s/pod-logs.js';
-import { kubeSources } from './k8s/sources.js';
 import type { ConnectionOptions } from './link/connection.js';
 import { ensureEnrolled } from './link/enrollment.js';
 import { loadOrCreateIdentity } from './link/identity.js';
@@ -181,22 +178,16 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   });
   commands.register('probes.set', probesSetCommand(probes));
   // Kubernetes clusters, watched with informers; changes go through the outbox.
-  const sources = kubeSources(config.kube);
+  const kubeOptions = config.kube;
   const kube =
-    sources.length > 0
-      ? new KubeClusters({
-          sources,
+    kubeOptions && (kubeOptions.inCluster || kubeOptions.kubeconfig)
+      ? (await import('./k8s/start.js')).setUpKube(kubeOptions, {
           outbox,
           notify: () => link.notify(),
           log: log.child({ module: 'k8s' }),
-          usageIntervalMs: config.kube?.usageIntervalMs,
+          commands,
         })
       : undefined;
-  if (kube)
-    commands.register(
-      K8S_LOGS_COMMAND,
-      k8sLogsCommand((cluster) => kube.http(cluster)),
-    );
   const baseCapabilities: Capability[] = config.readOnly
     ? ['host', 'containers', 'logs', 'probes']
     : ['host', 'containers', 'logs', 'actions', 'probes'];
@@ -230,7 +221,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       engines: endpoints,
       pending: outbox.pendingSeqs().length,
       readOnly: config.readOnly,
-      clusters: sources.map((s) => s.cluster.name),
+      clusters: kube?.clusters.map((c) => c.ref.name) ?? [],
     },
     'agent starting',
   );
