@@ -4,7 +4,7 @@
  * @module
  */
 import { join } from 'node:path';
-import { SPEEDTEST_COMMAND } from '@unity/shared';
+import { type Capability, SPEEDTEST_COMMAND } from '@unity/shared';
 import type { Logger } from 'pino';
 import { EngineSet } from './collectors/engine-set.js';
 import { candidateEndpoints, clientFor } from './collectors/engines.js';
@@ -177,15 +177,27 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     run: (probe) => runProbe(probe, { engines: liveEngines }),
   });
   commands.register('probes.set', probesSetCommand(probes));
+  // Kubernetes clusters, watched with informers; changes go through the outbox.
+  const kubeOptions = config.kube;
+  const kube =
+    kubeOptions && (kubeOptions.inCluster || kubeOptions.kubeconfig)
+      ? (await import('./k8s/start.js')).setUpKube(kubeOptions, {
+          outbox,
+          notify: () => link.notify(),
+          log: log.child({ module: 'k8s' }),
+          commands,
+        })
+      : undefined;
+  const baseCapabilities: Capability[] = config.readOnly
+    ? ['host', 'containers', 'logs', 'probes']
+    : ['host', 'containers', 'logs', 'actions', 'probes'];
   const link = new Link({
     hubUrl: enrollment.hubUrl,
     privateKey: identity.privateKey,
     enrollment,
     outbox,
     hostFacts: () => facts,
-    capabilities: config.readOnly
-      ? ['host', 'containers', 'logs', 'probes']
-      : ['host', 'containers', 'logs', 'actions', 'probes'],
+    capabilities: kube ? [...baseCapabilities, 'kubernetes'] : baseCapabilities,
     log: log.child({ module: 'link' }),
     onConfig: (frame) => {
       if (config.hostIntervalMs === undefined) scheduler?.setInterval(frame.hostIntervalMs);
@@ -209,6 +221,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       engines: endpoints,
       pending: outbox.pendingSeqs().length,
       readOnly: config.readOnly,
+      clusters: kube?.clusters.map((c) => c.ref.name) ?? [],
     },
     'agent starting',
   );
@@ -225,6 +238,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   link.start();
   scheduler.start();
   scans.start();
+  kube?.start();
   const refreshFacts = setInterval(() => {
     host.facts().then(
       (f) => {
@@ -244,6 +258,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     stop: async () => {
       clearInterval(refreshFacts);
       await scans.stop();
+      await kube?.stop();
       await probes.stop();
       await running.stop();
       await engines.stop?.();

@@ -89,6 +89,32 @@ describe('parseCli', () => {
     assert.equal(fail(['--hub']).source, '--hub');
   });
 
+  it('reads the Kubernetes clusters to watch: kubeconfig contexts (renamed or not), in-cluster, priority', () => {
+    const c = run([
+      '--kubeconfig',
+      '/etc/kube/config',
+      '--kube-context',
+      'kind-a=prod,kind-b',
+      '--kube-context',
+      'kind-c',
+      '--kube-priority',
+      '7',
+    ]);
+    assert.deepEqual(c.kube?.contexts, [
+      { context: 'kind-a', name: 'prod' },
+      { context: 'kind-b', name: undefined },
+      { context: 'kind-c', name: undefined },
+    ]);
+    assert.equal(c.kube?.priority, 7);
+    assert.equal(c.kube?.usageIntervalMs, 30_000);
+    const inCluster = run([], { UNITY_KUBE_IN_CLUSTER: '1', UNITY_KUBE_CLUSTER: 'edge-1' });
+    assert.deepEqual([inCluster.kube?.inCluster, inCluster.kube?.clusterName], [true, 'edge-1']);
+    assert.equal(run([]).kube?.kubeconfig, undefined);
+    assert.equal(fail(['--kube-context', 'ctx=Not Valid']).source, '--kube-context');
+    assert.equal(fail(['--kube-priority', '5000']).source, '--kube-priority');
+    assert.equal(fail([], { UNITY_KUBE_CLUSTER: '-bad-' }).source, 'UNITY_KUBE_CLUSTER');
+  });
+
   it('answers --help and --version before validating anything else', () => {
     assert.deepEqual(parseCli(['--help', '--hub', 'nope'], {}), { ok: true, value: { kind: 'help' } });
     assert.deepEqual(parseCli(['--version'], {}), { ok: true, value: { kind: 'version' } });

@@ -37,6 +37,19 @@ export type AgentConfig = {
   /** PATH, where `trivy` is looked up. */
   searchPath: string;
   logLevel: LogLevel;
+  /** Kubernetes clusters to watch (none when neither a kubeconfig nor in-cluster is set). */
+  kube?: KubeConfigOptions | undefined;
+};
+
+export type KubeConfigOptions = {
+  inCluster: boolean;
+  kubeconfig: string | undefined;
+  /** Contexts of the kubeconfig, each optionally renamed (`ctx=name`); empty = the current one. */
+  contexts: { context: string; name: string | undefined }[];
+  /** The cluster name for the in-cluster or the single current-context cluster. */
+  clusterName: string | undefined;
+  priority: number;
+  usageIntervalMs: number;
 };
 
 export type CliCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: AgentConfig };
@@ -60,6 +73,12 @@ const OPTIONS = {
   'read-only': { type: 'boolean' },
   'scan-interval': { type: 'string' },
   'log-level': { type: 'string' },
+  kubeconfig: { type: 'string' },
+  'kube-context': { type: 'string', multiple: true },
+  'kube-in-cluster': { type: 'boolean' },
+  'kube-cluster': { type: 'string' },
+  'kube-priority': { type: 'string' },
+  'kube-usage-interval': { type: 'string' },
   version: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
@@ -219,8 +238,66 @@ function buildConfig(values: Values, env: NodeJS.ProcessEnv): AgentConfig {
         z.enum(LOG_LEVELS),
         `one of ${LOG_LEVELS.join(', ')}`,
       ) ?? 'info',
+    kube: kubeOptions(values, env),
   };
   return config;
+}
+
+const clusterNameSchema = z.string().regex(/^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/);
+const CLUSTER_NAME_RULE =
+  'lowercase letters, digits, ".", "_" or "-", at most 63, starting and ending alphanumeric';
+
+function kubeOptions(values: Values, env: NodeJS.ProcessEnv): KubeConfigOptions {
+  const contextFlags = values['kube-context'] as string[] | undefined;
+  const contextRaw = contextFlags?.length
+    ? { list: contextFlags, source: '--kube-context' }
+    : { list: env.UNITY_KUBE_CONTEXTS ? [env.UNITY_KUBE_CONTEXTS] : [], source: 'UNITY_KUBE_CONTEXTS' };
+  const contexts = contextRaw.list
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '')
+    .map((v) => {
+      const [context, name] = v.split('=', 2) as [string, string | undefined];
+      if (name !== undefined)
+        check(
+          { value: name, source: contextRaw.source },
+          clusterNameSchema,
+          `context=name, the name in ${CLUSTER_NAME_RULE}`,
+        );
+      return { context, name };
+    });
+  const str = (flag: string) => values[flag] as string | undefined;
+  return {
+    inCluster: flagOrEnvBool(
+      values['kube-in-cluster'] as boolean | undefined,
+      'kube-in-cluster',
+      env,
+      'UNITY_KUBE_IN_CLUSTER',
+    ),
+    kubeconfig: check(
+      pick(str('kubeconfig'), 'kubeconfig', env, 'UNITY_KUBECONFIG'),
+      z.string().min(1),
+      'a file path',
+    ),
+    contexts,
+    clusterName: check(
+      pick(str('kube-cluster'), 'kube-cluster', env, 'UNITY_KUBE_CLUSTER'),
+      clusterNameSchema,
+      CLUSTER_NAME_RULE,
+    ),
+    priority:
+      check(
+        pick(str('kube-priority'), 'kube-priority', env, 'UNITY_KUBE_PRIORITY'),
+        z.coerce.number().int().min(-1000).max(1000),
+        'a whole number from -1000 to 1000',
+      ) ?? 0,
+    usageIntervalMs:
+      check(
+        pick(str('kube-usage-interval'), 'kube-usage-interval', env, 'UNITY_KUBE_USAGE_INTERVAL'),
+        durationSchema,
+        'a duration like 30s, from 100ms to 1h',
+      ) ?? 30_000,
+  };
 }
 
 function describeArgError(error: unknown): ConfigError {
@@ -255,6 +332,16 @@ Usage: unity-agent --hub URL --token TOKEN [options]
   --outbox-max-batches N    unacknowledged batches kept on disk (env UNITY_OUTBOX_MAX_BATCHES,
                             default 8640)
   --outbox-max-bytes SIZE   their total size, e.g. 256MiB (env UNITY_OUTBOX_MAX_BYTES, default 256MiB)
+  --kubeconfig PATH         watch the Kubernetes cluster(s) of this kubeconfig (env UNITY_KUBECONFIG)
+  --kube-context CTX[=NAME] a context of it to watch, optionally named NAME; repeatable or
+                            comma-separated (env UNITY_KUBE_CONTEXTS; default the current context)
+  --kube-in-cluster         watch the cluster this agent runs in, with its service account
+                            (env UNITY_KUBE_IN_CLUSTER=1)
+  --kube-cluster NAME       the cluster's name when there is one (env UNITY_KUBE_CLUSTER; default
+                            the context's name, or "in-cluster")
+  --kube-priority N         the clusters' priority, -1000 to 1000 (env UNITY_KUBE_PRIORITY, default 0)
+  --kube-usage-interval D   how often resource use is read from metrics.k8s.io
+                            (env UNITY_KUBE_USAGE_INTERVAL, default 30s)
   --read-only               refuse actions on containers (env UNITY_READ_ONLY=1)
   --scan-interval DURATION  scan images of running containers with Trivy (when installed) this
                             often, e.g. 24h; 0 or off only on request (env UNITY_SCAN_INTERVAL,

@@ -46,6 +46,7 @@ import { errorResponse, onError } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { ipRulesMiddleware } from './http/ip-rules.js';
 import { inventoryRoutes } from './inventory/routes.js';
+import { k8sRoutes } from './k8s/routes.js';
 import { logRoutes } from './logs/routes.js';
 import { notifyRoutes } from './notify/routes.js';
 import { metricsRoutes } from './observe/metrics-route.js';
@@ -128,6 +129,7 @@ export function createApp(deps: HubDeps) {
   app.route('/api/series', seriesRoutes(deps));
   app.route('/api', eventRoutes(deps));
   app.route('/api', logRoutes(deps));
+  app.route('/api', k8sRoutes(deps));
   app.route('/api', alertRoutingRoutes(deps));
   app.route('/api', notifyRoutes(deps));
   app.route('/api', alertRoutes(deps));

@@ -7,7 +7,7 @@
  *   npm run bench                 full: hub idle 30 s, agent 20 containers at 10 s for 2 min, clone to UI
  *   npm run bench -- --smoke      smoke
  *   npm run bench -- --only=clone one part: runtime, ingest, logs, notify, alerts, alert-notify,
- *                                      sessions, probes, signin, status or clone
+ *                                      sessions, probes, signin, status, k8s or clone
  *
  * The ingest benchmark (issue 4, ingest/ingest.ts) runs only with `--only=ingest` in full mode
  * (several minutes: 1000 agents, then step-up to the breaking point); `--smoke` includes its
@@ -35,6 +35,10 @@
  * The status page benchmark (issue 7, status-page.ts) runs in both modes (`--only=status`): a
  * public status page of 10 probes with 90 days of results, its JSON and a probe badge, each read
  * by 200 concurrent viewers; p50/p99 latency and requests/s. Smoke: 3 s per target.
+ *
+ * The Kubernetes benchmark (issue 10, k8s.ts) runs in both modes (`--only=k8s`): the agent bundle
+ * watching 5,000 pods on the loopback API server (RSS ≤ 150 MB) and pod phase change → hub API
+ * latency (p99 < 2 s). Smoke: 200 pods, 5 changes.
  * @module
  */
 import { parseArgs } from 'node:util';
@@ -42,6 +46,7 @@ import { FULL as ALERTS_FULL, SMOKE as ALERTS_SMOKE, alertEvalBench } from './al
 import { FULL as ALERT_NOTIFY_FULL, SMOKE as ALERT_NOTIFY_SMOKE, alertNotifyBench } from './alert-notify.js';
 import { cloneToUiBench } from './clone-to-ui.js';
 import { FULL as INGEST_FULL, SMOKE as INGEST_SMOKE, ingestBench } from './ingest/ingest.js';
+import { FULL as K8S_FULL, SMOKE as K8S_SMOKE, k8sBench } from './k8s.js';
 import { FULL as LOGS_FULL, SMOKE as LOGS_SMOKE, logsFollowBench } from './logs-follow.js';
 import { FULL as NOTIFY_FULL, SMOKE as NOTIFY_SMOKE, notifyBench } from './notify.js';
 import { FULL as PROBES_FULL, SMOKE as PROBES_SMOKE, probesBench } from './probes.js';
@@ -80,6 +85,7 @@ try {
     await part('probes', !only || only === 'probes', () =>
       probesBench(smoke ? PROBES_SMOKE : PROBES_FULL, mode),
     );
+    await part('k8s', !only || only === 'k8s', () => k8sBench(smoke ? K8S_SMOKE : K8S_FULL, mode));
   };
   const working = async () => {
     await part('ingest', only === 'ingest' || (smoke && !only), () =>

@@ -260,6 +260,7 @@ describe('agent ↔ hub link', { timeout: 60_000 }, () => {
         'image.scan',
         'speedtest.run',
         'probes.set',
+        // 'k8s.logs' joins only when a cluster is configured (test/e2e/k8s.test.ts uses it).
       ],
     });
   });

@@ -352,6 +352,7 @@ export * from './schema-audit.js';
 export * from './schema-events.js';
 export * from './schema-identity.js';
 export * from './schema-inventory.js';
+export * from './schema-kubernetes.js';
 export * from './schema-ldap.js';
 export * from './schema-logs.js';
 export * from './schema-notify.js';

@@ -245,6 +245,9 @@ export function groupRows(batches: { agentId: string; batch: BatchFrame }[]): Gr
         case 'log_lines':
         case 'image_scan':
         case 'probe_result':
+        case 'k8s_snapshot':
+        case 'k8s_delta':
+        case 'k8s_usage':
           // Stored item by item by their own modules (writer.ts, writeOtherItems).
           break;
         default:

@@ -16,6 +16,7 @@ import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/client.js';
 import { storeContainerHealth, storeEngineEvents } from '../events/store.js';
 import { storeInventoryItem } from '../inventory/store.js';
+import { storeK8sDelta, storeK8sSnapshot, storeK8sUsage } from '../k8s/store.js';
 import type { Logger } from '../log.js';
 import { storeLogLines } from '../logs/log-store.js';
 import { storeProbeResults } from '../probes/result-store.js';
@@ -195,6 +196,15 @@ async function writeOtherItems(tx: Db, { agentId, batch }: PendingBatch): Promis
         break;
       case 'probe_result':
         probeResults.push(item);
+        break;
+      case 'k8s_snapshot':
+        await storeK8sSnapshot(tx, agentId, item);
+        break;
+      case 'k8s_delta':
+        await storeK8sDelta(tx, agentId, item);
+        break;
+      case 'k8s_usage':
+        await storeK8sUsage(tx, agentId, item);
         break;
       default:
         // Samples, container listings and gaps: written by writeRows for the whole group.

@@ -8,6 +8,7 @@ import { ContainerHealthItemSchema, EngineEventsItemSchema } from './container-e
 import { EngineKindSchema, EngineRefSchema, PortMappingSchema } from './engine-ref.js';
 import { ImageScanItemSchema } from './image-scan-item.js';
 import { InventoryItemSchema } from './inventory.js';
+import { K8sDeltaItemSchema, K8sSnapshotItemSchema, K8sUsageItemSchema } from './kubernetes.js';
 import { LogLinesItemSchema } from './logs.js';
 import { ProbeResultItemSchema } from './probe-result.js';
 
@@ -133,6 +134,9 @@ export const BatchItemSchema = z.discriminatedUnion('kind', [
   LogLinesItemSchema,
   ImageScanItemSchema,
   ProbeResultItemSchema,
+  K8sSnapshotItemSchema,
+  K8sDeltaItemSchema,
+  K8sUsageItemSchema,
 ]);
 
 export type HostMetricsItem = z.infer<typeof HostMetricsItemSchema>;

@@ -1,0 +1,109 @@
+/**
+ * Stores the agents' Kubernetes items in the batch's transaction: the cluster row (name,
+ * priority, owning host), snapshot parts (upsert; the final part deletes what that snapshot did
+ * not list, so a relist loses and doubles nothing), deltas (upserts and deletes in the order
+ * watched) and resource use. Each item is a constant number of statements whatever its size
+ * (rows travel as one JSON parameter), on PGlite and PostgreSQL alike.
+ * @module
+ */
+import type { K8sClusterRef, K8sDeltaItem, K8sObject, K8sSnapshotItem, K8sUsageItem } from '@unity/shared';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+
+type Row = {
+  resource: string;
+  namespace: string;
+  name: string;
+  uid: string;
+  created_at: string | null;
+  data: unknown;
+};
+
+const rowOf = (o: K8sObject): Row => ({
+  resource: o.resource,
+  namespace: o.namespace,
+  name: o.name,
+  uid: o.uid,
+  created_at: o.createdAt ?? null,
+  data: o.data,
+});
+
+async function touchCluster(tx: Db, hostId: string, cluster: K8sClusterRef, ts: number): Promise<void> {
+  // A cluster name reported by another agent moves to that agent's host: one agent per cluster.
+  await tx.execute(sql`
+    insert into k8s_clusters (name, host_id, priority, updated_at)
+    values (${cluster.name}, ${hostId}, ${cluster.priority}, to_timestamp(${ts} / 1000.0))
+    on conflict (name) do update set host_id = excluded.host_id, priority = excluded.priority,
+      updated_at = greatest(k8s_clusters.updated_at, excluded.updated_at)`);
+}
+
+async function upsert(tx: Db, cluster: string, rows: Row[], snapshotId: string | null): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.execute(sql`
+    insert into k8s_objects (cluster, resource, namespace, name, uid, created_at, data, snapshot_id, updated_at)
+    select ${cluster}, v.resource, v.namespace, v.name, v.uid, v.created_at, v.data, ${snapshotId}, now()
+    from json_to_recordset(${JSON.stringify(rows)}::json) as v(resource text, namespace text, name text,
+      uid text, created_at text, data jsonb)
+    on conflict (cluster, resource, namespace, name) do update set uid = excluded.uid,
+      created_at = excluded.created_at, data = excluded.data, updated_at = excluded.updated_at,
+      snapshot_id = coalesce(excluded.snapshot_id, k8s_objects.snapshot_id),
+      usage = case when k8s_objects.uid = excluded.uid then k8s_objects.usage end`);
+}
+
+export async function storeK8sSnapshot(tx: Db, hostId: string, item: K8sSnapshotItem): Promise<void> {
+  await touchCluster(tx, hostId, item.cluster, item.ts);
+  await upsert(tx, item.cluster.name, item.objects.map(rowOf), item.snapshotId);
+  if (item.final)
+    await tx.execute(sql`
+      delete from k8s_objects where cluster = ${item.cluster.name} and resource = ${item.resource}
+        and snapshot_id is distinct from ${item.snapshotId}`);
+}
+
+export async function storeK8sDelta(tx: Db, hostId: string, item: K8sDeltaItem): Promise<void> {
+  await touchCluster(tx, hostId, item.cluster, item.ts);
+  // The agent collapses changes per object, so one item never names an object twice and the
+  // upserts and deletes commute.
+  const upserts: Row[] = [];
+  const deletes: { resource: string; namespace: string; name: string }[] = [];
+  for (const change of item.changes) {
+    if (change.op === 'upsert') upserts.push(rowOf(change.object));
+    else deletes.push({ resource: change.resource, namespace: change.namespace, name: change.name });
+  }
+  await upsert(tx, item.cluster.name, upserts, null);
+  if (deletes.length > 0)
+    await tx.execute(sql`
+      delete from k8s_objects o using json_to_recordset(${JSON.stringify(deletes)}::json)
+        as v(resource text, namespace text, name text)
+      where o.cluster = ${item.cluster.name} and o.resource = v.resource and o.namespace = v.namespace
+        and o.name = v.name`);
+}
+
+export async function storeK8sUsage(tx: Db, hostId: string, item: K8sUsageItem): Promise<void> {
+  await touchCluster(tx, hostId, item.cluster, item.ts);
+  await tx.execute(sql`
+    update k8s_clusters set usage_source = ${item.source}, usage_at = to_timestamp(${item.ts} / 1000.0)
+    where name = ${item.cluster.name}`);
+  const rows = [
+    ...item.nodes.map((n) => ({
+      resource: 'nodes',
+      namespace: '',
+      name: n.name,
+      cpu: n.cpuMillicores,
+      mem: n.memoryBytes,
+    })),
+    ...item.pods.map((p) => ({
+      resource: 'pods',
+      namespace: p.namespace,
+      name: p.name,
+      cpu: p.cpuMillicores,
+      mem: p.memoryBytes,
+    })),
+  ];
+  if (rows.length === 0) return;
+  await tx.execute(sql`
+    update k8s_objects o set usage = jsonb_build_object('cpuMillicores', v.cpu, 'memoryBytes', v.mem)
+    from json_to_recordset(${JSON.stringify(rows)}::json) as v(resource text, namespace text, name text,
+      cpu float8, mem float8)
+    where o.cluster = ${item.cluster.name} and o.resource = v.resource and o.namespace = v.namespace
+      and o.name = v.name`);
+}
