@@ -158,6 +158,11 @@ export class UnityRuleEditor extends LitElement {
     return this.draft.condition as unknown as Cond;
   }
 
+  /** `n` objects of the rule's kind, in words ("1 host", "3 series"). */
+  #noun(n: number): string {
+    return this.#object === 'series' ? 'series' : `${this.#object}${n === 1 ? '' : 's'}`;
+  }
+
   get #object(): AlertObjectKind {
     return this.draft.selector.object;
   }
@@ -514,7 +519,7 @@ export class UnityRuleEditor extends LitElement {
           ? html`<p class="error" data-testid="backtest-error">${b}</p>`
           : b
             ? html`<p data-testid="backtest-summary">
-              Over ${b.objects} ${this.#object}${b.objects === 1 ? '' : 's'}: ${b.transitions.length} state
+              Over ${b.objects} ${this.#noun(b.objects)}: ${b.transitions.length} state
               change${b.transitions.length === 1 ? '' : 's'}; it would have sent ${b.notifications.firing} firing and
               ${b.notifications.resolved} resolved notification${b.notifications.resolved === 1 ? '' : 's'}.
             </p>`
@@ -534,7 +539,7 @@ export class UnityRuleEditor extends LitElement {
           : !p
             ? html`<p class="muted">Evaluating…</p>`
             : html`<p data-testid="preview-summary">
-                ${firing.length} of ${p.objects} ${this.#object}${p.objects === 1 ? '' : 's'} would fire now.
+                ${firing.length} of ${p.objects} ${this.#noun(p.objects)} would fire now.
               </p>
               ${
                 p.items.length
