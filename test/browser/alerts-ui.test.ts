@@ -3,8 +3,8 @@
  * PGlite, serving the built UI from ui/dist), so the test can push firing alerts straight into
  * the hub's router: an editor acknowledges an alert and silences it from its Silence button,
  * creates a silence from the form and expires it, saves a child route in the policy editor, and
- * sees the hub's message for a bad regular expression; a viewer sees every page without write
- * buttons.
+ * sees the hub's message for a bad regular expression, previews a rule on a scraped series; a
+ * viewer sees every page without write buttons.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { NotificationPolicyResponseSchema, type NotifiedAlert } from '@unity/shared';
 import type { Browser, Page } from 'playwright-core';
 import { createUser } from '../../hub/src/auth/users.js';
+import { storeSeriesSamples, upsertSeries } from '../../hub/src/metrics/generic-series.js';
 import { login, startTestHub, type TestHub } from '../../hub/src/testing/hub.js';
 import { launchChromium } from '../lib/browser.js';
 import { REPO_ROOT, resultsPath } from '../lib/paths.js';
@@ -51,6 +52,12 @@ before(async () => {
     firing('web-down', { alertname: 'ContainerDown', container: 'web', host: 'h1' }),
     firing('db-down', { alertname: 'ContainerDown', container: 'db', host: 'h1' }),
   ]);
+  const queue = await upsertSeries(hub.deps.db, {
+    source: 'scrape',
+    name: 'queue_depth',
+    labels: { job: 'api', instance: 'a' },
+  });
+  await storeSeriesSamples(hub.deps.db, queue, [{ ts: Date.now() - 10_000, value: 50 }]);
   browser = await launchChromium();
 });
 
@@ -247,6 +254,24 @@ describe('alert routing in the UI', () => {
       const chain = page.locator('[data-testid=escalation-chain]', { hasText: 'night shift' });
       await chain.waitFor();
       assert.match((await chain.textContent()) ?? '', /first-line \(wait 10m\)\s*→\s*second-line/);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test('the rule editor previews a rule on a scraped series picked from the suggestions', async () => {
+    const page = await signedIn(EDITOR, '/alerts/rules');
+    try {
+      await page.getByRole('button', { name: 'New blank rule' }).click();
+      const form = page.locator('[data-testid=rule-form]');
+      await form.locator('select[name=object]').selectOption({ label: 'Scraped series' });
+      await form.locator('#series-metrics option[value=queue_depth]').waitFor({ state: 'attached' });
+      await form.locator('input[name=series-metric]').fill('queue_depth');
+      assert.equal(await form.locator('select[name=condition-kind] option[value=status]').count(), 0);
+      await form.locator('input[name=threshold]').fill('20');
+      const summary = page.locator('[data-testid=preview-summary]', { hasText: '1 of 1 series' });
+      await summary.waitFor();
+      assert.match((await summary.textContent()) ?? '', /1 of 1 series would fire/);
     } finally {
       await page.context().close();
     }

@@ -87,9 +87,10 @@ export async function backtestRule(
   const steps = Math.floor((to - from) / stepMs) + 1;
   const snapshot = await loadSnapshot(db, options.publicUrl);
   const visible = options.visible ?? 'all';
-  const selected = source
-    .select(rule, snapshot)
-    .filter((s) => visible === 'all' || visible.has(s.host?.id ?? s.container?.hostId ?? ''));
+  const all = object === 'series' ? await source.series(rule) : source.select(rule, snapshot);
+  const selected = all.filter(
+    (s) => visible === 'all' || visible.has(s.host?.id ?? s.container?.hostId ?? s.series?.hostId ?? ''),
+  );
   if (selected.length * steps > MAX_WORK)
     throw badRequest(
       `too much to replay (${selected.length} objects × ${steps} steps): narrow the selector, shorten the range or raise stepSec`,
@@ -104,7 +105,7 @@ export async function backtestRule(
   const byId = new Map(selected.map((s, i) => [s.id, objects[i] as MemoryObject]));
   const earliest = from - Math.max(...leaves.map(lookback));
   const marks = await readWatermarks(db);
-  const mark = marks[spec.selector.object === 'host' ? 'host_1m' : 'container_1m'];
+  const mark = marks[`${object}_1m`];
   for (const leaf of leaves) {
     if (ids.length === 0) break;
     const name = seriesName(leaf);
@@ -124,7 +125,7 @@ export async function backtestRule(
       }
       continue;
     }
-    const metric = leaf.kind === 'absence' ? 'cpu_percent' : leaf.metric;
+    const metric = leaf.kind !== 'absence' ? leaf.metric : object === 'series' ? 'value' : 'cpu_percent';
     // Long ranges read the rollups: windowPoints does so for 30 minutes or more.
     const rows = rowsOf<Record<string, unknown>>(
       await db.execute(windowPoints(object, metric, ids, earliest, to, mark)),

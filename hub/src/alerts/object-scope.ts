@@ -1,6 +1,8 @@
 /**
  * Host scopes for alert instances and history. An instance is about an object named by its key:
- * `host:<id>` and `host:<id>:<mount>` are on that host, `container:<id>` on the container's host;
+ * `host:<id>` and `host:<id>:<mount>` are on that host, `container:<id>` on the container's host,
+ * `series:<id>` on the host its `host_id` label names (none: hidden from scoped readers, as in
+ * /api/series);
  * probes (`probe:<id>`) and rule-level instances (`rule`) are hub-level and visible to every
  * holder of `alerts:read`. A history row without a key (written before migration 0022 for an
  * instance that no longer exists) cannot be placed on a host, so scoped readers do not see it.
@@ -9,7 +11,7 @@
 import { inArray, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.js';
-import { containers } from '../db/schema.js';
+import { containers, series } from '../db/schema.js';
 
 /**
  * A SQL condition keeping the rows whose object key is on a visible host (or hub-level); none
@@ -22,10 +24,12 @@ export function objectKeyVisible(column: AnyPgColumn, visible: 'all' | ReadonlyS
   const id = sql`split_part(${column}, ':', 2)`;
   const visibleIds = sql`(select json_array_elements_text(${ids}::json))`;
   return sql`(${column} is not null and (
-    (${kind} not in ('host', 'container'))
+    (${kind} not in ('host', 'container', 'series'))
     or (${kind} = 'host' and ${id} in ${visibleIds})
     or (${kind} = 'container' and exists (
       select 1 from containers oc where oc.id = ${id} and oc.host_id::text in ${visibleIds}))
+    or (${kind} = 'series' and exists (
+      select 1 from series os where os.id::text = ${id} and os.labels ->> 'host_id' in ${visibleIds}))
   ))`;
 }
 
@@ -47,11 +51,23 @@ export async function visibleObjectKeys(
             .where(inArray(containers.id, containerIds))
         ).map((r) => [r.id, r.hostId]),
   );
+  const seriesIds = keys.filter((k) => k.startsWith('series:')).map((k) => Number(k.split(':')[1]));
+  const seriesHost = new Map(
+    seriesIds.length === 0
+      ? []
+      : (
+          await db
+            .select({ id: series.id, labels: series.labels })
+            .from(series)
+            .where(inArray(series.id, seriesIds))
+        ).map((r) => [String(r.id), r.labels.host_id ?? '']),
+  );
   return new Set(
     keys.filter((k) => {
       const [kind = '', id = ''] = k.split(':');
       if (kind === 'host') return visible.has(id);
       if (kind === 'container') return visible.has(hostOf.get(id) ?? '');
+      if (kind === 'series') return visible.has(seriesHost.get(id) ?? '');
       return true;
     }),
   );

@@ -324,6 +324,40 @@ for (const backend of backends)
       for (const id of [theirs, unbound])
         assert.equal((await api('GET', `/api/series/${id}/points`, mia)).status, 404);
       assert.equal((await api('GET', `/api/series/${theirs}/points`, vic)).status, 200);
+      // A series alert rule previews and backtests the caller's hosts' series only.
+      const spec = {
+        name: 'warm',
+        selector: { object: 'series', metric: 'temp' },
+        condition: {
+          kind: 'threshold',
+          metric: 'value',
+          aggregation: 'last',
+          windowSec: 300,
+          op: '>',
+          threshold: 20,
+        },
+      };
+      const previewed = async (cookie: string) =>
+        (
+          (await api('POST', '/api/alert-rules/preview', cookie, { rule: spec })).body as {
+            items: { labels: Record<string, string>; active: boolean }[];
+          }
+        ).items
+          .map((i) => `${i.labels.__name__}:${i.labels.host_id ?? i.labels.room}:${i.active}`)
+          .sort();
+      assert.deepEqual(await previewed(mia), [`temp:${media.agentId}:true`]);
+      assert.deepEqual(
+        await previewed(admin),
+        [`temp:${media.agentId}:true`, `temp:${other.agentId}:true`, 'temp:hall:true'].sort(),
+      );
+      const replayed = async (cookie: string) =>
+        (
+          (await api('POST', '/api/alert-rules/backtest', cookie, { rule: spec, days: 0.05 })).body as {
+            objects: number;
+          }
+        ).objects;
+      assert.equal(await replayed(mia), 1);
+      assert.equal(await replayed(admin), 3);
     });
 
     it('acting on or relabelling what lies outside the scope answers 404 and changes nothing', async () => {

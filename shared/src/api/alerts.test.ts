@@ -47,6 +47,47 @@ describe('alert rule schema', () => {
     );
   });
 
+  it('takes series rules with a metric name, and refuses what series do not have', () => {
+    const ok = AlertRuleSpecSchema.parse({
+      name: 'errors',
+      selector: {
+        object: 'series',
+        metric: 'http_requests_total',
+        matchers: [{ label: 'job', op: '=', value: 'api' }],
+      },
+      condition: { kind: 'threshold', metric: 'rate', op: '>', threshold: 5 },
+    });
+    assert.equal(ok.selector.metric, 'http_requests_total');
+    const series = (condition: unknown, selector: object = { object: 'series', metric: 'up' }) =>
+      problems({ name: 'x', selector, condition });
+    assert.equal(series({ kind: 'absence', afterSec: 120 }), '');
+    assert.equal(series({ kind: 'anomaly', metric: 'value' }), '');
+    assert.match(
+      series({ kind: 'absence', afterSec: 60 }, { object: 'series' }),
+      /selector\.metric: a series rule needs/,
+    );
+    assert.match(
+      series({ kind: 'absence', afterSec: 60 }, { object: 'series', metric: 'bad-name' }),
+      /Prometheus metric name/,
+    );
+    assert.match(
+      series(
+        { kind: 'threshold', metric: 'cpu_percent', op: '>', threshold: 1 },
+        { object: 'host', metric: 'up' },
+      ),
+      /selector\.metric: only series rules name a metric/,
+    );
+    assert.match(
+      series({ kind: 'threshold', metric: 'cpu_percent', op: '>', threshold: 1 }),
+      /condition\.metric: series metrics are value, rate/,
+    );
+    assert.match(series({ kind: 'status', status: 'down' }), /condition\.kind: series have no statuses/);
+    assert.match(
+      series({ kind: 'composite', op: 'or', conditions: [{ kind: 'log_pattern', pattern: 'x' }] }),
+      /condition\.conditions\.0\.kind: series have no logs/,
+    );
+  });
+
   it('checks composite parts, not arity and regular expressions', () => {
     const bad = problems({
       name: 'x',

@@ -22,8 +22,8 @@ const seconds = (min = 0) =>
 // ---- selector ----
 
 export const AlertObjectKindSchema = z.enum(
-  ['host', 'container', 'probe'],
-  'must be host, container or probe',
+  ['host', 'container', 'probe', 'series'],
+  'must be host, container, probe or series',
 );
 export type AlertObjectKind = z.infer<typeof AlertObjectKindSchema>;
 
@@ -52,9 +52,20 @@ export const LabelMatcherSchema = z
   });
 export type LabelMatcher = z.infer<typeof LabelMatcherSchema>;
 
-/** Which objects a rule covers: every host or container whose labels match all matchers. */
+/** A Prometheus metric name (the exposition format's `[a-zA-Z_:][a-zA-Z0-9_:]*`). */
+export const MetricNameSchema = z
+  .string()
+  .max(256)
+  .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)');
+
+/**
+ * Which objects a rule covers: every host, container or probe whose labels match all matchers.
+ * For `series` (scraped and plugin series), `metric` names the series' metric and the matchers
+ * apply to the series' own labels (job, instance, probe_id, host_id and the scraped ones).
+ */
 export const AlertSelectorSchema = z.object({
   object: AlertObjectKindSchema,
+  metric: MetricNameSchema.optional(),
   matchers: z.array(LabelMatcherSchema).max(32).default([]),
 });
 export type AlertSelector = z.infer<typeof AlertSelectorSchema>;
@@ -89,15 +100,33 @@ export const CONTAINER_METRICS = [
   'pids',
 ] as const;
 
+/**
+ * What a series rule reads of each series (the metric name is the selector's): `value` the
+ * samples as stored (gauges); `rate` the per-second increase between consecutive samples with
+ * counter resets handled as Prometheus does (a drop counts as a restart from 0) — the way to
+ * alert on a counter (`*_total`), whose raw value only grows.
+ */
+export const SERIES_METRICS = ['value', 'rate'] as const;
+
+const ALL_METRICS = [...new Set([...HOST_METRICS, ...CONTAINER_METRICS, ...SERIES_METRICS])];
 export const AlertMetricSchema = z.enum(
-  [...new Set([...HOST_METRICS, ...CONTAINER_METRICS])] as [string, ...string[]],
-  `must be one of ${[...new Set([...HOST_METRICS, ...CONTAINER_METRICS])].join(', ')}`,
+  ALL_METRICS as [string, ...string[]],
+  `must be one of ${ALL_METRICS.join(', ')}`,
 );
-export type AlertMetric = (typeof HOST_METRICS)[number] | (typeof CONTAINER_METRICS)[number];
+export type AlertMetric =
+  | (typeof HOST_METRICS)[number]
+  | (typeof CONTAINER_METRICS)[number]
+  | (typeof SERIES_METRICS)[number];
 
 /** Probes have statuses only (their latency and uptime live in probe_results, not the metric store). */
 export const metricsFor = (object: AlertObjectKind): readonly string[] =>
-  object === 'host' ? HOST_METRICS : object === 'container' ? CONTAINER_METRICS : [];
+  object === 'host'
+    ? HOST_METRICS
+    : object === 'container'
+      ? CONTAINER_METRICS
+      : object === 'series'
+        ? SERIES_METRICS
+        : [];
 
 // ---- conditions ----
 
@@ -303,7 +332,22 @@ export const AlertRuleSpecSchema = z
     annotations: AlertAnnotationsSchema.default({}),
     flapping: FlappingSchema.nullable().default(null),
   })
-  .superRefine((rule, ctx) => checkCondition(rule.selector.object, rule.condition, ['condition'], ctx));
+  .superRefine((rule, ctx) => {
+    const { object, metric } = rule.selector;
+    if (object === 'series' && metric === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['selector', 'metric'],
+        message: 'a series rule needs the metric name of its series',
+      });
+    if (object !== 'series' && metric !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['selector', 'metric'],
+        message: 'only series rules name a metric here; host and container metrics go in the condition',
+      });
+    checkCondition(object, rule.condition, ['condition'], ctx);
+  });
 
 function checkCondition(
   object: AlertObjectKind,
@@ -330,13 +374,23 @@ function checkCondition(
         issue('must be at least 4 times the short window', 'longWindowSec');
       return;
     case 'status': {
+      if (object === 'series') {
+        issue('series have no statuses; use a threshold, rate of change, anomaly or absence', 'kind');
+        return;
+      }
       const allowed: readonly string[] =
         object === 'host' ? HOST_STATUSES : object === 'container' ? CONTAINER_STATUSES : PROBE_STATUSES;
       if (!allowed.includes(c.status)) issue(`${object} statuses are ${allowed.join(', ')}`, 'status');
       return;
     }
     case 'log_pattern':
-      if (object !== 'container') issue('log patterns apply to containers (their shipped logs)', 'kind');
+      if (object !== 'container')
+        issue(
+          object === 'series'
+            ? 'series have no logs; log patterns apply to containers (their shipped logs)'
+            : 'log patterns apply to containers (their shipped logs)',
+          'kind',
+        );
       return;
     case 'absence':
       if (object === 'probe') issue('probes have no samples to miss; use the down status', 'kind');

@@ -44,6 +44,11 @@ export const probesApi = {
     const res = await request<{ items: ScrapedSeries[] }>(`/api/series?source=${id(`probe:${probeId}`)}`);
     return res.ok ? { ok: true, value: res.value.items } : res;
   },
+  /** Every stored series the caller may see (metric names for the alert rule editor). */
+  allSeries: async (): Promise<ApiResult<ScrapedSeries[]>> => {
+    const res = await request<{ items: ScrapedSeries[] }>('/api/series');
+    return res.ok ? { ok: true, value: res.value.items } : res;
+  },
   seriesPoints: (seriesId: number, from: number, to: number, points: number) =>
     request<{ resolution: string; points: SeriesPoint[] }>(
       `/api/series/${seriesId}/points?from=${Math.floor(from)}&to=${Math.ceil(to)}&points=${points}`,

@@ -1,5 +1,6 @@
 /**
- * The alert rule editor: name, the objects (hosts or containers and label matchers), the
+ * The alert rule editor: name, the objects (hosts, containers, probes or scraped series of one
+ * metric name, suggested from `GET /api/series`, and label matchers), the
  * condition (threshold, status and absence have their own fields; other kinds are edited as
  * JSON), `for`, `keepFiringFor`, severity and the summary and description templates. A live
  * preview (`POST /api/alert-rules/preview`, debounced) shows which objects would fire and the
@@ -20,6 +21,7 @@ import {
 } from '@unity/shared';
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { rulesApi } from '../api/notify-client.js';
+import { probesApi } from '../api/probes-client.js';
 import { formatNumber } from '../format.js';
 import { formStyles } from './form-styles.js';
 import { base, controls, surfaces } from './styles.js';
@@ -44,9 +46,21 @@ function defaultCondition(kind: string, object: AlertObjectKind): Cond {
   return { kind: 'absence', afterSec: 300 };
 }
 
-/** The object a preview item is about, in words. */
+/** The object a preview item is about, in words (a series by its scrape target). */
 const objectOf = (labels: Record<string, string>) =>
-  [labels.host, labels.container, labels.mount].filter(Boolean).join(' / ') || JSON.stringify(labels);
+  (labels.__name__
+    ? [labels.__name__, labels.job, labels.instance]
+    : [labels.host, labels.container, labels.mount]
+  )
+    .filter(Boolean)
+    .join(' / ') || JSON.stringify(labels);
+
+const OBJECT_NAMES: Record<AlertObjectKind, string> = {
+  container: 'Containers',
+  host: 'Hosts',
+  probe: 'Probes',
+  series: 'Scraped series',
+};
 
 export class UnityRuleEditor extends LitElement {
   static override properties = {
@@ -58,6 +72,7 @@ export class UnityRuleEditor extends LitElement {
     previewError: { state: true },
     backtest: { state: true },
     backtesting: { state: true },
+    seriesNames: { state: true },
     busy: { state: true },
     error: { state: true },
   };
@@ -73,6 +88,7 @@ export class UnityRuleEditor extends LitElement {
   /** The last backtest's result, or its error. */
   declare backtest: AlertBacktest | string | null;
   declare backtesting: boolean;
+  declare seriesNames: string[];
   declare busy: boolean;
   declare error: string;
 
@@ -93,6 +109,7 @@ export class UnityRuleEditor extends LitElement {
     this.previewError = '';
     this.backtest = null;
     this.backtesting = false;
+    this.seriesNames = [];
     this.busy = false;
     this.error = '';
   }
@@ -134,10 +151,16 @@ export class UnityRuleEditor extends LitElement {
 
   override updated(changed: PropertyValues<this>): void {
     if (changed.has('draft')) this.#schedulePreview();
+    if (this.#object === 'series' && !this.#seriesNamesAsked) void this.#loadSeriesNames();
   }
 
   get #cond(): Cond {
     return this.draft.condition as unknown as Cond;
+  }
+
+  /** `n` objects of the rule's kind, in words ("1 host", "3 series"). */
+  #noun(n: number): string {
+    return this.#object === 'series' ? 'series' : `${this.#object}${n === 1 ? '' : 's'}`;
   }
 
   get #object(): AlertObjectKind {
@@ -157,14 +180,27 @@ export class UnityRuleEditor extends LitElement {
   }
 
   #setObject(object: AlertObjectKind): void {
-    const kind = this.#cond.kind;
+    // Series have no statuses: a status condition becomes a threshold.
+    const kind = object === 'series' && this.#cond.kind === 'status' ? 'threshold' : this.#cond.kind;
     const condition = (EDITABLE_KINDS as readonly string[]).includes(kind)
       ? defaultCondition(kind, object)
       : this.#cond;
+    const { metric: _, ...selector } = this.draft.selector;
     this.#set({
-      selector: { ...this.draft.selector, object },
+      selector:
+        object === 'series'
+          ? { ...selector, object, metric: this.draft.selector.metric ?? '' }
+          : { ...selector, object },
       condition: condition as AlertRuleSpecInput['condition'],
     });
+  }
+
+  /** Metric names of the stored series, offered in the series metric field. */
+  #seriesNamesAsked = false;
+  async #loadSeriesNames(): Promise<void> {
+    this.#seriesNamesAsked = true;
+    const res = await probesApi.allSeries();
+    if (res.ok) this.seriesNames = [...new Set(res.value.map((s) => s.name))].sort();
   }
 
   #setKind(kind: string): void {
@@ -258,11 +294,27 @@ export class UnityRuleEditor extends LitElement {
         <label
           >Objects
           <select name="object" @change=${(e: Event) => this.#setObject(inputValue(e) as AlertObjectKind)}>
-            <option value="container" ?selected=${this.#object === 'container'}>Containers</option>
-            <option value="host" ?selected=${this.#object === 'host'}>Hosts</option>
-            <option value="probe" ?selected=${this.#object === 'probe'}>Probes</option>
+            ${(Object.keys(OBJECT_NAMES) as AlertObjectKind[]).map(
+              (o) => html`<option value=${o} ?selected=${this.#object === o}>${OBJECT_NAMES[o]}</option>`,
+            )}
           </select></label
         >
+        ${
+          this.#object === 'series'
+            ? html`<label
+              >Metric name
+              <input
+                name="series-metric"
+                list="series-metrics"
+                placeholder="http_requests_total"
+                .value=${d.selector.metric ?? ''}
+                @input=${(e: Event) => this.#set({ selector: { ...d.selector, metric: inputValue(e) } })}
+              /><datalist id="series-metrics">
+                ${this.seriesNames.map((n) => html`<option value=${n}></option>`)}
+              </datalist></label
+            >`
+            : null
+        }
         <label
           >Severity
           <select name="severity" @change=${(e: Event) => this.#set({ severity: inputValue(e) as 'warning' })}>
@@ -349,7 +401,7 @@ export class UnityRuleEditor extends LitElement {
               >Label
               <input
                 .value=${m.label}
-                placeholder=${this.#object === 'host' ? 'host' : 'container'}
+                placeholder=${this.#object === 'host' ? 'host' : this.#object === 'series' ? 'job' : 'container'}
                 @input=${(e: Event) => update(i, { label: (e.target as HTMLInputElement).value })}
             /></label>
             <label
@@ -376,7 +428,11 @@ export class UnityRuleEditor extends LitElement {
         <button
           type="button"
           class="secondary small"
-          @click=${() => this.#setMatchers([...matchers, { label: this.#object, op: '=~', value: '.*' }])}
+          @click=${() =>
+            this.#setMatchers([
+              ...matchers,
+              { label: this.#object === 'series' ? 'job' : this.#object, op: '=~', value: '.*' },
+            ])}
         >
           Add matcher
         </button>
@@ -411,7 +467,7 @@ export class UnityRuleEditor extends LitElement {
         >Kind
         <select name="condition-kind" @change=${(e: Event) => this.#setKind(inputValue(e))}>
           <option value="threshold" ?selected=${!json && c.kind === 'threshold'}>Threshold on a metric</option>
-          <option value="status" ?selected=${!json && c.kind === 'status'}>Status</option>
+          ${this.#object === 'series' ? null : html`<option value="status" ?selected=${!json && c.kind === 'status'}>Status</option>`}
           <option value="absence" ?selected=${!json && c.kind === 'absence'}>No data (heartbeat)</option>
           <option value="json" ?selected=${json}>Other (${json ? c.kind : 'JSON'})</option>
         </select></label
@@ -430,7 +486,7 @@ export class UnityRuleEditor extends LitElement {
           ></label>`
           : c.kind === 'threshold'
             ? html`<div class="grid">
-              ${select('metric', 'Metric', metricsFor(this.#object))}
+              ${select('metric', this.#object === 'series' ? 'Read (rate: per second, for counters)' : 'Metric', metricsFor(this.#object))}
               ${select('aggregation', 'Aggregation', ['avg', 'min', 'max', 'last'])} ${select('op', 'Comparison', ['>', '>=', '<', '<='])}
               ${numField('threshold', 'Threshold')} ${numField('windowSec', 'Window (seconds)')}
               ${numField('clearThreshold', 'Clear threshold (optional)', 'Stays firing until past this value')}
@@ -463,7 +519,7 @@ export class UnityRuleEditor extends LitElement {
           ? html`<p class="error" data-testid="backtest-error">${b}</p>`
           : b
             ? html`<p data-testid="backtest-summary">
-              Over ${b.objects} ${this.#object}${b.objects === 1 ? '' : 's'}: ${b.transitions.length} state
+              Over ${b.objects} ${this.#noun(b.objects)}: ${b.transitions.length} state
               change${b.transitions.length === 1 ? '' : 's'}; it would have sent ${b.notifications.firing} firing and
               ${b.notifications.resolved} resolved notification${b.notifications.resolved === 1 ? '' : 's'}.
             </p>`
@@ -483,7 +539,7 @@ export class UnityRuleEditor extends LitElement {
           : !p
             ? html`<p class="muted">Evaluating…</p>`
             : html`<p data-testid="preview-summary">
-                ${firing.length} of ${p.objects} ${this.#object}${p.objects === 1 ? '' : 's'} would fire now.
+                ${firing.length} of ${p.objects} ${this.#noun(p.objects)} would fire now.
               </p>
               ${
                 p.items.length

@@ -14,7 +14,7 @@ import type { EvalRule, Labels, Observation, ObservedObject, Outcome, RuleData }
 export type Point = { t: number; v: number | 'error' };
 
 export type MemoryObject = ObservedObject & {
-  kind: 'host' | 'container';
+  kind: 'host' | 'container' | 'series';
   /** A container's own engine labels (for `label.<key>` matchers). */
   engineLabels?: Labels;
   /** Series by name: a metric (`cpu_percent`), `status:<status>` or `samples`; sorted by time. */

@@ -5,10 +5,13 @@ import { createAgent } from '../../agents/agent-store.js';
 import { migrate } from '../../db/migrate.js';
 import { storeBatch } from '../../ingest/writer.js';
 import { silentLogger } from '../../log.js';
+import { storeSeriesSamples, upsertSeries } from '../../metrics/generic-series.js';
 import { runRollups } from '../../metrics/rollup.js';
 import { backends, type TestDatabase } from '../../testing/databases.js';
 import { batch, hostFacts, hostMetrics } from '../../testing/fixtures.js';
-import type { EvalRule, Observation } from '../eval/types.js';
+import { backtestRule } from '../backtest.js';
+import { evaluate } from '../eval/evaluate.js';
+import type { EvalRule, InstanceState, Observation } from '../eval/types.js';
 import { DbSource } from './db-source.js';
 
 const log = silentLogger();
@@ -25,6 +28,7 @@ for (const backend of backends) {
   describe(`alert data source on ${backend.name}`, () => {
     let database: TestDatabase;
     let source: DbSource;
+    let hostId: string;
     const observe = async (r: EvalRule): Promise<Observation[]> => {
       const data = (await source.collect([r], NOW)).get(r.id);
       assert.ok(data && !('error' in data), JSON.stringify(data));
@@ -34,12 +38,42 @@ for (const backend of backends) {
     before(async () => {
       database = await backend.open();
       await migrate(database.db, log);
-      const hostId = await createAgent(database.db, {
+      hostId = await createAgent(database.db, {
         publicKey: { kty: 'OKP', crv: 'Ed25519', x: 'D'.repeat(43) },
         host: hostFacts,
         enrollmentTokenId: null,
       });
       // One sample a minute for two hours, CPU = the minute's number (0 … 119).
+      // Scraped series, one sample a minute over the last 20 minutes: a queue depth on two
+      // instances (a: 5, 50 in minutes 110 … 114, then 5 again; b: always 30) and a request counter
+      // that restarts from 0 at minute 110 (+60 a minute: 1 per second).
+      const scraped = (instance: string, name: string) =>
+        upsertSeries(database.db, {
+          source: 'scrape',
+          name,
+          labels: { job: 'api', instance, host_id: hostId },
+        });
+      const [depthA, depthB, requests] = [
+        await scraped('a', 'queue_depth'),
+        await scraped('b', 'queue_depth'),
+        await scraped('a', 'http_requests_total'),
+      ];
+      const minutes = Array.from({ length: 20 }, (_, k) => 100 + k);
+      await storeSeriesSamples(
+        database.db,
+        depthA,
+        minutes.map((i) => ({ ts: T0 + i * MIN, value: i >= 110 && i < 115 ? 50 : 5 })),
+      );
+      await storeSeriesSamples(
+        database.db,
+        depthB,
+        minutes.map((i) => ({ ts: T0 + i * MIN, value: 30 })),
+      );
+      await storeSeriesSamples(
+        database.db,
+        requests,
+        minutes.map((i) => ({ ts: T0 + i * MIN, value: i < 110 ? 60 * (i - 100) : 30 + 60 * (i - 110) })),
+      );
       for (let i = 0; i < 120; i++) {
         const b = batch(i + 1, T0 + i * MIN, ['web']);
         b.items[0] = hostMetrics(T0 + i * MIN, i);
@@ -162,6 +196,110 @@ for (const backend of backends) {
       const [data] = stale.values();
       assert.ok(data && !('error' in data));
       assert.deepEqual(data.leaves[0]?.[0]?.outcome, { type: 'nodata' });
+    });
+
+    it('alerts on scraped series: fires, resolves, honours matchers, notices absence', async () => {
+      const r = rule({
+        selector: {
+          object: 'series',
+          metric: 'queue_depth',
+          matchers: [{ label: 'instance', op: '!=', value: 'b' }],
+        },
+        condition: {
+          kind: 'threshold',
+          metric: 'value',
+          aggregation: 'last',
+          windowSec: 120,
+          op: '>',
+          threshold: 20,
+        },
+      });
+      let states: InstanceState[] = [];
+      const seen: string[] = [];
+      for (const t of [105, 112, 117].map((m) => T0 + m * MIN)) {
+        const out = evaluate({ rules: [r], data: await source.collect([r], t), previous: states, now: t });
+        states = out.states;
+        for (const tr of out.transitions)
+          seen.push(`${tr.labels.instance}:${tr.from}->${tr.to}@${(tr.at - T0) / MIN}`);
+      }
+      // Instance b (always 30) is excluded by the matcher.
+      assert.deepEqual(seen, ['a:inactive->firing@112', 'a:firing->resolved@117']);
+      const [o] = await observe(r);
+      assert.equal(o?.key.startsWith('series:'), true);
+      assert.deepEqual(o?.labels, { job: 'api', instance: 'a', host_id: hostId, __name__: 'queue_depth' });
+      assert.match(o?.url ?? '', /^http:\/\/hub\.test\/probes/);
+
+      // The samples stopped at minute 119: ten minutes later, both series are absent for 11 min.
+      const absent = rule({
+        selector: { object: 'series', metric: 'queue_depth' },
+        condition: { kind: 'absence', afterSec: 300 },
+      });
+      const late = (await source.collect([absent], NOW + 10 * MIN)).get(absent.id);
+      assert.ok(late && !('error' in late));
+      assert.deepEqual(
+        late.leaves[0]?.map((x) => x.outcome),
+        [
+          { type: 'value', value: 660 },
+          { type: 'value', value: 660 },
+        ],
+      );
+    });
+
+    it('rates a counter per second across a reset, and backtests a series rule', async () => {
+      const rate = (aggregation: 'min' | 'avg') =>
+        rule({
+          selector: { object: 'series', metric: 'http_requests_total' },
+          condition: {
+            kind: 'threshold',
+            metric: 'rate',
+            aggregation,
+            windowSec: 300,
+            op: '>',
+            threshold: 0.9,
+          },
+        });
+      const at = async (r: EvalRule, t: number) => {
+        const data = (await source.collect([r], t)).get(r.id);
+        assert.ok(data && !('error' in data));
+        return data.leaves[0]?.[0]?.outcome;
+      };
+      assert.deepEqual(await at(rate('avg'), NOW), { type: 'value', value: 1 });
+      // Minutes 108 … 111: 480, 540, 30 (restarted: +30 in a minute), 90 — never negative.
+      assert.deepEqual(await at(rate('min'), T0 + 112 * MIN), { type: 'value', value: 0.5 });
+
+      const spec = {
+        ...rule({
+          selector: {
+            object: 'series',
+            metric: 'queue_depth',
+            matchers: [{ label: 'instance', op: '=', value: 'a' }],
+          },
+          condition: {
+            kind: 'threshold',
+            metric: 'value',
+            aggregation: 'last',
+            windowSec: 120,
+            op: '>',
+            threshold: 20,
+          },
+        }),
+      };
+      const run = (visible: 'all' | ReadonlySet<string>) =>
+        backtestRule(database.db, source, spec, {
+          days: 1,
+          stepSec: 60,
+          now: NOW,
+          publicUrl: 'http://hub.test',
+          visible,
+        });
+      const result = await run('all');
+      assert.equal(result.objects, 1);
+      assert.deepEqual(
+        result.transitions.map((t) => `${t.from}->${t.to}@${(t.at - T0) / MIN}`),
+        ['inactive->firing@110', 'firing->resolved@115'],
+      );
+      assert.deepEqual(result.notifications, { firing: 1, resolved: 1 });
+      assert.equal((await run(new Set(['another-host']))).objects, 0);
     });
   });
 }

@@ -14,6 +14,7 @@ import { selectorMatcher } from '../eval/selector.js';
 import type { EvalRule, Observation, ObservedObject, Outcome, RuleData } from '../eval/types.js';
 import { formatTime } from '../templates/format.js';
 import { countLogMatches } from './log-pattern.js';
+import { loadSeriesObjects, type SeriesAlertObject, seriesLastSampleSql } from './series-objects.js';
 import {
   type ContainerObject,
   exitCodeFromStatus,
@@ -40,6 +41,7 @@ type Selected = {
   host?: HostObject;
   container?: ContainerObject;
   probe?: ProbeAlertObject;
+  series?: SeriesAlertObject;
   object: ObservedObject;
   id: string;
 };
@@ -88,7 +90,11 @@ export class DbSource implements AlertSource {
 
   async ruleData(rule: EvalRule, snapshot: Snapshot, marks: Watermarks, now: number): Promise<RuleData> {
     const selected =
-      rule.selector.object === 'probe' ? await this.probes(rule, now) : this.select(rule, snapshot);
+      rule.selector.object === 'probe'
+        ? await this.probes(rule, now)
+        : rule.selector.object === 'series'
+          ? await this.series(rule)
+          : this.select(rule, snapshot);
     const leaves: Observation[][] = [];
     for (const leaf of leafConditions(rule.condition))
       leaves.push(await this.observe(leaf, rule.selector.object, selected, marks, now));
@@ -101,6 +107,14 @@ export class DbSource implements AlertSource {
     return (await loadProbeObjects(this.o.db, this.o.publicUrl, now))
       .filter((p) => matches(p.labels))
       .map((p) => ({ probe: p, id: p.id, object: { key: `probe:${p.id}`, labels: p.labels, url: p.url } }));
+  }
+
+  /** The series of the selector's metric whose labels match (loaded per rule, by metric name). */
+  async series(rule: EvalRule): Promise<Selected[]> {
+    const matches = selectorMatcher(rule.selector);
+    return (await loadSeriesObjects(this.o.db, this.o.publicUrl, rule.selector.metric ?? ''))
+      .filter((s) => matches(s.labels))
+      .map((s) => ({ series: s, id: s.id, object: { key: `series:${s.id}`, labels: s.labels, url: s.url } }));
   }
 
   private async observe(
@@ -117,7 +131,7 @@ export class DbSource implements AlertSource {
       return selected.map((s) => this.statusObservation(c.status, s, now));
     }
     const ids = selected.map((s) => s.id);
-    const mark = marks[kind === 'host' ? 'host_1m' : 'container_1m'];
+    const mark = marks[`${kind}_1m`];
     const each = (f: (s: Selected) => Outcome | undefined) =>
       selected.flatMap((s) => {
         const outcome = f(s);
@@ -139,6 +153,14 @@ export class DbSource implements AlertSource {
         }
         return selected.map((s) => this.statusObservation(c.status, s, now));
       case 'absence':
+        if (kind === 'series') {
+          const rows = rowsOf<Row>(await this.o.db.execute(seriesLastSampleSql(ids, now)));
+          const last = new Map(rows.map((r) => [String(r.id), new Date(String(r.last)).getTime()]));
+          return each((s) => {
+            const t = last.get(s.id);
+            return { type: 'value', value: t === undefined ? null : Math.max(0, (now - t) / 1000) };
+          });
+        }
         return each((s) => {
           // A container that is not running has no stats by design: that is the status rules' job.
           if (s.container && s.container.state !== 'running') return undefined;

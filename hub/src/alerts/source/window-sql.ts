@@ -6,12 +6,13 @@
  */
 import { type SQL, sql } from 'drizzle-orm';
 
-export type ObjectKind = 'host' | 'container';
+export type ObjectKind = 'host' | 'container' | 'series';
 type Agg = 'avg' | 'min' | 'max' | 'last';
 
 const TABLES = {
   host: { raw: 'host_samples', rollup: 'host_rollup_1m', key: 'host_id', cast: 'uuid' },
   container: { raw: 'container_samples', rollup: 'container_rollup_1m', key: 'container_id', cast: 'text' },
+  series: { raw: 'series_samples', rollup: 'series_rollup_1m', key: 'series_id', cast: 'int8' },
 } as const;
 
 /** The metric as an expression over a raw row and over a rollup row (per aggregate). */
@@ -47,6 +48,8 @@ const METRICS: Record<ObjectKind, Record<string, MetricSql>> = {
     block_write_bytes_per_sec: column('block_write_bytes_per_sec'),
     pids: column('pids'),
   },
+  // `rate` is derived from `value` by ratePoints.
+  series: { value: column('value') },
 };
 
 /** Windows at least this long read the 1 min rollups (before their watermark). */
@@ -74,6 +77,7 @@ export function windowPoints(
   to: number,
   mark: number | undefined,
 ): SQL {
+  if (kind === 'series' && metric === 'rate') return ratePoints(ids, from, to, mark);
   const t = TABLES[kind];
   const m = metricSql(kind, metric);
   const key = sql.raw(t.key);
@@ -88,6 +92,32 @@ export function windowPoints(
       ${r('max')} as v_max, ${r('last')} as v_last
     from ${sql.raw(t.rollup)} where ${key} = any(${idList}) and bucket >= ${at(from)} and bucket < ${at(mark)}
     union all ${raw(sql`ts >= ${at(Math.max(from, mark))}`)}`;
+}
+
+/**
+ * A counter's per-second increase between consecutive points of each series, as points like
+ * windowPoints' (one per interval, at its end). A value below the previous one is a counter
+ * reset: the interval's increase is the new value (counted from 0), as Prometheus' rate() does.
+ * Before the rollup watermark a bucket's last value stands at the bucket's end. The first point
+ * of the window has no predecessor, so a rate needs two samples in the window; evenly spaced
+ * samples make the average of the per-interval rates the window's overall rate.
+ */
+function ratePoints(ids: readonly string[], from: number, to: number, mark: number | undefined): SQL {
+  const idList = idArray(ids, 'int8');
+  const useRollup = to - from >= ROLLUP_FROM_MS && mark !== undefined && mark > from;
+  const raw = (after: SQL) => sql`select series_id::text as id, ts as t, value as v from series_samples
+    where series_id = any(${idList}) and ${after} and ts <= ${at(to)}`;
+  const values = !useRollup
+    ? raw(sql`ts > ${at(from)}`)
+    : sql`select series_id::text as id, bucket + interval '1 minute' as t, value_last as v from series_rollup_1m
+        where series_id = any(${idList}) and bucket >= ${at(from)} and bucket < ${at(mark)}
+      union all ${raw(sql`ts >= ${at(Math.max(from, mark))}`)}`;
+  return sql`select id, t, 1 as n, r as v_avg, r as v_min, r as v_max, r as v_last from (
+      select id, t, (case when v >= prev then v - prev else v end)
+        / nullif(extract(epoch from t - prev_t)::float8, 0) as r
+      from (select id, t, v, lag(v) over w as prev, lag(t) over w as prev_t
+        from (${values}) as e window w as (partition by id order by t)) as l
+      where prev is not null) as rates`;
 }
 
 /** Per object: sample count, avg, min, max, last and first value over the window. */

@@ -56,6 +56,12 @@ function ruleVars(rule: EvalRule, now: number): Record<string, string> {
     vars.metric = metric;
     vars.metric_name = METRIC_NAMES[metric] ?? metric;
   }
+  // A series rule's metric is the selector's; the condition says value or rate of it.
+  const seriesMetric = rule.selector.object === 'series' ? rule.selector.metric : undefined;
+  if (seriesMetric) {
+    vars.metric = seriesMetric;
+    vars.metric_name = metric === 'rate' ? `${seriesMetric} per second` : seriesMetric;
+  }
   if (c) {
     switch (c.kind) {
       case 'threshold':
@@ -111,12 +117,17 @@ function formatValue(c: ReturnType<typeof primary>, v: number | null): string {
   }
 }
 
+/** A series as `job instance` (its scrape target), the way Prometheus users name one. */
+const seriesObject = (labels: Record<string, string>): string | undefined =>
+  [labels.job, labels.instance].filter(Boolean).join(' ') || undefined;
+
 /** Every variable a template can use: the rule's (shared through the prototype) and the instance's. */
 export function templateVars(a: AnnotateInput): Record<string, string> {
   const vars = Object.create(ruleVars(a.rule, a.now)) as Record<string, string>;
   const c = primary(a.rule.condition);
   vars.state = a.state;
   vars.object =
+    (a.rule.selector.object === 'series' ? seriesObject(a.labels) : undefined) ??
     a.labels.container ??
     (a.labels.mount ? `${a.labels.host ?? ''}:${a.labels.mount}` : a.labels.host) ??
     a.rule.name;
