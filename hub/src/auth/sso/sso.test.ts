@@ -466,3 +466,92 @@ describe('identity providers: GitHub against a local GitHub', () => {
     assert.equal(await meOf(outsider), undefined);
   });
 });
+
+describe('identity providers: another Unity hub as the provider', () => {
+  test('hub B signs its user in through hub A ("Sign in with Unity"), role from A’s groups claim', async () => {
+    // Hub A: Unity as the OpenID provider (oidc-provider/), its issuer its public URL.
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    const hubA = await startTestHub({ env: { PORT: String(port), UNITY_PUBLIC_URL: origin } });
+    try {
+      await createUser(hubA.deps.db, {
+        username: 'carol',
+        password: 'carol has a long password',
+        role: 'admin',
+      });
+      const adminA = await login(hubA);
+      const registered = await fetch(`${origin}/api/oidc-clients`, {
+        method: 'POST',
+        headers: { cookie: adminA, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: 'Hub B',
+          kind: 'confidential',
+          redirectUris: [`${hub.url}/auth/sso/unity-a/callback`],
+          scopes: ['openid', 'profile', 'email', 'groups'],
+        }),
+      });
+      assert.equal(registered.status, 201, await registered.clone().text());
+      const client = (await registered.json()) as { id: string; secret: string };
+
+      // Hub B (this file's hub): hub A as a generic OIDC provider, found by discovery.
+      const created = await api('/api/sso-providers', admin, {
+        method: 'POST',
+        ...json({
+          id: 'unity-a',
+          kind: 'oidc',
+          name: 'Unity A',
+          issuer: origin,
+          clientId: client.id,
+          clientSecret: client.secret,
+          scopes: 'openid profile email groups',
+          autoProvision: true,
+          roleMapping: [{ value: 'admin', role: 'editor' }],
+          defaultRole: 'viewer',
+        }),
+      });
+      assert.equal(created.status, 201, await created.clone().text());
+
+      const browser = new RedirectAgent();
+      const start = await browser.request(`${hub.url}/auth/sso/unity-a/start?next=/containers`);
+      let at = redirectTarget(start, new URL(hub.url));
+      assert.equal(at.origin, origin, 'B sends the browser to A');
+      assert.equal(at.searchParams.get('code_challenge_method'), 'S256');
+      // At A: not signed in there, so A's own sign-in page, then back to the interaction.
+      for (let hop = 0; hop < 10 && at.pathname !== '/login'; hop++)
+        at = redirectTarget(await browser.request(at), at);
+      assert.equal(at.pathname, '/login');
+      const signIn = await browser.request(`${origin}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin },
+        body: JSON.stringify({ username: 'carol', password: 'carol has a long password' }),
+      });
+      assert.equal(signIn.status, 200);
+      // Signed in at A: the interaction resumes and asks for consent.
+      at = new URL(at.searchParams.get('next') ?? '', origin);
+      let consent = await browser.request(at);
+      for (let hop = 0; hop < 10 && consent.status >= 300 && consent.status < 400; hop++) {
+        at = redirectTarget(consent, at);
+        consent = await browser.request(at);
+      }
+      const page = await consent.text();
+      assert.equal(consent.status, 200, `consent page expected at ${at.href}`);
+      assert.match(page, /Hub B/, 'the consent page names the app');
+      const action = /action="(\/oidc\/interaction\/[^"]+\/confirm)"/.exec(page)?.[1];
+      assert.ok(action, 'an Allow button');
+      at = redirectTarget(
+        await browser.request(new URL(action, origin), { method: 'POST', headers: { origin } }),
+        at,
+      );
+      for (let hop = 0; hop < 10 && at.origin === origin; hop++)
+        at = redirectTarget(await browser.request(at), at);
+      assert.equal(at.pathname, '/auth/sso/unity-a/callback', 'A answers B’s callback with a code');
+
+      const landed = redirectTarget(await browser.request(at), new URL(hub.url));
+      assert.equal(landed.pathname, '/containers');
+      const me = await meOf(browser);
+      assert.deepEqual({ username: me?.username, role: me?.role }, { username: 'carol', role: 'editor' });
+    } finally {
+      await hubA.close();
+    }
+  });
+});
