@@ -41,6 +41,12 @@ export type Route =
   | { name: 'users' }
   | { name: 'roles' }
   | { name: 'groups' }
+  /** Kubernetes: the clusters, one cluster (optionally one namespace), a pod, events, topology. */
+  | { name: 'k8s' }
+  | { name: 'k8s-cluster'; cluster: string; namespace: string }
+  | { name: 'k8s-pod'; cluster: string; namespace: string; pod: string }
+  | { name: 'k8s-events'; cluster: string }
+  | { name: 'k8s-topology'; cluster: string; namespace: string }
   | { name: 'not-found'; path: string };
 
 /** Fired on window after `navigate`, so the shell re-renders (pushState fires no event). */
@@ -88,12 +94,26 @@ export function parseRoute(pathname: string, search: string): Route {
       to: instant(params.get('to')),
       tz: params.get('tz'),
     };
+  if (path === '/k8s') return { name: 'k8s' };
+  const k8s = k8sRoute(path, params.get('namespace') ?? '');
+  if (k8s) return k8s;
   const match = /^\/(hosts|containers)\/([^/]+)$/.exec(path);
   if (match?.[1] && match[2]) {
     const id = decodeURIComponent(match[2]);
     return match[1] === 'hosts' ? { name: 'host', id } : { name: 'container', id };
   }
   return { name: 'not-found', path };
+}
+
+function k8sRoute(path: string, namespace: string): Route | null {
+  const m = /^\/k8s\/([^/]+)(?:\/(events|topology)|\/pods\/([^/]+)\/([^/]+))?$/.exec(path);
+  if (!m?.[1]) return null;
+  const cluster = decodeURIComponent(m[1]);
+  if (m[2] === 'events') return { name: 'k8s-events', cluster };
+  if (m[2] === 'topology') return { name: 'k8s-topology', cluster, namespace };
+  if (m[3] && m[4])
+    return { name: 'k8s-pod', cluster, namespace: decodeURIComponent(m[3]), pod: decodeURIComponent(m[4]) };
+  return { name: 'k8s-cluster', cluster, namespace };
 }
 
 /** Epoch ms from a query value: digits are epoch ms, anything else is parsed as a date. */

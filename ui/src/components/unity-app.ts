@@ -7,6 +7,7 @@ import type { Me } from '@unity/shared';
 import { assertNever } from '@unity/shared';
 import { css, html, LitElement } from 'lit';
 import { api, onUnauthorized } from '../api/client.js';
+import { k8sApi } from '../api/k8s-client.js';
 import { type LiveStatus, live } from '../api/live.js';
 import { secondFactorApi } from '../api/second-factor-client.js';
 import { loginPath, NAVIGATE_EVENT, navigate, parseRoute, type Route } from '../router.js';
@@ -25,6 +26,11 @@ import './unity-containers.js';
 import './unity-host.js';
 import './unity-inhibition.js';
 import './unity-inventory.js';
+import './k8s-events.js';
+import './k8s-namespace.js';
+import './k8s-overview.js';
+import './k8s-pod.js';
+import './k8s-topology.js';
 import './unity-login.js';
 import './unity-notifications.js';
 import './unity-sessions.js';
@@ -79,6 +85,11 @@ const TITLES: Record<Route['name'], string> = {
   users: 'Users',
   roles: 'Roles',
   groups: 'Groups',
+  k8s: 'Kubernetes',
+  'k8s-cluster': 'Kubernetes cluster',
+  'k8s-pod': 'Pod',
+  'k8s-events': 'Kubernetes events',
+  'k8s-topology': 'Kubernetes topology',
   'not-found': 'Not found',
 };
 
@@ -88,12 +99,15 @@ export class UnityApp extends LitElement {
     me: { state: true },
     setupRequired: { state: true },
     liveStatus: { state: true },
+    hasClusters: { state: true },
   };
   declare route: Route;
   /** undefined while the session is being checked, null when signed out. */
   declare me: Me | null | undefined;
   declare setupRequired: boolean;
   declare liveStatus: LiveStatus;
+  /** Whether any Kubernetes cluster is visible: the nav shows "Kubernetes" only then. */
+  declare hasClusters: boolean;
 
   #cleanup: (() => void)[] = [];
 
@@ -103,6 +117,7 @@ export class UnityApp extends LitElement {
     this.me = undefined;
     this.setupRequired = false;
     this.liveStatus = live.status;
+    this.hasClusters = false;
   }
 
   static override styles = [
@@ -295,7 +310,13 @@ export class UnityApp extends LitElement {
     if (status.ok) this.setupRequired = status.value.setupRequired;
     this.me = me.ok ? me.value : null;
     this.#applyRoute(false);
+    if (this.me) void this.#checkClusters();
     if (this.me) await this.#enforceEnrolment();
+  }
+
+  async #checkClusters(): Promise<void> {
+    const res = await k8sApi.clusters();
+    this.hasClusters = res.ok && res.value.items.length > 0;
   }
 
   /** A role that requires 2FA, not yet enrolled: the hub refuses everything else, so go set it up. */
@@ -333,6 +354,7 @@ export class UnityApp extends LitElement {
     const route = this.route;
     navigate(route.name === 'login' ? route.next : '/', { replace: true });
     void this.#enforceEnrolment();
+    void this.#checkClusters();
   };
 
   #signedOut(keepPath: boolean): void {
@@ -392,6 +414,11 @@ export class UnityApp extends LitElement {
           <a href="/alerts" aria-current=${current(['alerts', 'silences', 'policy', 'time-intervals', 'inhibition', 'alert-history'])}
             >Alerts</a
           >
+          ${
+            this.hasClusters || r.startsWith('k8s')
+              ? html`<a href="/k8s" data-testid="nav-k8s" aria-current=${current(['k8s', 'k8s-cluster', 'k8s-pod', 'k8s-events', 'k8s-topology'])}>Kubernetes</a>`
+              : null
+          }
           <a href="/probes" aria-current=${current(['probes', 'probe'])}>Probes</a>
           <a href="/status-pages" aria-current=${current(['status-pages', 'status-page'])}>Status pages</a>
           <a href="/add-host" aria-current=${current('add-host')}>Add host</a>
@@ -503,6 +530,16 @@ export class UnityApp extends LitElement {
         return html`<unity-roles></unity-roles>`;
       case 'groups':
         return html`<unity-groups></unity-groups>`;
+      case 'k8s':
+        return html`<k8s-overview></k8s-overview>`;
+      case 'k8s-cluster':
+        return html`<k8s-namespace cluster=${route.cluster} namespace=${route.namespace}></k8s-namespace>`;
+      case 'k8s-pod':
+        return html`<k8s-pod cluster=${route.cluster} namespace=${route.namespace} name=${route.pod}></k8s-pod>`;
+      case 'k8s-events':
+        return html`<k8s-events cluster=${route.cluster}></k8s-events>`;
+      case 'k8s-topology':
+        return html`<k8s-topology cluster=${route.cluster} namespace=${route.namespace}></k8s-topology>`;
       case 'not-found':
         return html`<h1>Page not found</h1>
           <p>Nothing lives at <span class="mono">${route.path}</span>. <a href="/">Go to the overview</a></p>`;

@@ -1,0 +1,248 @@
+/**
+ * One cluster, one namespace at a time (`/k8s/:cluster?namespace=`): its workloads
+ * (deployments, statefulsets, daemonsets, jobs and cronjobs), pods, services, ingresses and
+ * PVCs, each with its health badge. Without a namespace every namespace is shown.
+ * @module
+ */
+import type { K8sObjectView } from '@unity/shared';
+import { css, html, LitElement } from 'lit';
+import { k8sApi } from '../api/k8s-client.js';
+import { navigate } from '../router.js';
+import { k8sHealthBadge, k8sPaths, since } from './k8s-shared.js';
+import { base, controls, surfaces } from './styles.js';
+
+const TABS = ['workloads', 'pods', 'services', 'ingresses', 'pvcs'] as const;
+type Tab = (typeof TABS)[number];
+const TAB_LABELS: Record<Tab, string> = {
+  workloads: 'Workloads',
+  pods: 'Pods',
+  services: 'Services',
+  ingresses: 'Ingresses',
+  pvcs: 'PVCs',
+};
+
+export class K8sNamespace extends LitElement {
+  static override properties = {
+    cluster: {},
+    namespace: {},
+    tab: { state: true },
+    namespaces: { state: true },
+    items: { state: true },
+    error: { state: true },
+  };
+  declare cluster: string;
+  declare namespace: string;
+  declare tab: Tab;
+  declare namespaces: string[];
+  declare items: Partial<Record<Tab, K8sObjectView[]>>;
+  declare error: string;
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor() {
+    super();
+    this.cluster = '';
+    this.namespace = '';
+    this.tab = 'workloads';
+    this.namespaces = [];
+    this.items = {};
+    this.error = '';
+  }
+
+  static override styles = [
+    base,
+    controls,
+    surfaces,
+    css`
+      .tabs {
+        display: flex;
+        gap: 0.25rem;
+        flex-wrap: wrap;
+        margin: 1rem 0;
+      }
+      .tabs button[aria-selected='true'] {
+        font-weight: 700;
+        text-decoration: underline;
+      }
+      .toolbar {
+        display: flex;
+        gap: 1rem;
+        align-items: center;
+        flex-wrap: wrap;
+      }
+    `,
+  ];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#timer = setInterval(() => void this.#load(), 15_000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.#timer);
+  }
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('cluster') || changed.has('namespace')) {
+      this.items = {};
+      void this.#load();
+    }
+  }
+
+  async #load(): Promise<void> {
+    const ns = this.namespace || undefined;
+    const [namespaces, ...lists] = await Promise.all([
+      k8sApi.list(this.cluster, 'namespaces'),
+      k8sApi.list(this.cluster, 'workloads', ns),
+      k8sApi.list(this.cluster, 'pods', ns),
+      k8sApi.list(this.cluster, 'services', ns),
+      k8sApi.list(this.cluster, 'ingresses', ns),
+      k8sApi.list(this.cluster, 'pvcs', ns),
+    ]);
+    const failed = [namespaces, ...lists].find((r) => !r.ok);
+    this.error = failed && !failed.ok ? failed.error.message : '';
+    if (namespaces.ok) this.namespaces = namespaces.value.items.map((n) => n.name).sort();
+    const items: Partial<Record<Tab, K8sObjectView[]>> = {};
+    TABS.forEach((tab, i) => {
+      const r = lists[i];
+      // Replicasets belong to their deployments: the deployment is the row that matters.
+      if (r?.ok) items[tab] = r.value.items.filter((o) => o.resource !== 'replicasets');
+    });
+    this.items = items;
+  }
+
+  #pickNamespace(e: Event): void {
+    const ns = (e.target as HTMLSelectElement).value;
+    navigate(k8sPaths.cluster(this.cluster, ns || undefined));
+  }
+
+  override render() {
+    return html`<p class="crumbs"><a href="/k8s">Kubernetes</a> › ${this.cluster}</p>
+      <div class="page-head"><h1>${this.cluster}${this.namespace ? html` / ${this.namespace}` : null}</h1></div>
+      <div class="toolbar">
+        <label
+          >Namespace
+          <select name="namespace" data-testid="k8s-namespace" @change=${this.#pickNamespace}>
+            <option value="" ?selected=${!this.namespace}>All namespaces</option>
+            ${this.namespaces.map((n) => html`<option value=${n} ?selected=${n === this.namespace}>${n}</option>`)}
+          </select></label
+        >
+        <a href=${k8sPaths.events(this.cluster)}>Events</a>
+        <a href=${k8sPaths.topology(this.cluster, this.namespace || undefined)}>Topology</a>
+      </div>
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : null}
+      <div class="tabs" role="tablist">
+        ${TABS.map(
+          (t) =>
+            html`<button type="button" role="tab" data-testid="k8s-tab-${t}" aria-selected=${t === this.tab ? 'true' : 'false'}
+              @click=${() => (this.tab = t)}>${TAB_LABELS[t]} (${this.items[t]?.length ?? '…'})</button>`,
+        )}
+      </div>
+      ${this.#table()}`;
+  }
+
+  #table() {
+    const rows = this.items[this.tab];
+    if (!rows) return html`<p class="muted">Loading…</p>`;
+    if (rows.length === 0) return html`<p class="muted">None here.</p>`;
+    const head = (cols: string[]) => html`<thead><tr>${cols.map((c) => html`<th>${c}</th>`)}</tr></thead>`;
+    const nsCell = (o: K8sObjectView) => (this.namespace ? null : html`<td>${o.namespace}</td>`);
+    const cols = (more: string[]) => [...(this.namespace ? [] : ['Namespace']), 'Name', 'Health', ...more];
+    const row = (o: K8sObjectView, name: unknown, cells: unknown[]) =>
+      html`<tr data-testid="k8s-row" data-kind=${o.resource} data-name=${o.name}>
+        ${nsCell(o)}<td>${name}</td><td>${k8sHealthBadge(o)}</td>${cells.map((c) => html`<td>${c}</td>`)}
+      </tr>`;
+    switch (this.tab) {
+      case 'workloads':
+        return html`<div class="table-wrap"><table data-testid="k8s-workloads">
+          ${head(cols(['Kind', 'Status', 'Age']))}
+          <tbody>${rows.map((o) => row(o, o.name, [o.resource, workloadStatus(o), since(o.createdAt)]))}</tbody>
+        </table></div>`;
+      case 'pods':
+        return html`<div class="table-wrap"><table data-testid="k8s-pods">
+          ${head(cols(['Phase', 'Ready', 'Restarts', 'Node', 'CPU', 'Age']))}
+          <tbody>${rows.map((o) =>
+            o.resource === 'pods'
+              ? row(o, html`<a href=${k8sPaths.pod(this.cluster, o.namespace, o.name)}>${o.name}</a>`, [
+                  o.data.phase,
+                  o.data.ready ? 'yes' : 'no',
+                  o.data.restarts,
+                  o.data.node ?? '—',
+                  o.usage ? `${Math.round(o.usage.cpuMillicores)}m` : '—',
+                  since(o.data.startedAt ?? o.createdAt),
+                ])
+              : null,
+          )}</tbody>
+        </table></div>`;
+      case 'services':
+        return html`<div class="table-wrap"><table data-testid="k8s-services">
+          ${head(cols(['Type', 'Cluster IP', 'Ports']))}
+          <tbody>${rows.map((o) =>
+            o.resource === 'services'
+              ? row(o, o.name, [
+                  o.data.type,
+                  o.data.clusterIP ?? '—',
+                  o.data.ports.map((p) => `${p.port}/${p.protocol}`).join(', '),
+                ])
+              : null,
+          )}</tbody>
+        </table></div>`;
+      case 'ingresses':
+        return html`<div class="table-wrap"><table data-testid="k8s-ingresses">
+          ${head(cols(['Rules', 'TLS']))}
+          <tbody>${rows.map((o) =>
+            o.resource === 'ingresses'
+              ? row(o, o.name, [
+                  o.data.rules
+                    .map(
+                      (r) =>
+                        `${r.host ?? '*'}${r.path ?? ''} → ${r.service ?? '—'}${r.port ? `:${r.port}` : ''}`,
+                    )
+                    .join(', '),
+                  o.data.tlsHosts.join(', ') || '—',
+                ])
+              : null,
+          )}</tbody>
+        </table></div>`;
+      case 'pvcs':
+        return html`<div class="table-wrap"><table data-testid="k8s-pvcs">
+          ${head(cols(['Phase', 'Capacity', 'Storage class']))}
+          <tbody>${rows.map((o) =>
+            o.resource === 'pvcs'
+              ? row(o, o.name, [
+                  o.data.phase,
+                  o.data.capacity ?? o.data.requested ?? '—',
+                  o.data.storageClass ?? '—',
+                ])
+              : null,
+          )}</tbody>
+        </table></div>`;
+    }
+  }
+}
+
+function workloadStatus(o: K8sObjectView): string {
+  switch (o.resource) {
+    case 'deployments':
+    case 'statefulsets':
+    case 'daemonsets':
+    case 'replicasets':
+      return `${o.data.ready}/${o.data.desired} ready`;
+    case 'jobs':
+      return o.data.complete
+        ? 'complete'
+        : `${o.data.active} active, ${o.data.succeeded} succeeded, ${o.data.failed} failed`;
+    case 'cronjobs':
+      return `${o.data.schedule}${o.data.suspended ? ' (suspended)' : ''}, last ${since(o.data.lastScheduleAt)}`;
+    default:
+      return '';
+  }
+}
+
+customElements.define('k8s-namespace', K8sNamespace);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'k8s-namespace': K8sNamespace;
+  }
+}
