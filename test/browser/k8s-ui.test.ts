@@ -4,7 +4,8 @@
  * hub on PGlite serving the built UI. The overview lists the cluster with its node and pod
  * counts (and the nav offers Kubernetes); the namespace view shows a crash-looping pod's reason;
  * the pod page shows its log tail and follows a line written live until stopped; a pod changed
- * in the API shows its new phase after a reload; the events page filters to warnings.
+ * in the API shows its new phase after a reload; the events page filters to warnings; the
+ * topology nests ingress → service → pods → nodes.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -192,5 +193,14 @@ describe('the Kubernetes pages', () => {
     const rows = page.locator('[data-testid=k8s-event]');
     assert.equal(await rows.count(), 1);
     assert.match((await rows.first().textContent()) ?? '', /BackOff.*Pod shop\/web-2/s);
+  });
+  test('the topology nests ingress → service → pods → nodes', async () => {
+    await page.goto(`${hub.url}/k8s/prod/topology?namespace=shop`);
+    const ingressItem = page.locator('[data-testid=k8s-topology-ingress]', { hasText: 'shop.example' });
+    const svc = ingressItem.locator('[data-testid=k8s-topology-service]', { hasText: 'service shop/web' });
+    await svc.waitFor();
+    const text = ((await svc.textContent()) ?? '').replace(/\s+/g, ' ');
+    assert.match(text, /pod web-1 node node-1/);
+    assert.match(text, /CrashLoopBackOff pod web-2 node node-2/);
   });
 });
