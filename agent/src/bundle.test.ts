@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,10 +13,12 @@ const AGENT_DIR = fileURLToPath(new URL('..', import.meta.url));
 describe('the bundled agent (dist/unity-agent.mjs)', { timeout: 120_000 }, () => {
   let dir: string;
   before(async () => {
-    await promisify(execFile)(process.execPath, [join(AGENT_DIR, 'build.mjs')], { cwd: AGENT_DIR });
-    // A directory with no node_modules anywhere above it: the bundle must carry everything.
+    // Built into a directory with no node_modules anywhere above it: the bundle must carry
+    // everything. (Not into dist/, which other tests may be running agents from meanwhile.)
     dir = await mkdtemp(join(tmpdir(), 'unity-bundle-'));
-    await copyFile(join(AGENT_DIR, 'dist', 'unity-agent.mjs'), join(dir, 'unity-agent.mjs'));
+    await promisify(execFile)(process.execPath, [join(AGENT_DIR, 'build.mjs'), '--outdir', dir], {
+      cwd: AGENT_DIR,
+    });
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
@@ -49,6 +51,28 @@ describe('the bundled agent (dist/unity-agent.mjs)', { timeout: 120_000 }, () =>
         child.kill('SIGTERM');
       });
       assert.equal(code, 0);
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('the host build names the Kubernetes build when asked to watch a cluster', async () => {
+    const hub = await FakeHub.start();
+    try {
+      const run = await promisify(execFile)(
+        process.execPath,
+        [
+          'unity-agent.mjs',
+          ...['--hub', hub.url, '--token', hub.addToken(), '--state-dir', join(dir, 'state-k8s')],
+          ...['--kubeconfig', join(dir, 'kubeconfig'), '--no-engine-autodetect'],
+        ],
+        { cwd: dir, encoding: 'utf8', timeout: 20_000 },
+      ).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+      );
+      assert.notEqual(run.code, 0);
+      assert.match(run.stderr, /no Kubernetes support: run unity-agent-k8s\.mjs/);
     } finally {
       await hub.close();
     }

@@ -72,7 +72,7 @@ export async function k8sBench(p: K8sParams, mode: string): Promise<void> {
       name: 'bench-k8s',
       hubUrl: live.url,
       token,
-      entry: join(AGENT_DIR, 'dist', 'unity-agent.mjs'),
+      entry: join(AGENT_DIR, 'dist', 'unity-agent-k8s.mjs'),
       env: { LOG_LEVEL: 'warn' },
       extraArgs: ['--kubeconfig', kubeconfig, '--kube-usage-interval', '1h'],
     });

@@ -69,7 +69,7 @@ before(async () => {
     hubUrl: hub.url,
     token,
     hostInterval: '10s',
-    entry: join(REPO_ROOT, 'agent', 'dist', 'unity-agent.mjs'),
+    entry: join(REPO_ROOT, 'agent', 'dist', 'unity-agent-k8s.mjs'),
     extraArgs: ['--kubeconfig', join(dir, 'kubeconfig'), '--kube-context', 'test-a=prod'],
   });
   // The UI is tested, not the agent's first sync: wait for the cluster through the API.

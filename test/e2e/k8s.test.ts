@@ -48,6 +48,7 @@ describe('kubernetes: loopback API server → real agent → hub', { timeout: 18
     );
     return startAgent({
       name: 'k8s',
+      kubernetes: true,
       hubUrl: hub.url,
       token,
       hostInterval: '10s',

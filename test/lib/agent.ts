@@ -24,6 +24,8 @@ export type AgentOptions = {
   extraArgs?: string[];
   /** Run this built file (e.g. agent/dist/unity-agent.mjs) instead of the TypeScript source. */
   entry?: string;
+  /** Watches Kubernetes: started from the agent build that carries it (`agent/build.mjs`). */
+  kubernetes?: boolean;
   /** V8 flags for a built `entry`; defaults to the ones install.sh's unit gives it. */
   nodeArgs?: string[];
   env?: Record<string, string>;
@@ -66,7 +68,9 @@ export class AgentProcess {
     const o = this.options;
     // A built bundle runs with the V8 flags install.sh's systemd unit gives it (see the
     // figures there), so measurements match an installed agent.
-    const entry = o.entry ? [...(o.nodeArgs ?? AGENT_NODE_ARGS), o.entry] : entryArgs('agent');
+    const entry = o.entry
+      ? [...(o.nodeArgs ?? AGENT_NODE_ARGS), o.entry]
+      : entryArgs(o.kubernetes ? 'agent-k8s' : 'agent');
     const args = [...entry, '--hub', o.hubUrl, '--state-dir', this.stateDir];
     if (o.token) args.push('--token', o.token);
     if (o.dockerHost) args.push('--docker-host', o.dockerHost);

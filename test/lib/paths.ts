@@ -16,12 +16,12 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
  * bundle first, and then processes start from those pre-built files: loading the hub through
  * tsx costs about 5 s of CPU per process, the bundle about 1 s, on a machine CI keeps busy.
  */
-export function entryArgs(which: 'hub' | 'agent'): string[] {
+export function entryArgs(which: 'hub' | 'agent' | 'agent-k8s'): string[] {
   const bundle = process.env.UNITY_TEST_BUNDLE;
-  if (!bundle) return ['--import', 'tsx', join(which, 'src', 'main.ts')];
-  return which === 'hub'
-    ? [join(resolve(REPO_ROOT, bundle), 'hub', 'src', 'main.mjs')]
-    : [join(REPO_ROOT, 'agent', 'dist', 'unity-agent.mjs')];
+  if (!bundle) return ['--import', 'tsx', join(which === 'hub' ? 'hub' : 'agent', 'src', 'main.ts')];
+  if (which === 'hub') return [join(resolve(REPO_ROOT, bundle), 'hub', 'src', 'main.mjs')];
+  // The host agent's bundle has no Kubernetes support (see agent/build.mjs).
+  return [join(REPO_ROOT, 'agent', 'dist', which === 'agent' ? 'unity-agent.mjs' : 'unity-agent-k8s.mjs')];
 }
 
 /** Logs, screenshots and benchmark JSON land here. */

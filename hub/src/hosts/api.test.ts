@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   ContainerListSchema,
@@ -120,10 +123,22 @@ describe('hosts and containers API', () => {
 
 describe('public endpoints', () => {
   let hub: TestHub;
+  let bundles: string;
   before(async () => {
-    hub = await startTestHub({ env: { UNITY_INSTALL_SCRIPT: import.meta.filename } });
+    // A host agent build and no Kubernetes build beside it (agent/build.mjs writes both).
+    bundles = await mkdtemp(join(tmpdir(), 'unity-bundles-'));
+    await writeFile(join(bundles, 'unity-agent.mjs'), '// the host agent\n');
+    hub = await startTestHub({
+      env: {
+        UNITY_INSTALL_SCRIPT: import.meta.filename,
+        UNITY_AGENT_BUNDLE: join(bundles, 'unity-agent.mjs'),
+      },
+    });
   });
-  after(() => hub.close());
+  after(async () => {
+    await hub.close();
+    await rm(bundles, { recursive: true, force: true });
+  });
 
   it('answers /healthz and /readyz', async () => {
     assert.deepEqual(await (await fetch(`${hub.url}/healthz`)).json(), { status: 'ok' });
@@ -154,10 +169,17 @@ describe('public endpoints', () => {
     await node.body?.cancel();
   });
 
-  it('answers 404 for a missing agent bundle', async () => {
-    const res = await fetch(`${hub.url}/download/unity-agent.mjs`);
-    // The bundle exists only after `npm run build`; either way the answer is well-formed.
-    assert.ok(res.status === 200 || res.status === 404);
-    await res.arrayBuffer();
+  it('serves the agent builds, and says how to build one that is missing', async () => {
+    const host = await fetch(`${hub.url}/download/unity-agent.mjs`);
+    assert.equal(host.status, 200);
+    assert.equal(await host.text(), '// the host agent\n');
+    const k8s = await fetch(`${hub.url}/download/unity-agent-k8s.mjs`);
+    assert.equal(k8s.status, 404);
+    assert.match(await k8s.text(), /Kubernetes support is not available on this hub; run `npm run build`/);
+    await writeFile(join(bundles, 'unity-agent-k8s.mjs'), '// with Kubernetes\n');
+    assert.equal(
+      await (await fetch(`${hub.url}/download/unity-agent-k8s.mjs`)).text(),
+      '// with Kubernetes\n',
+    );
   });
 });

@@ -26,6 +26,13 @@ export function downloadRoutes(deps: Pick<HubDeps, 'config'>) {
     return sendFile(c, file, 'no-cache', 'text/javascript; charset=utf-8');
   });
 
+  // The agent build with Kubernetes support, which the deploy/ manifests fetch (agent/build.mjs).
+  app.get('/download/unity-agent-k8s.mjs', (c) => {
+    const file = deps.config.agentBundle.replace(/\.mjs$/, '-k8s.mjs');
+    if (!existsSync(file)) return c.text(missing('The agent bundle with Kubernetes support'), 404);
+    return sendFile(c, file, 'no-cache', 'text/javascript; charset=utf-8');
+  });
+
   app.get('/download/node', (c) => {
     c.header('X-Node-Version', process.version);
     c.header('X-Node-Arch', process.arch);
