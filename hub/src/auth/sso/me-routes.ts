@@ -13,6 +13,7 @@ import { conflict, forbidden, notFound, unauthorized } from '../../errors.js';
 import { clientIp } from '../../http/client-ip.js';
 import { paramsOf } from '../../http/validate.js';
 import type { HubDeps, HubEnv } from '../../types.js';
+import { passkeyCount } from '../passkeys/store.js';
 import { getUser } from '../user-admin.js';
 import { beginFlow } from './flow-routes.js';
 import { passwordSignInAllowed } from './password-switch.js';
@@ -67,8 +68,11 @@ export function ssoMeRoutes(deps: HubDeps) {
     const password =
       (await getUser(deps.db, user.id)).passwordHash !== '' && (await passwordSignInAllowed(deps));
     const others = identities.filter((i) => i.id !== id && enabled.has(i.providerId));
-    if (!password && others.length === 0)
-      throw conflict('this is your last way to sign in: set a password or link another provider first');
+    // A passkey signs in without a password (auth/passkeys/), so it is a way in too.
+    if (!password && others.length === 0 && (await passkeyCount(deps.db, user.id)) === 0)
+      throw conflict(
+        'this is your last way to sign in: set a password, add a passkey or link another provider first',
+      );
     await unlinkIdentity(deps.db, user.id, id);
     await recordEvent(deps.db, {
       actor: { id: user.id, name: user.username },

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { SsoLinks, SsoProvider, SsoSignInOptions } from '@unity/shared';
 import { eq } from 'drizzle-orm';
 import { parseConfig } from '../../config.js';
-import { secondFactors, users } from '../../db/schema.js';
+import { passkeys, secondFactors, users } from '../../db/schema.js';
 import { SecretBox } from '../../notify/secrets.js';
 import { type GithubPeer, startGithubPeer } from '../../testing/github-peer.js';
 import { login, startTestHub, type TestHub } from '../../testing/hub.js';
@@ -379,6 +379,18 @@ describe('identity providers: OIDC sign-in against oidc-provider', () => {
     });
     assert.equal(refused.status, 409);
     assert.match(await refused.text(), /last way to sign in/);
+    // With a passkey (passwordless sign-in) the link is no longer her only way in.
+    const [aliceRow] = await hub.deps.db.select().from(users).where(eq(users.username, 'alice'));
+    await hub.deps.db.insert(passkeys).values({
+      userId: aliceRow?.id ?? '',
+      credentialId: 'alice-credential',
+      publicKey: 'not used here',
+      name: 'Phone',
+    });
+    const unlinked = await api(`/api/me/sso/${aliceLinks.identities[0]?.id}`, sessionOf(alice), {
+      method: 'DELETE',
+    });
+    assert.equal(unlinked.status, 204);
 
     const audit = await (await api('/api/audit?limit=50', admin)).text();
     assert.match(audit, /auth\.sso\.link/);
