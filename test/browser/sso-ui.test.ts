@@ -2,8 +2,8 @@
  * Sign-in with an identity provider in headless Chromium: a real OpenID provider (oidc-provider,
  * its own login and consent pages) on loopback and an in-process hub serving the built UI. The
  * sign-in page's provider button leads through the provider's login and consent and lands signed
- * in; a person whose e-mail domain the provider settings do not allow comes back to the sign-in
- * page with a clear message and no session.
+ * in; a person whose e-mail domain the provider settings do not allow, and an answer with a forged
+ * state or nonce, come back to the sign-in page with a clear message and no session.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -55,11 +55,22 @@ after(async () => {
   await idp?.close();
 });
 
-/** From the hub's sign-in page through the provider's login and consent pages. */
-async function signInThroughProvider(name: string): Promise<Page> {
+/**
+ * From the hub's sign-in page through the provider's login and consent pages. `forge` changes
+ * one parameter of the authorization request the hub sends the browser to (as an attacker
+ * relaying someone else's flow would): the provider then answers with that value.
+ */
+async function signInThroughProvider(name: string, forge?: 'state' | 'nonce'): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
+  if (forge)
+    await page.route(/\/auth\/sso\/peer\/start/, async (route) => {
+      const response = await route.fetch({ maxRedirects: 0 });
+      const to = new URL(response.headers().location ?? '');
+      to.searchParams.set(forge, `forged-${forge}`);
+      await route.fulfill({ response, headers: { ...response.headers(), location: to.href } });
+    });
   await page.goto(`${hub.url}/login`);
   await page.getByRole('link', { name: 'Sign in with Peer IdP' }).click();
   await page.waitForURL((u) => u.origin === idp.issuer);
@@ -70,6 +81,12 @@ async function signInThroughProvider(name: string): Promise<Page> {
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.waitForURL((u) => u.origin === hub.url);
   return page;
+}
+
+/** The hub cookies the browser holds, as a Cookie header. */
+async function sessionCookie(page: Page): Promise<string> {
+  const cookies = await page.context().cookies(hub.url);
+  return cookies.map((c) => `${c.name}=${c.value}`).join('; ');
 }
 
 describe('sign-in with an identity provider in headless Chromium', () => {
@@ -104,6 +121,25 @@ describe('sign-in with an identity provider in headless Chromium', () => {
     );
     assert.equal(await page.locator('[data-testid=user-menu]').count(), 0);
     await page.context().close();
+  });
+
+  test('an answer with a forged state or nonce is refused in the browser, and nobody is signed in', async () => {
+    idp.accounts.set('eve', { email: 'eve@example.com', name: 'Eve', groups: ['ops'] });
+    for (const [forge, message] of [
+      ['state', /answered a different sign-in than the one this browser started/],
+      ['nonce', /nonce mismatch/],
+    ] as const) {
+      const page = await signInThroughProvider('eve', forge);
+      await page.waitForURL(new RegExp(`/login\\?sso_error=${forge}_mismatch`));
+      assert.match((await page.locator('[data-testid=login-error]').textContent()) ?? '', message);
+      assert.equal(await page.locator('[data-testid=user-menu]').count(), 0);
+      assert.equal(
+        await (await fetch(`${hub.url}/api/auth/me`, { headers: { cookie: await sessionCookie(page) } }))
+          .status,
+        401,
+      );
+      await page.context().close();
+    }
   });
 
   test('an admin adds a GitHub provider on the Identity providers page; its secret is never shown', async () => {
