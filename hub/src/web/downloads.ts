@@ -20,18 +20,18 @@ export function downloadRoutes(deps: Pick<HubDeps, 'config'>) {
     return sendFile(c, file, 'no-cache', 'text/x-shellscript; charset=utf-8');
   });
 
-  app.get('/download/unity-agent.mjs', (c) => {
-    const file = deps.config.agentBundle;
-    if (!existsSync(file)) return c.text(missing('The agent bundle'), 404);
-    return sendFile(c, file, 'no-cache', 'text/javascript; charset=utf-8');
-  });
-
+  const bundle = (path: string, file: string, what: string) =>
+    app.get(path, (c) => {
+      if (!existsSync(file)) return c.text(missing(what), 404);
+      return sendFile(c, file, 'no-cache', 'text/javascript; charset=utf-8');
+    });
+  bundle('/download/unity-agent.mjs', deps.config.agentBundle, 'The agent bundle');
   // The agent build with Kubernetes support, which the deploy/ manifests fetch (agent/build.mjs).
-  app.get('/download/unity-agent-k8s.mjs', (c) => {
-    const file = deps.config.agentBundle.replace(/\.mjs$/, '-k8s.mjs');
-    if (!existsSync(file)) return c.text(missing('The agent bundle with Kubernetes support'), 404);
-    return sendFile(c, file, 'no-cache', 'text/javascript; charset=utf-8');
-  });
+  bundle(
+    '/download/unity-agent-k8s.mjs',
+    deps.config.agentBundle.replace(/\.mjs$/, '-k8s.mjs'),
+    'The agent bundle with Kubernetes support',
+  );
 
   app.get('/download/node', (c) => {
     c.header('X-Node-Version', process.version);

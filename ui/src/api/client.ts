@@ -35,6 +35,19 @@ export type ApiFailure = {
 
 export type ApiResult<T> = Result<T, ApiFailure>;
 
+/** Anything with zod's `safeParse`; the UI does not depend on zod itself. */
+type Parser<T> = { safeParse(v: unknown): { success: true; data: T } | { success: false } };
+
+/** A call's answer checked against its shared schema: an unexpected answer is an error, not a broken page. */
+export async function parsed<T>(call: Promise<ApiResult<unknown>>, schema: Parser<T>): Promise<ApiResult<T>> {
+  const res = await call;
+  if (!res.ok) return res;
+  const p = schema.safeParse(res.value);
+  return p.success
+    ? { ok: true, value: p.data }
+    : { ok: false, error: { status: 200, code: 'internal', message: 'The hub sent an unexpected answer.' } };
+}
+
 type Listener = () => void;
 const unauthorizedListeners = new Set<Listener>();
 

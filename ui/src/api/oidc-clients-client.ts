@@ -13,18 +13,7 @@ import {
   OidcClientSchema,
   type OidcClientUpdate,
 } from '@unity/shared';
-import { type ApiResult, request } from './client.js';
-
-type Parser<T> = { safeParse(v: unknown): { success: true; data: T } | { success: false } };
-
-async function parsed<T>(call: Promise<ApiResult<unknown>>, schema: Parser<T>): Promise<ApiResult<T>> {
-  const res = await call;
-  if (!res.ok) return res;
-  const p = schema.safeParse(res.value);
-  return p.success
-    ? { ok: true, value: p.data }
-    : { ok: false, error: { status: 200, code: 'internal', message: 'The hub sent an unexpected answer.' } };
-}
+import { type ApiResult, parsed, request } from './client.js';
 
 export const oidcClientsApi = {
   list: async (): Promise<ApiResult<OidcClient[]>> => {
