@@ -6,7 +6,7 @@
  * references to other rules cannot be backtested: those answer a clear 400.
  * @module
  */
-import type { AlertBacktest, AlertRuleSpec, LeafCondition } from '@unity/shared';
+import { type AlertBacktest, type AlertRuleSpec, isK8sObjectKind, type LeafCondition } from '@unity/shared';
 import { type Db, rowsOf } from '../db/client.js';
 import { badRequest } from '../errors.js';
 import { readWatermarks } from '../metrics/rollup.js';
@@ -75,6 +75,11 @@ export async function backtestRule(
   const object = spec.selector.object;
   // Probe states are derived from results, not replayable series (yet).
   if (object === 'probe') throw badRequest('a probe rule cannot be backtested yet');
+  // The hub keeps the current state of Kubernetes objects, not their history.
+  if (isK8sObjectKind(object))
+    throw badRequest(
+      'a Kubernetes rule cannot be backtested: the hub keeps the current state of Kubernetes objects, not their history',
+    );
   const leaves = leafConditions(spec.condition);
   for (const leaf of leaves) {
     const why = unsupported(leaf);

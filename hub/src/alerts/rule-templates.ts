@@ -2,7 +2,7 @@
  * Built-in rule templates (`GET /api/alert-rule-templates`): the rules most homelabs and small
  * teams want, with settings that hold up in practice (a short `for` against blips, hysteresis on
  * thresholds, flapping damping on up/down rules). Their messages are the built-in defaults.
- * Kubernetes templates come with that feature.
+ * The Kubernetes set follows the kube-prometheus alerts these users know.
  * @module
  */
 import { type AlertRuleSpecInput, AlertRuleSpecSchema, type AlertRuleTemplate } from '@unity/shared';
@@ -225,6 +225,146 @@ const templates: { id: string; name: string; description: string; rule: AlertRul
       name: 'Certificate expiring',
       selector: { object: 'probe' },
       condition: { kind: 'status', status: 'cert_expiring' },
+      severity: 'warning',
+    },
+  },
+  // ---- Kubernetes ----
+  {
+    id: 'k8s-pod-crash-looping',
+    name: 'PodCrashLooping',
+    description: 'A pod restarted more than 5 times within 10 minutes.',
+    rule: {
+      name: 'PodCrashLooping',
+      selector: { object: 'k8s_pod' },
+      condition: { kind: 'status', status: 'restarting', restarts: 6, windowSec: 600 },
+      severity: 'warning',
+      keepFiringFor: 300,
+    },
+  },
+  {
+    id: 'k8s-pod-not-ready',
+    name: 'PodNotReady',
+    description: 'A running or pending pod has not been ready for 5 minutes.',
+    rule: {
+      name: 'PodNotReady',
+      selector: { object: 'k8s_pod' },
+      condition: { kind: 'status', status: 'not_ready' },
+      severity: 'warning',
+      for: 300,
+    },
+  },
+  {
+    id: 'k8s-node-not-ready',
+    name: 'NodeNotReady',
+    description: 'A node’s Ready condition has not been true for 2 minutes.',
+    rule: {
+      name: 'NodeNotReady',
+      selector: { object: 'k8s_node' },
+      condition: { kind: 'status', status: 'not_ready' },
+      severity: 'critical',
+      for: 120,
+      flapping: FLAPPING,
+    },
+  },
+  {
+    id: 'k8s-node-memory-pressure',
+    name: 'NodeMemoryPressure',
+    description: 'A node has reported MemoryPressure for 2 minutes.',
+    rule: {
+      name: 'NodeMemoryPressure',
+      selector: { object: 'k8s_node' },
+      condition: { kind: 'status', status: 'memory_pressure' },
+      severity: 'warning',
+      for: 120,
+    },
+  },
+  {
+    id: 'k8s-node-disk-pressure',
+    name: 'NodeDiskPressure',
+    description: 'A node has reported DiskPressure for 2 minutes.',
+    rule: {
+      name: 'NodeDiskPressure',
+      selector: { object: 'k8s_node' },
+      condition: { kind: 'status', status: 'disk_pressure' },
+      severity: 'warning',
+      for: 120,
+    },
+  },
+  {
+    id: 'k8s-replica-mismatch',
+    name: 'DeploymentReplicaMismatch',
+    description:
+      'A deployment, statefulset or daemonset has had fewer ready replicas than desired for 5 minutes.',
+    rule: {
+      name: 'DeploymentReplicaMismatch',
+      selector: { object: 'k8s_workload' },
+      condition: { kind: 'status', status: 'replica_mismatch' },
+      severity: 'warning',
+      for: 300,
+    },
+  },
+  {
+    id: 'k8s-rollout-stuck',
+    name: 'RolloutStuck',
+    description:
+      'A rollout has not progressed for 15 minutes (Progressing false or its deadline exceeded, or fewer updated replicas than desired).',
+    rule: {
+      name: 'RolloutStuck',
+      selector: { object: 'k8s_workload' },
+      condition: { kind: 'status', status: 'rollout_stuck' },
+      severity: 'warning',
+      for: 900,
+    },
+  },
+  {
+    id: 'k8s-pvc-near-full',
+    name: 'PVCNearFull',
+    description:
+      'A persistent volume claim is more than 85 % full (needs its volume use, read from the kubelet).',
+    rule: {
+      name: 'PVCNearFull',
+      selector: { object: 'k8s_pvc' },
+      condition: {
+        kind: 'threshold',
+        metric: 'usage_percent',
+        aggregation: 'last',
+        windowSec: 300,
+        op: '>',
+        threshold: 85,
+        clearThreshold: 83,
+      },
+      severity: 'warning',
+      for: 120,
+    },
+  },
+  {
+    id: 'k8s-quota-near-limit',
+    name: 'QuotaNearLimit',
+    description: 'A namespace uses more than 90 % of a resource quota (its fullest resource).',
+    rule: {
+      name: 'QuotaNearLimit',
+      selector: { object: 'k8s_quota' },
+      condition: {
+        kind: 'threshold',
+        metric: 'quota_percent',
+        aggregation: 'last',
+        windowSec: 300,
+        op: '>',
+        threshold: 90,
+        clearThreshold: 88,
+      },
+      severity: 'warning',
+      for: 300,
+    },
+  },
+  {
+    id: 'k8s-job-failed',
+    name: 'JobFailed',
+    description: 'A job failed (its backoff limit or deadline was reached).',
+    rule: {
+      name: 'JobFailed',
+      selector: { object: 'k8s_job' },
+      condition: { kind: 'status', status: 'failed' },
       severity: 'warning',
     },
   },

@@ -41,3 +41,21 @@ export const k8sObjects = pgTable(
   },
   (t) => [primaryKey({ name: 'k8s_objects_pk', columns: [t.cluster, t.resource, t.namespace, t.name] })],
 );
+
+/**
+ * A pod's restart count each time it changed (migration 0029), for restart-rate alert rules.
+ * Pruned to a day when pod changes are stored (see k8s/store.ts).
+ */
+export const k8sPodRestarts = pgTable(
+  'k8s_pod_restarts',
+  {
+    /** References k8s_clusters(name) ON DELETE CASCADE. */
+    cluster: text('cluster').notNull(),
+    namespace: text('namespace').notNull(),
+    name: text('name').notNull(),
+    uid: text('uid').notNull(),
+    restarts: integer('restarts').notNull(),
+    at: tstz('at').notNull().defaultNow(),
+  },
+  (t) => [index('k8s_pod_restarts_pod_idx').on(t.cluster, t.namespace, t.name, t.at)],
+);

@@ -37,8 +37,44 @@ async function touchCluster(tx: Db, hostId: string, cluster: K8sClusterRef, ts: 
       updated_at = greatest(k8s_clusters.updated_at, excluded.updated_at)`);
 }
 
+/** How long pod restart counts are kept (the longest restart window answered exactly). */
+export const POD_RESTART_RETENTION_SEC = 86_400;
+
+/**
+ * Records the restart counts of `rows`' pods that changed (or are new, or recreated under the
+ * same name) against what is stored, before the upsert replaces it; then prunes those pods'
+ * rows older than the retention, keeping each one's newest row from before it (a window's base).
+ */
+async function recordRestarts(tx: Db, cluster: string, rows: Row[]): Promise<void> {
+  const pods = rows
+    .filter((r) => r.resource === 'pods')
+    .map((r) => ({
+      namespace: r.namespace,
+      name: r.name,
+      uid: r.uid,
+      restarts: Number((r.data as { restarts?: unknown }).restarts ?? 0) || 0,
+    }));
+  if (pods.length === 0) return;
+  const json = JSON.stringify(pods);
+  await tx.execute(sql`
+    insert into k8s_pod_restarts (cluster, namespace, name, uid, restarts)
+    select ${cluster}, v.namespace, v.name, v.uid, v.restarts
+    from json_to_recordset(${json}::json) as v(namespace text, name text, uid text, restarts int)
+    left join k8s_objects o on o.cluster = ${cluster} and o.resource = 'pods'
+      and o.namespace = v.namespace and o.name = v.name
+    where o.uid is distinct from v.uid or (o.data ->> 'restarts')::int is distinct from v.restarts`);
+  await tx.execute(sql`
+    delete from k8s_pod_restarts r using json_to_recordset(${json}::json) as v(namespace text, name text)
+    where r.cluster = ${cluster} and r.namespace = v.namespace and r.name = v.name
+      and r.at < now() - make_interval(secs => ${POD_RESTART_RETENTION_SEC})
+      and exists (select 1 from k8s_pod_restarts n where n.cluster = r.cluster
+        and n.namespace = r.namespace and n.name = r.name and n.at > r.at
+        and n.at < now() - make_interval(secs => ${POD_RESTART_RETENTION_SEC}))`);
+}
+
 async function upsert(tx: Db, cluster: string, rows: Row[], snapshotId: string | null): Promise<void> {
   if (rows.length === 0) return;
+  await recordRestarts(tx, cluster, rows);
   await tx.execute(sql`
     insert into k8s_objects (cluster, resource, namespace, name, uid, created_at, data, snapshot_id, updated_at)
     select ${cluster}, v.resource, v.namespace, v.name, v.uid, v.created_at, v.data, ${snapshotId}, now()
@@ -53,10 +89,16 @@ async function upsert(tx: Db, cluster: string, rows: Row[], snapshotId: string |
 export async function storeK8sSnapshot(tx: Db, hostId: string, item: K8sSnapshotItem): Promise<void> {
   await touchCluster(tx, hostId, item.cluster, item.ts);
   await upsert(tx, item.cluster.name, item.objects.map(rowOf), item.snapshotId);
-  if (item.final)
+  if (item.final) {
     await tx.execute(sql`
       delete from k8s_objects where cluster = ${item.cluster.name} and resource = ${item.resource}
         and snapshot_id is distinct from ${item.snapshotId}`);
+    if (item.resource === 'pods')
+      await tx.execute(sql`
+        delete from k8s_pod_restarts r where r.cluster = ${item.cluster.name} and not exists (
+          select 1 from k8s_objects o where o.cluster = r.cluster and o.resource = 'pods'
+            and o.namespace = r.namespace and o.name = r.name)`);
+  }
 }
 
 export async function storeK8sDelta(tx: Db, hostId: string, item: K8sDeltaItem): Promise<void> {
@@ -76,6 +118,12 @@ export async function storeK8sDelta(tx: Db, hostId: string, item: K8sDeltaItem):
         as v(resource text, namespace text, name text)
       where o.cluster = ${item.cluster.name} and o.resource = v.resource and o.namespace = v.namespace
         and o.name = v.name`);
+  const podDeletes = deletes.filter((d) => d.resource === 'pods');
+  if (podDeletes.length > 0)
+    await tx.execute(sql`
+      delete from k8s_pod_restarts r using json_to_recordset(${JSON.stringify(podDeletes)}::json)
+        as v(namespace text, name text)
+      where r.cluster = ${item.cluster.name} and r.namespace = v.namespace and r.name = v.name`);
 }
 
 export async function storeK8sUsage(tx: Db, hostId: string, item: K8sUsageItem): Promise<void> {

@@ -21,11 +21,25 @@ const seconds = (min = 0) =>
 
 // ---- selector ----
 
-export const AlertObjectKindSchema = z.enum(
-  ['host', 'container', 'probe', 'series'],
-  'must be host, container, probe or series',
-);
+/**
+ * Kubernetes objects (issue 10), as the hub stores them from the agents' watches: pods, nodes,
+ * workloads (deployments, statefulsets, daemonsets), PVCs, resource quotas and jobs.
+ */
+export const K8S_OBJECT_KINDS = [
+  'k8s_pod',
+  'k8s_node',
+  'k8s_workload',
+  'k8s_pvc',
+  'k8s_quota',
+  'k8s_job',
+] as const;
+export type K8sAlertObjectKind = (typeof K8S_OBJECT_KINDS)[number];
+const OBJECT_KINDS = ['host', 'container', 'probe', 'series', ...K8S_OBJECT_KINDS] as const;
+
+export const AlertObjectKindSchema = z.enum(OBJECT_KINDS, `must be one of ${OBJECT_KINDS.join(', ')}`);
 export type AlertObjectKind = z.infer<typeof AlertObjectKindSchema>;
+export const isK8sObjectKind = (kind: string): kind is K8sAlertObjectKind =>
+  (K8S_OBJECT_KINDS as readonly string[]).includes(kind);
 
 /**
  * One label matcher, Alertmanager style: regular expressions are fully anchored. `label` is an
@@ -108,7 +122,48 @@ export const CONTAINER_METRICS = [
  */
 export const SERIES_METRICS = ['value', 'rate'] as const;
 
-const ALL_METRICS = [...new Set([...HOST_METRICS, ...CONTAINER_METRICS, ...SERIES_METRICS])];
+/**
+ * Kubernetes metrics: values of the object's current state (the hub keeps no history of them,
+ * so every aggregation reads the latest value). Pods: `restarts` (the sum over containers).
+ * Workloads: `ready_percent` (ready of desired), `unavailable_replicas` (desired − ready).
+ * PVCs: `usage_percent` (used of capacity, when the kubelet's volume stats are known).
+ * Quotas: `quota_percent` (the highest used/hard share over the quota's resources).
+ * Jobs: `failed_pods`.
+ */
+export const K8S_METRICS = {
+  k8s_pod: ['restarts'],
+  k8s_node: [],
+  k8s_workload: ['ready_percent', 'unavailable_replicas'],
+  k8s_pvc: ['usage_percent'],
+  k8s_quota: ['quota_percent'],
+  k8s_job: ['failed_pods'],
+} as const satisfies Record<K8sAlertObjectKind, readonly string[]>;
+
+/**
+ * Kubernetes statuses. Pods: `not_ready` (running or pending without the Ready condition;
+ * finished pods are not counted), `crash_looping` (a container waiting in CrashLoopBackOff),
+ * `restarting` (restart count up by at least `restarts` within `windowSec`), `image_pull_failing`
+ * (ImagePullBackOff / ErrImagePull), `oom_killed` (a container's last termination), `failed`
+ * (phase Failed). Nodes: `not_ready`, `memory_pressure`, `disk_pressure`, `pid_pressure`,
+ * `unschedulable` (cordoned). Workloads: `replica_mismatch` (ready < desired), `rollout_stuck`
+ * (Progressing false or ProgressDeadlineExceeded, or fewer updated than desired replicas).
+ * PVCs: `not_bound` (phase Pending or Lost). Jobs: `failed` (the Failed condition).
+ */
+export const K8S_STATUSES = {
+  k8s_pod: ['not_ready', 'crash_looping', 'restarting', 'image_pull_failing', 'oom_killed', 'failed'],
+  k8s_node: ['not_ready', 'memory_pressure', 'disk_pressure', 'pid_pressure', 'unschedulable'],
+  k8s_workload: ['replica_mismatch', 'rollout_stuck'],
+  k8s_pvc: ['not_bound'],
+  k8s_quota: [],
+  k8s_job: ['failed'],
+} as const satisfies Record<K8sAlertObjectKind, readonly string[]>;
+
+const K8S_ALL_METRICS = Object.values(K8S_METRICS).flat();
+const K8S_ALL_STATUSES = [...new Set(Object.values(K8S_STATUSES).flat())];
+
+const ALL_METRICS = [
+  ...new Set([...HOST_METRICS, ...CONTAINER_METRICS, ...SERIES_METRICS, ...K8S_ALL_METRICS]),
+];
 export const AlertMetricSchema = z.enum(
   ALL_METRICS as [string, ...string[]],
   `must be one of ${ALL_METRICS.join(', ')}`,
@@ -116,7 +171,8 @@ export const AlertMetricSchema = z.enum(
 export type AlertMetric =
   | (typeof HOST_METRICS)[number]
   | (typeof CONTAINER_METRICS)[number]
-  | (typeof SERIES_METRICS)[number];
+  | (typeof SERIES_METRICS)[number]
+  | (typeof K8S_ALL_METRICS)[number];
 
 /** Probes have statuses only (their latency and uptime live in probe_results, not the metric store). */
 export const metricsFor = (object: AlertObjectKind): readonly string[] =>
@@ -126,7 +182,9 @@ export const metricsFor = (object: AlertObjectKind): readonly string[] =>
       ? CONTAINER_METRICS
       : object === 'series'
         ? SERIES_METRICS
-        : [];
+        : object === 'probe'
+          ? []
+          : K8S_METRICS[object];
 
 // ---- conditions ----
 
@@ -157,6 +215,18 @@ export const PROBE_STATUSES = ['down', 'cert_expiring'] as const;
 /** `cert_expiring` fires below this many days before the earliest expiry of the chain. */
 export const CERT_EXPIRING_DAYS = 14;
 
+/** The statuses a kind of object has (none for series). */
+export const statusesFor = (object: AlertObjectKind): readonly string[] =>
+  object === 'host'
+    ? HOST_STATUSES
+    : object === 'container'
+      ? CONTAINER_STATUSES
+      : object === 'probe'
+        ? PROBE_STATUSES
+        : object === 'series'
+          ? []
+          : K8S_STATUSES[object];
+
 /**
  * A status: container `stopped` (exited or dead), `died` (exited with a non-zero code),
  * `unhealthy` (health check failing), `restarting` (restart count up by at least `restarts`
@@ -164,7 +234,9 @@ export const CERT_EXPIRING_DAYS = 14;
  */
 export const StatusConditionSchema = z.object({
   kind: z.literal('status'),
-  status: z.enum([...CONTAINER_STATUSES, ...HOST_STATUSES, ...PROBE_STATUSES]),
+  status: z.enum([
+    ...new Set([...CONTAINER_STATUSES, ...HOST_STATUSES, ...PROBE_STATUSES, ...K8S_ALL_STATUSES]),
+  ] as [string, ...string[]]),
   restarts: z.int().min(1).max(1000).default(3),
   windowSec: seconds(1).default(600),
 });
@@ -344,7 +416,7 @@ export const AlertRuleSpecSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['selector', 'metric'],
-        message: 'only series rules name a metric here; host and container metrics go in the condition',
+        message: 'only series rules name a metric here; other metrics go in the condition',
       });
     checkCondition(object, rule.condition, ['condition'], ctx);
   });
@@ -363,6 +435,10 @@ function checkCondition(
     case 'anomaly':
       if (object === 'probe')
         issue('probes have no metrics here; use a status condition (down, cert_expiring)', 'kind');
+      else if (metricsFor(object).length === 0)
+        issue(`${object} has no metrics; use a status condition (${statusesFor(object).join(', ')})`, 'kind');
+      else if (isK8sObjectKind(object) && c.kind !== 'threshold')
+        issue('Kubernetes metrics are current values without history; use a threshold condition', 'kind');
       else if (!metricsFor(object).includes(c.metric))
         issue(`${object} metrics are ${metricsFor(object).join(', ')}`, 'metric');
       if (c.kind === 'threshold' && c.clearThreshold !== undefined) {
@@ -378,9 +454,10 @@ function checkCondition(
         issue('series have no statuses; use a threshold, rate of change, anomaly or absence', 'kind');
         return;
       }
-      const allowed: readonly string[] =
-        object === 'host' ? HOST_STATUSES : object === 'container' ? CONTAINER_STATUSES : PROBE_STATUSES;
-      if (!allowed.includes(c.status)) issue(`${object} statuses are ${allowed.join(', ')}`, 'status');
+      const allowed = statusesFor(object);
+      if (allowed.length === 0)
+        issue(`${object} has no statuses; use a threshold on ${metricsFor(object).join(', ')}`, 'kind');
+      else if (!allowed.includes(c.status)) issue(`${object} statuses are ${allowed.join(', ')}`, 'status');
       return;
     }
     case 'log_pattern':
@@ -394,6 +471,8 @@ function checkCondition(
       return;
     case 'absence':
       if (object === 'probe') issue('probes have no samples to miss; use the down status', 'kind');
+      else if (isK8sObjectKind(object))
+        issue('Kubernetes objects have no samples to miss; use a status condition', 'kind');
       return;
     case 'rule':
       return;

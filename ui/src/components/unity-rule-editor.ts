@@ -1,6 +1,7 @@
 /**
- * The alert rule editor: name, the objects (hosts, containers, probes or scraped series of one
- * metric name, suggested from `GET /api/series`, and label matchers), the
+ * The alert rule editor: name, the objects (hosts, containers, probes, scraped series of one
+ * metric name, suggested from `GET /api/series`, or Kubernetes pods, nodes, workloads, volume
+ * claims, quotas and jobs; and label matchers), the
  * condition (threshold, status and absence have their own fields; other kinds are edited as
  * JSON), `for`, `keepFiringFor`, severity and the summary and description templates. A live
  * preview (`POST /api/alert-rules/preview`, debounced) shows which objects would fire and the
@@ -13,11 +14,10 @@ import {
   type AlertObjectKind,
   type AlertPreview,
   type AlertRuleSpecInput,
-  CONTAINER_STATUSES,
-  HOST_STATUSES,
+  isK8sObjectKind,
   type LabelMatcher,
   metricsFor,
-  PROBE_STATUSES,
+  statusesFor,
 } from '@unity/shared';
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { rulesApi } from '../api/notify-client.js';
@@ -41,16 +41,33 @@ function defaultCondition(kind: string, object: AlertObjectKind): Cond {
       op: '>',
       threshold: 90,
     };
-  if (kind === 'status')
-    return { kind, status: object === 'host' ? 'offline' : object === 'probe' ? 'down' : 'stopped' };
+  if (kind === 'status') return { kind, status: statusesFor(object)[0] };
   return { kind: 'absence', afterSec: 300 };
+}
+
+/** The editable condition kinds an object has (Kubernetes objects: current state only). */
+function kindsFor(object: AlertObjectKind): string[] {
+  return EDITABLE_KINDS.filter((k) =>
+    k === 'threshold'
+      ? metricsFor(object).length > 0
+      : k === 'status'
+        ? statusesFor(object).length > 0
+        : !isK8sObjectKind(object) && object !== 'probe',
+  );
 }
 
 /** The object a preview item is about, in words (a series by its scrape target). */
 const objectOf = (labels: Record<string, string>) =>
   (labels.__name__
     ? [labels.__name__, labels.job, labels.instance]
-    : [labels.host, labels.container, labels.mount]
+    : labels.cluster
+      ? [
+          labels.cluster,
+          labels.namespace,
+          labels.kind,
+          labels.pod ?? labels.node ?? labels.workload ?? labels.pvc ?? labels.quota ?? labels.job,
+        ]
+      : [labels.host, labels.container, labels.mount]
   )
     .filter(Boolean)
     .join(' / ') || JSON.stringify(labels);
@@ -60,6 +77,22 @@ const OBJECT_NAMES: Record<AlertObjectKind, string> = {
   host: 'Hosts',
   probe: 'Probes',
   series: 'Scraped series',
+  k8s_pod: 'Kubernetes pods',
+  k8s_node: 'Kubernetes nodes',
+  k8s_workload: 'Kubernetes workloads',
+  k8s_pvc: 'Kubernetes volume claims',
+  k8s_quota: 'Kubernetes quotas',
+  k8s_job: 'Kubernetes jobs',
+};
+
+/** One object of a kind, in words, for counts ("3 pods"). */
+const NOUNS: Partial<Record<AlertObjectKind, string>> = {
+  k8s_pod: 'pod',
+  k8s_node: 'node',
+  k8s_workload: 'workload',
+  k8s_pvc: 'volume claim',
+  k8s_quota: 'quota',
+  k8s_job: 'job',
 };
 
 export class UnityRuleEditor extends LitElement {
@@ -160,7 +193,9 @@ export class UnityRuleEditor extends LitElement {
 
   /** `n` objects of the rule's kind, in words ("1 host", "3 series"). */
   #noun(n: number): string {
-    return this.#object === 'series' ? 'series' : `${this.#object}${n === 1 ? '' : 's'}`;
+    return this.#object === 'series'
+      ? 'series'
+      : `${NOUNS[this.#object] ?? this.#object}${n === 1 ? '' : 's'}`;
   }
 
   get #object(): AlertObjectKind {
@@ -180,8 +215,12 @@ export class UnityRuleEditor extends LitElement {
   }
 
   #setObject(object: AlertObjectKind): void {
-    // Series have no statuses: a status condition becomes a threshold.
-    const kind = object === 'series' && this.#cond.kind === 'status' ? 'threshold' : this.#cond.kind;
+    // Series have no statuses, Kubernetes nodes no metrics: the condition becomes one they have.
+    const allowed = kindsFor(object);
+    const kind =
+      allowed.includes(this.#cond.kind) || !(EDITABLE_KINDS as readonly string[]).includes(this.#cond.kind)
+        ? this.#cond.kind
+        : (allowed[0] ?? 'status');
     const condition = (EDITABLE_KINDS as readonly string[]).includes(kind)
       ? defaultCondition(kind, object)
       : this.#cond;
@@ -461,14 +500,15 @@ export class UnityRuleEditor extends LitElement {
           ${options.map((o) => html`<option value=${o} ?selected=${c[key] === o}>${o}</option>`)}
         </select></label
       >`;
+    const kinds = kindsFor(this.#object);
     return html`<fieldset>
       <legend>Condition</legend>
       <label
         >Kind
         <select name="condition-kind" @change=${(e: Event) => this.#setKind(inputValue(e))}>
-          <option value="threshold" ?selected=${!json && c.kind === 'threshold'}>Threshold on a metric</option>
-          ${this.#object === 'series' ? null : html`<option value="status" ?selected=${!json && c.kind === 'status'}>Status</option>`}
-          <option value="absence" ?selected=${!json && c.kind === 'absence'}>No data (heartbeat)</option>
+          ${kinds.includes('threshold') ? html`<option value="threshold" ?selected=${!json && c.kind === 'threshold'}>Threshold on a metric</option>` : null}
+          ${kinds.includes('status') ? html`<option value="status" ?selected=${!json && c.kind === 'status'}>Status</option>` : null}
+          ${kinds.includes('absence') ? html`<option value="absence" ?selected=${!json && c.kind === 'absence'}>No data (heartbeat)</option>` : null}
           <option value="json" ?selected=${json}>Other (${json ? c.kind : 'JSON'})</option>
         </select></label
       >
@@ -493,7 +533,7 @@ export class UnityRuleEditor extends LitElement {
             </div>`
             : c.kind === 'status'
               ? html`<div class="grid">
-                ${select('status', 'Status', this.#object === 'host' ? HOST_STATUSES : this.#object === 'probe' ? PROBE_STATUSES : CONTAINER_STATUSES)}
+                ${select('status', 'Status', statusesFor(this.#object))}
                 ${
                   c.status === 'restarting'
                     ? html`${numField('restarts', 'Restarts')} ${numField('windowSec', 'Within (seconds)')}`

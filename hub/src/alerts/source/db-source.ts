@@ -2,9 +2,15 @@
  * The database source: per evaluation, one snapshot of hosts and containers (two queries), then
  * for each rule one query per metric condition over all its objects (window aggregate, rate of
  * change, anomaly baseline, restart count rise); statuses and absence read the snapshot alone.
+ * Kubernetes rules read k8s_objects once per kind (k8s-objects.ts).
  * @module
  */
-import type { AlertObjectKind, LeafCondition } from '@unity/shared';
+import {
+  type AlertObjectKind,
+  isK8sObjectKind,
+  type K8sAlertObjectKind,
+  type LeafCondition,
+} from '@unity/shared';
 import { type Db, rowsOf } from '../../db/client.js';
 import { readWatermarks, type Watermarks } from '../../metrics/rollup.js';
 import { loadProbeObjects, type ProbeAlertObject, probeStatusHolds } from '../../probes/alert-objects.js';
@@ -13,6 +19,7 @@ import { anomalyScores } from '../eval/memory-source.js';
 import { selectorMatcher } from '../eval/selector.js';
 import type { EvalRule, Observation, ObservedObject, Outcome, RuleData } from '../eval/types.js';
 import { formatTime } from '../templates/format.js';
+import { type K8sCache, k8sRuleData } from './k8s-objects.js';
 import { countLogMatches } from './log-pattern.js';
 import { loadSeriesObjects, type SeriesAlertObject, seriesLastSampleSql } from './series-objects.js';
 import {
@@ -57,9 +64,10 @@ export class DbSource implements AlertSource {
     if (rules.length === 0) return out;
     const snapshot = await loadSnapshot(this.o.db, this.o.publicUrl);
     const marks = await readWatermarks(this.o.db);
+    const k8s: K8sCache = new Map();
     for (const rule of rules) {
       try {
-        out.set(rule.id, await this.ruleData(rule, snapshot, marks, now));
+        out.set(rule.id, await this.ruleData(rule, snapshot, marks, now, k8s));
       } catch (error) {
         out.set(rule.id, { error: error instanceof Error ? error.message : String(error) });
       }
@@ -88,7 +96,16 @@ export class DbSource implements AlertSource {
       }));
   }
 
-  async ruleData(rule: EvalRule, snapshot: Snapshot, marks: Watermarks, now: number): Promise<RuleData> {
+  async ruleData(
+    rule: EvalRule,
+    snapshot: Snapshot,
+    marks: Watermarks,
+    now: number,
+    k8s?: K8sCache,
+  ): Promise<RuleData> {
+    const kind = rule.selector.object;
+    if (isK8sObjectKind(kind))
+      return k8sRuleData(this.o.db, this.o.publicUrl, rule, leafConditions(rule.condition), now, k8s);
     const selected =
       rule.selector.object === 'probe'
         ? await this.probes(rule, now)
@@ -97,7 +114,7 @@ export class DbSource implements AlertSource {
           : this.select(rule, snapshot);
     const leaves: Observation[][] = [];
     for (const leaf of leafConditions(rule.condition))
-      leaves.push(await this.observe(leaf, rule.selector.object, selected, marks, now));
+      leaves.push(await this.observe(leaf, kind, selected, marks, now));
     return { objects: selected.map((s) => s.object), leaves };
   }
 
@@ -119,7 +136,7 @@ export class DbSource implements AlertSource {
 
   private async observe(
     c: LeafCondition,
-    kind: AlertObjectKind,
+    kind: Exclude<AlertObjectKind, K8sAlertObjectKind>,
     selected: Selected[],
     marks: Watermarks,
     now: number,
