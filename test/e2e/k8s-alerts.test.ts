@@ -185,6 +185,7 @@ describe('kubernetes alert rules: loopback API server → agent k8s code → hub
       severity: 'warning',
     });
     assert.equal(fired?.value, 7);
+    assert.equal(fired?.annotations.summary, 'Pod shop/web-3 in prod restarted 7 times in 10 min');
     assert.match(fired?.url ?? '', /\/k8s\/prod\/pods\/shop\/web-3$/);
   });
 
@@ -209,12 +210,20 @@ describe('kubernetes alert rules: loopback API server → agent k8s code → hub
     assert.deepEqual(await alerts('NodeNotReady'), { 'node-2': 'pending' });
     assert.deepEqual(await alerts('DeploymentReplicaMismatch'), { web: 'pending' });
     offset += 2 * MIN + 5 * SEC;
-    await evaluate();
+    const nodeOut = await evaluate();
     assert.deepEqual(await alerts('NodeNotReady'), { 'node-2': 'firing' });
+    assert.deepEqual(
+      nodeOut.alerts.filter((a) => a.ruleName === 'NodeNotReady').map((a) => a.annotations.summary),
+      ['Node node-2 in prod is not ready'],
+    );
     assert.deepEqual(await alerts('DeploymentReplicaMismatch'), { web: 'pending' }, 'not yet 5 minutes');
     offset += 3 * MIN;
-    await evaluate();
+    const workloadOut = await evaluate();
     assert.deepEqual(await alerts('DeploymentReplicaMismatch'), { web: 'firing' });
+    assert.equal(
+      workloadOut.alerts.find((a) => a.ruleName === 'DeploymentReplicaMismatch')?.annotations.summary,
+      'Workload shop/web (deployment) in prod has 2 of 3 replicas ready',
+    );
 
     // Fixed: the node is ready again, the third replica too, the pod runs without restarting.
     kube.update('v1/nodes', '', 'node-2', (n) => {

@@ -121,6 +121,13 @@ function formatValue(c: ReturnType<typeof primary>, v: number | null): string {
 const seriesObject = (labels: Record<string, string>): string | undefined =>
   [labels.job, labels.instance].filter(Boolean).join(' ') || undefined;
 
+/** A Kubernetes object as `namespace/name` (nodes: their name), or undefined for other objects. */
+const k8sObject = (labels: Record<string, string>): string | undefined => {
+  if (labels.cluster === undefined) return undefined;
+  const name = labels.pod ?? labels.workload ?? labels.pvc ?? labels.quota ?? labels.job;
+  return name === undefined ? labels.node : `${labels.namespace ?? ''}/${name}`;
+};
+
 /** Every variable a template can use: the rule's (shared through the prototype) and the instance's. */
 export function templateVars(a: AnnotateInput): Record<string, string> {
   const vars = Object.create(ruleVars(a.rule, a.now)) as Record<string, string>;
@@ -128,6 +135,7 @@ export function templateVars(a: AnnotateInput): Record<string, string> {
   vars.state = a.state;
   vars.object =
     (a.rule.selector.object === 'series' ? seriesObject(a.labels) : undefined) ??
+    (a.rule.selector.object.startsWith('k8s_') ? k8sObject(a.labels) : undefined) ??
     a.labels.container ??
     (a.labels.mount ? `${a.labels.host ?? ''}:${a.labels.mount}` : a.labels.host) ??
     a.rule.name;
@@ -161,7 +169,7 @@ export function annotate(a: AnnotateInput): Record<string, string> {
       ? NODATA_SUMMARY
       : a.state === 'error'
         ? ERROR_SUMMARY
-        : t.summary || defaultSummary(a.rule.condition);
+        : t.summary || defaultSummary(a.rule.condition, a.rule.selector.object);
   const out: Record<string, string> = { summary: render(summaryTemplate, vars) };
   vars.summary = out.summary ?? '';
   if (t.runbook_url) {
