@@ -259,7 +259,7 @@ describe('alert routing in the UI', () => {
     }
   });
 
-  test('the rule editor previews a rule on a scraped series picked from the suggestions', async () => {
+  test('the rule editor previews a rule on a scraped series picked from the suggestions, and offers Kubernetes objects', async () => {
     const page = await signedIn(EDITOR, '/alerts/rules');
     try {
       await page.getByRole('button', { name: 'New blank rule' }).click();
@@ -272,6 +272,18 @@ describe('alert routing in the UI', () => {
       const summary = page.locator('[data-testid=preview-summary]', { hasText: '1 of 1 series' });
       await summary.waitFor();
       assert.match((await summary.textContent()) ?? '', /1 of 1 series would fire/);
+
+      // Kubernetes nodes have statuses only: the condition becomes one, listing the node statuses.
+      await form.locator('select[name=object]').selectOption({ label: 'Kubernetes nodes' });
+      assert.equal(await form.locator('select[name=condition-kind] option[value=threshold]').count(), 0);
+      assert.deepEqual(await form.locator('select[name=status] option').allTextContents(), [
+        'not_ready',
+        'memory_pressure',
+        'disk_pressure',
+        'pid_pressure',
+        'unschedulable',
+      ]);
+      await page.locator('[data-testid=preview-summary]', { hasText: '0 of 0 nodes' }).waitFor();
     } finally {
       await page.context().close();
     }

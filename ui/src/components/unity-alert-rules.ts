@@ -243,7 +243,7 @@ export class UnityAlertRules extends LitElement {
     const firing = this.firing.get(r.id) ?? 0;
     return html`<tr data-testid="rule" data-name=${r.name}>
       <td>${r.name}</td>
-      <td>${r.selector.object === 'series' ? `series ${r.selector.metric ?? ''}` : `${r.selector.object}s`}${matchers ? html` <span class="mono muted">{${matchers}}</span>` : ''}</td>
+      <td>${r.selector.object === 'series' ? `series ${r.selector.metric ?? ''}` : r.selector.object.startsWith('k8s_') ? `Kubernetes ${r.selector.object.slice(4)}s` : `${r.selector.object}s`}${matchers ? html` <span class="mono muted">{${matchers}}</span>` : ''}</td>
       <td>${conditionText(r)}${r.for ? html` <span class="muted">for ${r.for} s</span>` : null}</td>
       <td>
         <unity-badge tone=${r.severity === 'critical' ? 'bad' : r.severity === 'warning' ? 'warn' : 'neutral'}

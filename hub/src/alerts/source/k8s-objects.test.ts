@@ -18,6 +18,7 @@ import { hostFacts } from '../../testing/fixtures.js';
 import { backtestRule } from '../backtest.js';
 import type { EvalRule, Observation } from '../eval/types.js';
 import { visibleObjectKeys } from '../object-scope.js';
+import { previewRule } from '../preview.js';
 import { RULE_TEMPLATES } from '../rule-templates.js';
 import { DbSource } from './db-source.js';
 
@@ -327,6 +328,24 @@ for (const backend of backends)
       const [n2] = (await observe(status('not_ready'))).filter((o) => o.labels.node === 'n2');
       assert.deepEqual(n2?.labels, { cluster: 'prod', node: 'n2' });
       assert.equal(n2?.outcome.type === 'value' && n2.outcome.vars?.reason, 'KubeletNotReady');
+      // The editor's preview renders the default message; a scoped editor sees its cluster only.
+      const spec = AlertRuleSpecSchema.parse({
+        name: 'NodeNotReady',
+        selector: { object: 'k8s_node' },
+        condition: { kind: 'status', status: 'not_ready' },
+      });
+      const preview = await previewRule(database.db, source, spec, Date.now());
+      assert.equal(preview.objects, 3);
+      const active = preview.items.filter((i) => i.active);
+      assert.deepEqual(
+        active.map((i) => i.annotations.summary),
+        ['Node n2 in prod is not ready'],
+      );
+      assert.match(active[0]?.annotations.description ?? '', /http:\/\/hub\.test\/k8s\/prod$/);
+      assert.equal(
+        (await previewRule(database.db, source, spec, Date.now(), new Set(['elsewhere']))).objects,
+        0,
+      );
     });
 
     it('reads workload replicas and rollouts, one instance per kind and name', async () => {
