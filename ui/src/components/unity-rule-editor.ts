@@ -501,6 +501,8 @@ export class UnityRuleEditor extends LitElement {
         </select></label
       >`;
     const kinds = kindsFor(this.#object);
+    // Kubernetes metrics are the objects' current values: no window to aggregate over.
+    const current = isK8sObjectKind(this.#object);
     return html`<fieldset>
       <legend>Condition</legend>
       <label
@@ -527,8 +529,8 @@ export class UnityRuleEditor extends LitElement {
           : c.kind === 'threshold'
             ? html`<div class="grid">
               ${select('metric', this.#object === 'series' ? 'Read (rate: per second, for counters)' : 'Metric', metricsFor(this.#object))}
-              ${select('aggregation', 'Aggregation', ['avg', 'min', 'max', 'last'])} ${select('op', 'Comparison', ['>', '>=', '<', '<='])}
-              ${numField('threshold', 'Threshold')} ${numField('windowSec', 'Window (seconds)')}
+              ${current ? null : select('aggregation', 'Aggregation', ['avg', 'min', 'max', 'last'])} ${select('op', 'Comparison', ['>', '>=', '<', '<='])}
+              ${numField('threshold', 'Threshold')} ${current ? null : numField('windowSec', 'Window (seconds)')}
               ${numField('clearThreshold', 'Clear threshold (optional)', 'Stays firing until past this value')}
             </div>`
             : c.kind === 'status'
