@@ -47,9 +47,13 @@ describe('mustEnrolSecondFactor', () => {
 
     await db.insert(secondFactors).values({ userId: editor.id, totpSecretSealed: 'x' });
     assert.equal(await must(editor.id), true, 'a pending TOTP enrolment is not a factor');
-    await db.insert(secondFactors).values({ userId: member.id, totpSecretSealed: 'x', confirmedAt: new Date() });
+    await db
+      .insert(secondFactors)
+      .values({ userId: member.id, totpSecretSealed: 'x', confirmedAt: new Date() });
     assert.equal(await must(member.id), false, 'a confirmed TOTP is');
-    await db.insert(passkeys).values({ userId: bound.id, credentialId: 'cred-1', publicKey: 'pk', name: 'key' });
+    await db
+      .insert(passkeys)
+      .values({ userId: bound.id, credentialId: 'cred-1', publicKey: 'pk', name: 'key' });
     assert.equal(await must(bound.id), false, 'a passkey is');
 
     await setRoleRequiresSecondFactor(db, 'editor', false);
