@@ -115,6 +115,24 @@ describe('parseCli', () => {
     assert.equal(fail([], { UNITY_KUBE_CLUSTER: '-bad-' }).source, 'UNITY_KUBE_CLUSTER');
   });
 
+  it('reads the node agent settings: its node from NODE_NAME (the downward API), the kubelet URL, usage only', () => {
+    const d = run(['--kube-in-cluster', '--kube-usage-only'], {
+      NODE_NAME: 'worker-1',
+      UNITY_KUBELET_URL: 'https://10.0.0.7:10250',
+      UNITY_KUBELET_INSECURE_TLS: '1',
+    });
+    assert.deepEqual(
+      [d.kube?.nodeName, d.kube?.kubeletUrl, d.kube?.kubeletInsecureTls, d.kube?.usageOnly],
+      ['worker-1', 'https://10.0.0.7:10250', true, true],
+    );
+    assert.equal(run(['--kube-node', 'a'], { NODE_NAME: 'b' }).kube?.nodeName, 'a');
+    const plain = run([]);
+    assert.deepEqual([plain.kube?.nodeName, plain.kube?.usageOnly], [undefined, false]);
+    assert.equal(fail(['--kube-usage-only']).source, '--kube-usage-only', 'usage only needs a node');
+    assert.equal(fail(['--kubelet-url', 'ftp://x']).source, '--kubelet-url');
+    assert.equal(fail([], { NODE_NAME: 'Bad Node' }).source, 'NODE_NAME');
+  });
+
   it('answers --help and --version before validating anything else', () => {
     assert.deepEqual(parseCli(['--help', '--hub', 'nope'], {}), { ok: true, value: { kind: 'help' } });
     assert.deepEqual(parseCli(['--version'], {}), { ok: true, value: { kind: 'version' } });

@@ -50,6 +50,17 @@ export type KubeConfigOptions = {
   clusterName: string | undefined;
   priority: number;
   usageIntervalMs: number;
+  /**
+   * The node this agent runs on (a DaemonSet pod, from the downward API): without metrics-server
+   * it reads that node's kubelet summary and reports its node, pods and PVC volumes.
+   */
+  nodeName: string | undefined;
+  /** Reach the kubelet directly at this URL (`https://<host IP>:10250`) instead of through the API server's node proxy. */
+  kubeletUrl: string | undefined;
+  /** Skip verifying the kubelet's serving certificate (self-signed by default on most clusters). */
+  kubeletInsecureTls: boolean;
+  /** Only report this node's resource use: watch nothing (the DaemonSet beside one watching agent). */
+  usageOnly: boolean;
 };
 
 export type CliCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: AgentConfig };
@@ -79,6 +90,10 @@ const OPTIONS = {
   'kube-cluster': { type: 'string' },
   'kube-priority': { type: 'string' },
   'kube-usage-interval': { type: 'string' },
+  'kube-node': { type: 'string' },
+  'kubelet-url': { type: 'string' },
+  'kubelet-insecure-tls': { type: 'boolean' },
+  'kube-usage-only': { type: 'boolean' },
   version: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
@@ -267,7 +282,7 @@ function kubeOptions(values: Values, env: NodeJS.ProcessEnv): KubeConfigOptions 
       return { context, name };
     });
   const str = (flag: string) => values[flag] as string | undefined;
-  return {
+  const options: KubeConfigOptions = {
     inCluster: flagOrEnvBool(
       values['kube-in-cluster'] as boolean | undefined,
       'kube-in-cluster',
@@ -297,7 +312,37 @@ function kubeOptions(values: Values, env: NodeJS.ProcessEnv): KubeConfigOptions 
         durationSchema,
         'a duration like 30s, from 100ms to 1h',
       ) ?? 30_000,
+    // NODE_NAME is what DaemonSets conventionally set from the downward API (spec.nodeName).
+    nodeName: check(
+      pick(str('kube-node'), 'kube-node', env, 'UNITY_KUBE_NODE') ??
+        pick(undefined, 'kube-node', env, 'NODE_NAME'),
+      z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/),
+      'a node name (lowercase letters, digits, "." and "-")',
+    ),
+    kubeletUrl: check(
+      pick(str('kubelet-url'), 'kubelet-url', env, 'UNITY_KUBELET_URL'),
+      hubUrlSchema,
+      'an http(s) URL like https://10.0.0.5:10250',
+    ),
+    kubeletInsecureTls: flagOrEnvBool(
+      values['kubelet-insecure-tls'] as boolean | undefined,
+      'kubelet-insecure-tls',
+      env,
+      'UNITY_KUBELET_INSECURE_TLS',
+    ),
+    usageOnly: flagOrEnvBool(
+      values['kube-usage-only'] as boolean | undefined,
+      'kube-usage-only',
+      env,
+      'UNITY_KUBE_USAGE_ONLY',
+    ),
   };
+  if (options.usageOnly && !options.nodeName)
+    throw new Invalid({
+      source: '--kube-usage-only',
+      message: 'needs the node name (--kube-node, UNITY_KUBE_NODE or NODE_NAME)',
+    });
+  return options;
 }
 
 function describeArgError(error: unknown): ConfigError {
@@ -342,6 +387,13 @@ Usage: unity-agent --hub URL --token TOKEN [options]
   --kube-priority N         the clusters' priority, -1000 to 1000 (env UNITY_KUBE_PRIORITY, default 0)
   --kube-usage-interval D   how often resource use is read from metrics.k8s.io
                             (env UNITY_KUBE_USAGE_INTERVAL, default 30s)
+  --kube-node NAME          the node this agent runs on (env UNITY_KUBE_NODE or NODE_NAME): without
+                            metrics-server, its kubelet summary gives node, pod and PVC use
+  --kubelet-url URL         read the kubelet directly (https://<host IP>:10250; env
+                            UNITY_KUBELET_URL) instead of through the API server's node proxy
+  --kubelet-insecure-tls    do not verify the kubelet's certificate (env UNITY_KUBELET_INSECURE_TLS=1)
+  --kube-usage-only         report only this node's resource use, watch nothing (the DaemonSet
+                            beside one watching agent; env UNITY_KUBE_USAGE_ONLY=1)
   --read-only               refuse actions on containers (env UNITY_READ_ONLY=1)
   --scan-interval DURATION  scan images of running containers with Trivy (when installed) this
                             often, e.g. 24h; 0 or off only on request (env UNITY_SCAN_INTERVAL,

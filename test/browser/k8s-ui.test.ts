@@ -3,6 +3,8 @@
  * (test/lib/kube-api.ts), the built agent watching it through a kubeconfig, and an in-process
  * hub on PGlite serving the built UI. The overview lists the cluster with its node and pod
  * counts (and the nav offers Kubernetes); the namespace view shows a crash-looping pod's reason;
+ * the PVC tab shows a claim's volume use from the kubelet summary (the agent knows its node, and
+ * there is no metrics-server), and the quotas tab the quota with the limit range;
  * the pod page shows its log tail and follows a line written live until stopped; a pod changed
  * in the API shows its new phase after a reload; the events page filters to warnings; the
  * topology nests ingress → service → pods → nodes.
@@ -17,7 +19,19 @@ import { ADMIN, login, startTestHub, type TestHub } from '../../hub/src/testing/
 import { type AgentProcess, startAgent } from '../lib/agent.js';
 import { launchChromium } from '../lib/browser.js';
 import { FakeKubeApi } from '../lib/kube-api.js';
-import { deployment, event, ingress, namespaceObject, node, pod, service } from '../lib/kube-fixtures.js';
+import {
+  deployment,
+  event,
+  ingress,
+  kubeletSummary,
+  limitRange,
+  namespaceObject,
+  node,
+  pod,
+  pvc,
+  resourceQuota,
+  service,
+} from '../lib/kube-fixtures.js';
 import { makeTempDir, REPO_ROOT, removeDir, resultsPath } from '../lib/paths.js';
 import { NotYet, waitFor } from '../lib/wait.js';
 
@@ -54,6 +68,24 @@ before(async () => {
   kube.apply('v1/events', event('shop', 'web-2.17a', { kind: 'Pod', name: 'web-2' }, 'BackOff'));
   kube.apply('v1/events', event('shop', 'web-1.17b', { kind: 'Pod', name: 'web-1' }, 'Pulled', 'Normal'));
   for (let i = 1; i <= 3; i++) kube.appendLog('shop', 'web-1', `web-1 says line ${i}`);
+  kube.apply('v1/persistentvolumeclaims', pvc('shop', 'data-web', '10Gi'));
+  kube.apply('v1/limitranges', limitRange('shop', 'defaults'));
+  kube.apply(
+    'v1/resourcequotas',
+    resourceQuota('shop', 'compute', { 'requests.cpu': '4' }, { 'requests.cpu': '1500m' }),
+  );
+  kube.summaries.set(
+    'node-1',
+    kubeletSummary('node-1', { cpuNanoCores: 5e8, memoryBytes: 2 ** 31 }, [
+      {
+        namespace: 'shop',
+        name: 'web-1',
+        cpuNanoCores: 1.2e8,
+        memoryBytes: 2 ** 26,
+        volumes: [{ pvc: 'data-web', usedBytes: 8 * 1024 ** 3, capacityBytes: 10 * 1024 ** 3 }],
+      },
+    ]),
+  );
 
   [hub, browser] = await Promise.all([
     startTestHub({ env: { UNITY_UI_DIR: join(REPO_ROOT, 'ui', 'dist') } }),
@@ -70,7 +102,13 @@ before(async () => {
     token,
     hostInterval: '10s',
     entry: join(REPO_ROOT, 'agent', 'dist', 'unity-agent-k8s.mjs'),
-    extraArgs: ['--kubeconfig', join(dir, 'kubeconfig'), '--kube-context', 'test-a=prod'],
+    extraArgs: [
+      ...['--kubeconfig', join(dir, 'kubeconfig'), '--kube-context', 'test-a=prod'],
+      ...['--kube-usage-interval', '1s'],
+    ],
+    // The node it runs on, as a DaemonSet's downward API says: no metrics-server here, so its
+    // kubelet summary gives the figures.
+    env: { NODE_NAME: 'node-1' },
   });
   // The UI is tested, not the agent's first sync: wait for the cluster through the API.
   const cookie = await login(hub);
@@ -78,7 +116,8 @@ before(async () => {
     async () => {
       const res = await fetch(`${hub.url}/api/k8s/clusters`, { headers: { cookie } });
       const { items } = (await res.json()) as { items: K8sClusterSummary[] };
-      if (items[0]?.pods.total !== 2 || items[0].nodes.total !== 2) throw new NotYet(JSON.stringify(items));
+      if (items[0]?.pods.total !== 2 || items[0].nodes.total !== 2 || items[0].usageSource !== 'kubelet')
+        throw new NotYet(JSON.stringify(items));
       return true;
     },
     { timeoutMs: 60_000, intervalMs: 100, what: 'the cluster synced to the hub' },
@@ -110,6 +149,7 @@ describe('the Kubernetes pages', () => {
     assert.equal((await cluster.locator('[data-testid=k8s-nodes]').textContent())?.trim(), '2/2 ready');
     const pods = (await cluster.locator('[data-testid=k8s-pods]').textContent())?.replace(/\s+/g, ' ');
     assert.match(pods ?? '', /2 pods · 2 Running · 1 failing/);
+    assert.match((await cluster.locator('[data-testid=k8s-usage]').textContent()) ?? '', /kubelet summary/);
     await cluster.locator('[data-testid=k8s-warning-event]', { hasText: 'BackOff' }).waitFor();
     await cluster.locator('[data-testid=k8s-unhealthy]', { hasText: 'shop/web-2' }).waitFor();
     await page.locator('[data-testid=nav-k8s]').waitFor();
@@ -134,6 +174,25 @@ describe('the Kubernetes pages', () => {
     );
     const healthy = page.locator('[data-testid=k8s-row][data-kind=pods][data-name=web-1]');
     assert.equal((await healthy.locator('[data-testid=k8s-health]').textContent())?.trim(), 'ok');
+    await page.locator('[data-testid=k8s-tab-pvcs]').click();
+    const claim = page.locator('[data-testid=k8s-row][data-kind=pvcs][data-name=data-web]');
+    assert.equal(
+      (await claim.locator('[data-testid=k8s-pvc-used]').textContent())?.replace(/\s+/g, ' ').trim(),
+      '8 GiB of 10 GiB (80%)',
+    );
+    await page.locator('[data-testid=k8s-tab-limits]').click();
+    const limits = page.locator('[data-testid=k8s-limits]');
+    await limits.locator('tr', { hasText: 'requests.cpu' }).filter({ hasText: '1500m used of 4' }).waitFor();
+    await limits
+      .locator('tr', { hasText: 'Limit range (Container)' })
+      .filter({ hasText: 'default 500m · request 250m · max 2 · min 50m' })
+      .waitFor();
+    await limits
+      .locator('tr', { hasText: 'Limit range (PersistentVolumeClaim)' })
+      .filter({ hasText: 'max 50Gi · min 1Gi' })
+      .waitFor();
+    // Back to the pods, where the next test picks a pod.
+    await page.locator('[data-testid=k8s-tab-pods]').click();
   });
 
   test('the pod page shows its containers, events and log, and follows the log live', async () => {

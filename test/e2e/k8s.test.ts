@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { K8sClusterSummary, K8sObjectView } from '@unity/shared';
+import { computeUsageOf, type K8sClusterSummary, type K8sObjectView } from '@unity/shared';
 import { loadAll } from 'js-yaml';
 import { createEnrollmentToken } from '../../hub/src/agents/enrollment-tokens.js';
 import { login, startTestHub, type TestHub } from '../../hub/src/testing/hub.js';
@@ -119,7 +119,7 @@ describe('kubernetes: loopback API server → real agent → hub', { timeout: 18
     // Resource use from metrics.k8s.io, and the UI is told so.
     await until('pod usage', async () => {
       const web1 = (await pods()).find((p) => p.name === 'web-1');
-      return web1?.usage?.cpuMillicores === 120;
+      return web1 && computeUsageOf(web1)?.cpuMillicores === 120;
     });
     const [cluster] = (await get<{ items: K8sClusterSummary[] }>('/api/k8s/clusters')).items;
     assert.equal(cluster?.usageSource, 'metrics.k8s.io');
@@ -222,7 +222,17 @@ type Manifest = {
   kind?: string;
   metadata?: { name?: string };
   rules?: { apiGroups: string[]; resources: string[]; verbs: string[] }[];
-  spec?: { replicas?: number; template?: { spec?: { serviceAccountName?: string } } };
+  spec?: {
+    replicas?: number;
+    template?: {
+      spec?: {
+        serviceAccountName?: string;
+        containers?: {
+          env?: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath?: string } } }[];
+        }[];
+      };
+    };
+  };
 };
 
 /**
@@ -258,12 +268,10 @@ describe('deploy manifests and Helm chart', () => {
       const roles = manifests.filter((m) => m.kind === 'ClusterRole' || m.kind === 'Role');
       assert.equal(roles.length, 1, `${what}: one role`);
       const rules = roles.flatMap((r) => r.rules ?? []);
-      for (const rule of rules)
-        assert.deepEqual(
-          [...rule.verbs].sort(),
-          ['get', 'list', 'watch'],
-          `${what}: ${rule.resources.join()} is read-only`,
-        );
+      for (const rule of rules) {
+        const extra = rule.verbs.filter((v) => !['get', 'list', 'watch'].includes(v));
+        assert.deepEqual(extra, [], `${what}: ${rule.resources.join()} is read-only`);
+      }
       const granted = new Set(
         rules.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => `${g}/${res}`))),
       );
@@ -280,8 +288,30 @@ describe('deploy manifests and Helm chart', () => {
         'discovery.k8s.io/endpointslices',
         'networking.k8s.io/ingresses',
         'metrics.k8s.io/pods',
+        '/limitranges',
+        // The node agents' kubelet summary.
+        '/nodes/stats',
       ])
         assert.ok(granted.has(needed), `${what}: ${needed} granted`);
+      // nodes/proxy `get` also opens the kubelet's exec endpoint (a websocket upgrade is a GET):
+      // the node agents read the kubelet directly, authorized as nodes/stats.
+      for (const never of ['/nodes/proxy', '/*', '*/*', '/pods/exec', '/secrets'])
+        assert.ok(!granted.has(never), `${what}: ${never} is not granted`);
+      assert.ok(
+        rules.some((r) => r.resources.includes('nodes/stats') && r.verbs.join() === 'get'),
+        `${what}: nodes/stats is get only`,
+      );
+      const nodeAgents = manifests.find((m) => m.kind === 'DaemonSet');
+      const env = nodeAgents?.spec?.template?.spec?.containers?.[0]?.env ?? [];
+      assert.equal(
+        env.find((e) => e.name === 'NODE_NAME')?.valueFrom?.fieldRef?.fieldPath,
+        'spec.nodeName',
+        `${what}: each node agent knows its node from the downward API`,
+      );
+      assert.ok(
+        env.some((e) => e.name === 'UNITY_KUBE_USAGE_ONLY' && e.value === '1'),
+        `${what}: node agents watch nothing (one watching agent per cluster)`,
+      );
       const agent = manifests.find((m) => m.kind === 'Deployment' && m.metadata?.name?.endsWith('agent'));
       assert.equal(agent?.spec?.replicas, 1, `${what}: one agent per cluster`);
       assert.ok(

@@ -6,7 +6,8 @@
  * DELETED, BOOKMARK with `allowWatchBookmarks`), closing at `timeoutSeconds`, `410 Gone` for a
  * resourceVersion older than its event window (on connect, and mid-stream as an ERROR event with
  * a Status whose code is 410, then close), `Status` bodies for 401/404, pod logs with
- * `follow`/`tailLines`, and metrics.k8s.io. Faults can be injected: dropped connections,
+ * `follow`/`tailLines`, metrics.k8s.io, and each node's kubelet summary (`/stats/summary`)
+ * through the node proxy or from a loopback kubelet of its own (`startKubelet`). Faults can be injected: dropped connections,
  * half-written lines, delays. Tests mutate its objects and watch Unity react.
  * @module
  */
@@ -41,6 +42,7 @@ export const RESOURCES: Record<string, { apiVersion: string; kind: string; names
   'v1/services': { apiVersion: 'v1', kind: 'Service', namespaced: true },
   'v1/events': { apiVersion: 'v1', kind: 'Event', namespaced: true },
   'v1/resourcequotas': { apiVersion: 'v1', kind: 'ResourceQuota', namespaced: true },
+  'v1/limitranges': { apiVersion: 'v1', kind: 'LimitRange', namespaced: true },
   'v1/persistentvolumeclaims': { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespaced: true },
   'apps/v1/deployments': { apiVersion: 'apps/v1', kind: 'Deployment', namespaced: true },
   'apps/v1/statefulsets': { apiVersion: 'apps/v1', kind: 'StatefulSet', namespaced: true },
@@ -88,6 +90,9 @@ export class FakeKubeApi {
         nodes: Map<string, { cpu: string; memory: string }>;
       }
     | undefined;
+  /** Each node's kubelet `/stats/summary` answer (see kubeletSummary in kube-fixtures). */
+  readonly summaries = new Map<string, unknown>();
+  readonly #kubelets: Server[] = [];
   #rv = 1;
   /** Events older than this resourceVersion are forgotten: a watch from before it gets 410. */
   #oldestRv = 1;
@@ -248,8 +253,29 @@ export class FakeKubeApi {
     for (const res of entry.followers) res.write(`${line}\n`);
   }
 
+  /**
+   * A loopback kubelet for `node` (its `/stats/summary` only), checking the same bearer token the
+   * way a kubelet with webhook authentication asks the API server to: another token gets 401.
+   */
+  async startKubelet(node: string): Promise<string> {
+    const server = createServer((req, res) => {
+      this.requests.push(`kubelet:${node}${req.url ?? ''}`);
+      if (req.headers.authorization !== `Bearer ${this.token}`)
+        status(res, 401, 'Unauthorized', 'Unauthorized');
+      else if (req.url === '/stats/summary') this.#serveSummary(node, res);
+      else status(res, 404, 'NotFound', '404 page not found');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.#kubelets.push(server);
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
   async close(): Promise<void> {
     clearInterval(this.#timer);
+    for (const k of this.#kubelets) {
+      k.closeAllConnections();
+      k.close();
+    }
     for (const w of this.#watchers) w.res.socket?.destroy();
     for (const entry of this.#logs.values()) for (const res of entry.followers) res.socket?.destroy();
     this.#server.closeAllConnections();
@@ -301,6 +327,11 @@ export class FakeKubeApi {
     this.requests.push(`${url.pathname}${url.searchParams.get('watch') ? '?watch' : ''}`);
     if (req.headers.authorization !== `Bearer ${this.token}`) {
       status(res, 401, 'Unauthorized', 'Unauthorized');
+      return;
+    }
+    const proxy = /^\/api\/v1\/nodes\/([^/]+)\/proxy\/stats\/summary$/.exec(url.pathname);
+    if (proxy) {
+      this.#serveSummary(decodeURIComponent(proxy[1] as string), res);
       return;
     }
     const log = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(url.pathname);
@@ -412,7 +443,36 @@ export class FakeKubeApi {
     res.on('close', () => entry.followers.delete(res));
   }
 
+  #serveSummary(node: string, res: ServerResponse): void {
+    const summary = this.summaries.get(node);
+    if (!this.get('v1/nodes', undefined, node) || summary === undefined) {
+      status(res, 404, 'NotFound', `nodes "${node}" not found`);
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(summary));
+  }
+
   #serveMetrics(path: string, res: ServerResponse): void {
+    const one = /^nodes\/([^/]+)$/.exec(path);
+    if (this.metrics && one) {
+      const usage = this.metrics.nodes.get(one[1] as string);
+      if (!usage) status(res, 404, 'NotFound', `nodemetrics.metrics.k8s.io "${one[1]}" not found`);
+      else {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            kind: 'NodeMetrics',
+            apiVersion: 'metrics.k8s.io/v1beta1',
+            metadata: { name: one[1] },
+            timestamp: new Date().toISOString(),
+            window: '15s',
+            usage,
+          }),
+        );
+      }
+      return;
+    }
     if (!this.metrics || (path !== 'pods' && path !== 'nodes')) {
       status(res, 404, 'NotFound', 'the server could not find the requested resource');
       return;

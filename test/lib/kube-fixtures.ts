@@ -180,3 +180,120 @@ export function event(
 export function namespaceObject(name: string): KubeObject {
   return { metadata: { name }, spec: {}, status: { phase: 'Active' } };
 }
+
+export function pvc(namespace: string, name: string, capacity = '10Gi'): KubeObject {
+  return {
+    metadata: { name, namespace },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: capacity } },
+      storageClassName: 'standard',
+      volumeName: `pvc-${name}`,
+      volumeMode: 'Filesystem',
+    },
+    status: { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: capacity } },
+  };
+}
+
+export function resourceQuota(
+  namespace: string,
+  name: string,
+  hard: Record<string, string>,
+  used: Record<string, string>,
+): KubeObject {
+  return { metadata: { name, namespace }, spec: { hard }, status: { hard, used } };
+}
+
+/** A LimitRange as the API reference shapes it: `spec.limits[]` per type. */
+export function limitRange(namespace: string, name: string): KubeObject {
+  return {
+    metadata: { name, namespace },
+    spec: {
+      limits: [
+        {
+          type: 'Container',
+          default: { cpu: '500m', memory: '512Mi' },
+          defaultRequest: { cpu: '250m', memory: '256Mi' },
+          max: { cpu: '2', memory: '2Gi' },
+          min: { cpu: '50m', memory: '64Mi' },
+        },
+        { type: 'PersistentVolumeClaim', max: { storage: '50Gi' }, min: { storage: '1Gi' } },
+      ],
+    },
+  };
+}
+
+type PodStats = {
+  namespace: string;
+  name: string;
+  cpuNanoCores: number;
+  memoryBytes: number;
+  /** PVC-backed volumes: the PVC's name and what the kubelet measured. */
+  volumes?: { pvc: string; usedBytes: number; capacityBytes: number }[];
+};
+
+/**
+ * A kubelet `/stats/summary` answer (k8s.io/kubelet/pkg/apis/stats/v1alpha1 Summary): node CPU
+ * and memory, each pod's with its containers, and its volumes (a PVC's with `pvcRef`, plus the
+ * service account token volume every pod has, which has none).
+ */
+export function kubeletSummary(
+  nodeName: string,
+  node: { cpuNanoCores: number; memoryBytes: number },
+  pods: PodStats[],
+): unknown {
+  const time = new Date().toISOString();
+  const cpu = (n: number) => ({ time, usageNanoCores: n, usageCoreNanoSeconds: n * 3600 });
+  const memory = (b: number) => ({
+    time,
+    availableBytes: 16 * 1024 ** 3 - b,
+    usageBytes: b + 4096,
+    workingSetBytes: b,
+    rssBytes: b - 1024,
+    pageFaults: 100,
+    majorPageFaults: 0,
+  });
+  return {
+    node: {
+      nodeName,
+      systemContainers: [{ name: 'kubelet', startTime: time, cpu: cpu(1e7), memory: memory(50 * 1024 ** 2) }],
+      startTime: time,
+      cpu: cpu(node.cpuNanoCores),
+      memory: memory(node.memoryBytes),
+      fs: { time, availableBytes: 5e10, capacityBytes: 1e11, usedBytes: 5e10 },
+    },
+    pods: pods.map((p) => ({
+      podRef: { name: p.name, namespace: p.namespace, uid: `uid-${p.name}` },
+      startTime: time,
+      containers: [
+        { name: 'main', startTime: time, cpu: cpu(p.cpuNanoCores), memory: memory(p.memoryBytes) },
+      ],
+      cpu: cpu(p.cpuNanoCores),
+      memory: memory(p.memoryBytes),
+      volume: [
+        {
+          time,
+          availableBytes: 1e6,
+          capacityBytes: 1e6,
+          usedBytes: 12_288,
+          inodesFree: 100,
+          inodes: 110,
+          inodesUsed: 10,
+          name: 'kube-api-access-x7k2p',
+        },
+        ...(p.volumes ?? []).map((v) => ({
+          time,
+          availableBytes: v.capacityBytes - v.usedBytes,
+          capacityBytes: v.capacityBytes,
+          usedBytes: v.usedBytes,
+          inodesFree: 1000,
+          inodes: 1100,
+          inodesUsed: 100,
+          name: 'data',
+          pvcRef: { name: v.pvc, namespace: p.namespace },
+        })),
+      ],
+      'ephemeral-storage': { time, availableBytes: 5e10, capacityBytes: 1e11, usedBytes: 40_960 },
+    })),
+  };
+}

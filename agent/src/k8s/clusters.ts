@@ -12,9 +12,9 @@ import { errorMessage } from '../errors.js';
 import type { Outbox } from '../link/outbox.js';
 import { splitItems } from '../link/split.js';
 import { ChangeQueue } from './change-queue.js';
-import { type KubeHttp, kubeHttp } from './kube-http.js';
+import { type KubeHttp, kubeHttp, kubeletHttp } from './kube-http.js';
 import { ResourceWatch } from './resource-watch.js';
-import { readUsage } from './usage.js';
+import { readUsage, type UsageSource } from './usage.js';
 
 export type KubeSource =
   | { kind: 'in-cluster'; cluster: K8sClusterRef }
@@ -25,12 +25,25 @@ export type ClusterOptions = {
   outbox: Outbox;
   notify: () => void;
   log: Logger;
-  /** How often resource use is read from metrics.k8s.io (default 30 s). */
+  /** How often resource use is read (default 30 s). */
   usageIntervalMs?: number;
   flushMs?: number;
+  /** The node this agent runs on (its kubelet summary is the fallback for resource use). */
+  nodeName?: string | undefined;
+  /** The kubelet's URL, to read it directly rather than through the API server. */
+  kubeletUrl?: string | undefined;
+  kubeletInsecureTls?: boolean;
+  /** Report this node's resource use only; no watches. */
+  usageOnly?: boolean;
 };
 
-type Cluster = { ref: K8sClusterRef; http: KubeHttp; queue: ChangeQueue; watches: ResourceWatch[] };
+type Cluster = {
+  ref: K8sClusterRef;
+  http: KubeHttp;
+  queue: ChangeQueue;
+  watches: ResourceWatch[];
+  usage: UsageSource;
+};
 
 function kubeConfigFor(source: KubeSource): KubeConfig {
   const kc = new KubeConfig();
@@ -56,10 +69,20 @@ export class KubeClusters {
       const http = kubeHttp(kc);
       const log = options.log.child({ cluster: source.cluster.name });
       const queue = new ChangeQueue(source.cluster, log);
-      const watches = K8S_RESOURCES.map(
-        (resource) => new ResourceWatch({ resource, http, sink: queue, log }),
-      );
-      this.clusters.push({ ref: source.cluster, http, queue, watches });
+      const watches = options.usageOnly
+        ? []
+        : K8S_RESOURCES.map((resource) => new ResourceWatch({ resource, http, sink: queue, log }));
+      const usage: UsageSource = {
+        cluster: source.cluster,
+        http,
+        node: options.nodeName,
+        kubelet:
+          options.nodeName && options.kubeletUrl
+            ? kubeletHttp(kc, options.kubeletUrl, options.kubeletInsecureTls ?? false)
+            : undefined,
+        usageOnly: options.usageOnly ?? false,
+      };
+      this.clusters.push({ ref: source.cluster, http, queue, watches, usage });
     }
   }
 
@@ -69,12 +92,12 @@ export class KubeClusters {
     this.#flushTimer.unref();
     const usage = () => {
       for (const c of this.clusters) {
-        readUsage(c.http, c.ref, Date.now()).then(
-          (item) => this.#append([item]),
+        readUsage(c.usage, Date.now()).then(
+          (item) => (item ? this.#append([item]) : undefined),
           (error: unknown) =>
             this.#o.log.warn(
-              { cluster: c.ref.name, err: errorMessage(error) },
-              'could not read metrics.k8s.io',
+              { cluster: c.ref.name, node: c.usage.node, err: errorMessage(error) },
+              'could not read resource use (metrics.k8s.io or the kubelet summary)',
             ),
         );
       }

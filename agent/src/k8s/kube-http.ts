@@ -8,7 +8,7 @@
  */
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 
 export class KubeHttpError extends Error {
   constructor(
@@ -71,4 +71,22 @@ export function kubeHttp(kc: KubeConfig): KubeHttp {
     open,
     getJson: async (path, query = {}) => JSON.parse(await readAll(await open(path, query))) as unknown,
   };
+}
+
+/**
+ * A client for one node's kubelet at `url` (`https://<host IP>:10250`), with `kc`'s credentials:
+ * the kubelet checks the service account's token and authorizes `/stats/*` as `get nodes/stats`,
+ * narrower than the API server's node proxy. Kubelet serving certificates are self-signed on most
+ * clusters, hence `insecure`.
+ */
+export function kubeletHttp(kc: KubeConfig, url: string, insecure: boolean): KubeHttp {
+  const cluster = kc.getCurrentCluster();
+  const user = kc.getCurrentUser();
+  if (!cluster || !user) throw new Error('the kubeconfig has no current cluster and user');
+  const kubelet = new KubeConfig();
+  kubelet.loadFromClusterAndUser(
+    { ...cluster, name: 'kubelet', server: url, skipTLSVerify: insecure || url.startsWith('http:') },
+    user,
+  );
+  return kubeHttp(kubelet);
 }

@@ -23,6 +23,7 @@ export const RESOURCE_PATHS: Record<K8sResource, string> = {
   services: '/api/v1/services',
   events: '/api/v1/events',
   resourcequotas: '/api/v1/resourcequotas',
+  limitranges: '/api/v1/limitranges',
   pvcs: '/api/v1/persistentvolumeclaims',
   deployments: '/apis/apps/v1/deployments',
   statefulsets: '/apis/apps/v1/statefulsets',

@@ -3,9 +3,10 @@ import { describe, it } from 'node:test';
 import { K8sObjectSchema } from '@unity/shared';
 import pino from 'pino';
 import { ChangeQueue } from './change-queue.js';
+import { type KubeHttp, KubeHttpError } from './kube-http.js';
 import { slim } from './slim.js';
 import { clusterNameOf } from './sources.js';
-import { parseQuantity } from './usage.js';
+import { parseQuantity, readUsage, summaryUsage } from './usage.js';
 
 // Shaped like the API reference's Pod (v1.30), with the bulky fields Unity drops.
 const crashingPod = {
@@ -172,5 +173,147 @@ describe('slim projections of Kubernetes objects', () => {
     assert.equal(parseQuantity('1Gi'), 1024 ** 3);
     assert.ok(Math.abs(parseQuantity('123456789n') - 0.123456789) < 1e-12);
     assert.equal(clusterNameOf('kubernetes-admin@Kind'), 'kubernetes-admin-kind');
+  });
+
+  it('slims a LimitRange to type, default, defaultRequest, max and min per entry', () => {
+    const { unity } = slim('limitranges', {
+      metadata: { name: 'defaults', namespace: 'shop', uid: 'lr1', managedFields: [{}] },
+      spec: {
+        limits: [
+          {
+            type: 'Container',
+            default: { cpu: '500m' },
+            defaultRequest: { cpu: '250m' },
+            max: { cpu: '2' },
+            min: { cpu: '50m' },
+            maxLimitRequestRatio: { cpu: '4' },
+          },
+          { type: 'PersistentVolumeClaim', max: { storage: '50Gi' } },
+        ],
+      },
+    });
+    assert.ok(K8sObjectSchema.safeParse(unity).success);
+    assert.deepEqual(unity.data, {
+      limits: [
+        {
+          type: 'Container',
+          default: { cpu: '500m' },
+          defaultRequest: { cpu: '250m' },
+          max: { cpu: '2' },
+          min: { cpu: '50m' },
+        },
+        { type: 'PersistentVolumeClaim', max: { storage: '50Gi' } },
+      ],
+    });
+  });
+});
+
+describe("resource use: metrics-server first, else the kubelet summary of this agent's node", () => {
+  const summary = {
+    node: { nodeName: 'n1', cpu: { usageNanoCores: 1_500_000_000 }, memory: { workingSetBytes: 2e9 } },
+    pods: [
+      {
+        podRef: { name: 'db-0', namespace: 'shop' },
+        cpu: { usageNanoCores: 250_000_000 },
+        memory: { workingSetBytes: 5e8 },
+        volume: [
+          { name: 'kube-api-access', usedBytes: 12_288, capacityBytes: 1e6, availableBytes: 1e6 },
+          {
+            name: 'data',
+            usedBytes: 9e9,
+            capacityBytes: 1e10,
+            availableBytes: 1e9,
+            pvcRef: { name: 'data-db-0', namespace: 'shop' },
+          },
+        ],
+      },
+      // An older kubelet: no pod-level figures, only the containers'.
+      {
+        podRef: { name: 'web-1', namespace: 'shop' },
+        containers: [
+          { cpu: { usageNanoCores: 100_000_000 }, memory: { workingSetBytes: 1e8 } },
+          { cpu: { usageNanoCores: 20_000_000 }, memory: { workingSetBytes: 2e7 } },
+        ],
+      },
+    ],
+  };
+  const cluster = { name: 'prod', priority: 0 };
+  /** An API server (and kubelet) answering from `routes`; anything else is a 404 Status. */
+  const fake = (routes: Record<string, unknown>, seen: string[] = []): KubeHttp => ({
+    open: () => Promise.reject(new Error('not used')),
+    getJson: async (path) => {
+      seen.push(path);
+      if (path in routes) return routes[path];
+      throw new KubeHttpError(404, 'the server could not find the requested resource');
+    },
+  });
+  const metrics = {
+    '/apis/metrics.k8s.io/v1beta1/nodes': {
+      items: [{ metadata: { name: 'n1' }, usage: { cpu: '1500m', memory: '2Gi' } }],
+    },
+    '/apis/metrics.k8s.io/v1beta1/pods': { items: [] },
+    '/apis/metrics.k8s.io/v1beta1/nodes/n1': {
+      metadata: { name: 'n1' },
+      usage: { cpu: '1500m', memory: '2Gi' },
+    },
+  };
+
+  it('reads node, pod and PVC use from a summary (pods without pod-level figures sum their containers)', () => {
+    const u = summaryUsage(summary, 'n1');
+    assert.deepEqual(u.nodes, [{ name: 'n1', cpuMillicores: 1500, memoryBytes: 2e9 }]);
+    assert.deepEqual(u.pods, [
+      { namespace: 'shop', name: 'db-0', cpuMillicores: 250, memoryBytes: 5e8 },
+      { namespace: 'shop', name: 'web-1', cpuMillicores: 120, memoryBytes: 1.2e8 },
+    ]);
+    assert.deepEqual(u.pvcs, [
+      { namespace: 'shop', name: 'data-db-0', usedBytes: 9e9, capacityBytes: 1e10, availableBytes: 1e9 },
+    ]);
+  });
+
+  it('chooses the source: none without metrics-server or node, the kubelet through the node proxy or directly', async () => {
+    const none = await readUsage({ cluster, http: fake({}) }, 1);
+    assert.deepEqual([none?.source, none?.nodes.length], ['none', 0]);
+    const proxied = await readUsage(
+      { cluster, http: fake({ '/api/v1/nodes/n1/proxy/stats/summary': summary }), node: 'n1' },
+      1,
+    );
+    assert.deepEqual(
+      [proxied?.source, proxied?.node, proxied?.pods.length, proxied?.pvcs?.length],
+      ['kubelet', 'n1', 2, 1],
+    );
+    const seen: string[] = [];
+    const direct = await readUsage(
+      {
+        cluster,
+        http: fake({}, seen),
+        kubelet: fake({ '/stats/summary': summary }, seen),
+        node: 'n1',
+        usageOnly: true,
+      },
+      1,
+    );
+    assert.equal(direct?.source, 'kubelet');
+    assert.deepEqual(
+      seen,
+      ['/apis/metrics.k8s.io/v1beta1/nodes/n1', '/stats/summary'],
+      'a usage-only agent probes, never lists',
+    );
+  });
+
+  it('with metrics-server, the watching agent reports it and a node agent only its PVC volumes', async () => {
+    const routes = { ...metrics, '/api/v1/nodes/n1/proxy/stats/summary': summary };
+    const watching = await readUsage({ cluster, http: fake(routes), node: 'n1' }, 1);
+    assert.deepEqual(
+      [watching?.source, watching?.node, watching?.nodes[0]?.cpuMillicores, watching?.pvcs?.length],
+      ['metrics.k8s.io', undefined, 1500, 1],
+    );
+    const nodeOnly = await readUsage({ cluster, http: fake(routes), node: 'n1', usageOnly: true }, 1);
+    assert.deepEqual(
+      [nodeOnly?.source, nodeOnly?.node, nodeOnly?.nodes, nodeOnly?.pods, nodeOnly?.pvcs?.length],
+      ['kubelet', 'n1', [], [], 1],
+    );
+    // The kubelet refusing (no nodes/stats grant) does not cost the watching agent its figures.
+    const refused = await readUsage({ cluster, http: fake(metrics), node: 'n1' }, 1);
+    assert.deepEqual([refused?.source, refused?.pvcs], ['metrics.k8s.io', undefined]);
   });
 });

@@ -248,6 +248,21 @@ function dataOf(resource: K8sResource, o: Json): unknown {
       return { phase: str(status.phase, 32) ?? 'Active', labels: strMap(meta.labels) };
     case 'resourcequotas':
       return { hard: strMap(status.hard, 64), used: strMap(status.used, 64) };
+    case 'limitranges':
+      return {
+        limits: arr(spec.limits)
+          .slice(0, 32)
+          .map((l) => {
+            const o = obj(l);
+            return {
+              type: str(o.type, 64) ?? 'Container',
+              ...(o.default ? { default: strMap(o.default, 64) } : {}),
+              ...(o.defaultRequest ? { defaultRequest: strMap(o.defaultRequest, 64) } : {}),
+              ...(o.max ? { max: strMap(o.max, 64) } : {}),
+              ...(o.min ? { min: strMap(o.min, 64) } : {}),
+            };
+          }),
+      };
     case 'pvcs':
       return {
         phase: str(status.phase, 32) ?? 'Pending',

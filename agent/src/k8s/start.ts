@@ -25,6 +25,10 @@ export function setUpKube(
     notify: deps.notify,
     log: deps.log,
     usageIntervalMs: options.usageIntervalMs,
+    nodeName: options.nodeName,
+    kubeletUrl: options.kubeletUrl,
+    kubeletInsecureTls: options.kubeletInsecureTls,
+    usageOnly: options.usageOnly,
   });
   deps.commands.register(
     K8S_LOGS_COMMAND,

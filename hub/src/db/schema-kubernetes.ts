@@ -14,7 +14,7 @@ export const k8sClusters = pgTable(
     /** The host of the agent that reports it; references hosts(id) ON DELETE CASCADE. */
     hostId: uuid('host_id').notNull(),
     priority: integer('priority').notNull().default(0),
-    usageSource: text('usage_source', { enum: ['metrics.k8s.io', 'none'] }),
+    usageSource: text('usage_source', { enum: ['metrics.k8s.io', 'kubelet', 'none'] }),
     usageAt: tstz('usage_at'),
     firstSeenAt: tstz('first_seen_at').notNull().defaultNow(),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
@@ -33,7 +33,10 @@ export const k8sObjects = pgTable(
     uid: text('uid').notNull(),
     createdAt: text('created_at'),
     data: jsonb('data').notNull(),
-    /** `{cpuMillicores, memoryBytes}` from metrics.k8s.io, for pods and nodes. */
+    /**
+     * Pods and nodes: `{cpuMillicores, memoryBytes}` (metrics.k8s.io or the kubelet summary);
+     * PVCs: `{usedBytes, capacityBytes, availableBytes}` (the kubelet summary).
+     */
     usage: jsonb('usage'),
     /** The snapshot that last listed it; a final snapshot part deletes rows of older ones. */
     snapshotId: text('snapshot_id'),

@@ -308,4 +308,114 @@ for (const backend of backends)
       assert.equal((logs.body as { error: { code: string } }).error.code, 'agent_offline');
       assert.equal((await api('/api/k8s/nowhere/pods')).status, 404);
     });
+
+    it('merges kubelet reports from the agent on each node, keeps the cluster on its watching agent, stores PVC use and limit ranges', async () => {
+      await send(a, ++seqA, [
+        snapshot(
+          PROD,
+          'pvcs',
+          [
+            {
+              resource: 'pvcs',
+              namespace: 'shop',
+              name: 'data-db-0',
+              uid: 'uid-pvc',
+              data: { phase: 'Bound', capacity: '10Gi', storageClass: 'standard' },
+            },
+          ],
+          'p1',
+        ),
+        snapshot(
+          PROD,
+          'limitranges',
+          [
+            {
+              resource: 'limitranges',
+              namespace: 'shop',
+              name: 'defaults',
+              uid: 'uid-lr',
+              data: {
+                limits: [
+                  { type: 'Container', default: { cpu: '500m' }, max: { cpu: '2' }, min: { cpu: '50m' } },
+                ],
+              },
+            },
+          ],
+          'r1',
+        ),
+      ]);
+      const n1 = await enrollAgent(hub, 'n1');
+      const n2 = await enrollAgent(hub, 'n2');
+      const nodeReport = (node: string, pods: { name: string; cpu: number }[], pvcs = [] as object[]) =>
+        ({
+          kind: 'k8s_usage',
+          ts: Date.now(),
+          // A node agent's priority must not change the cluster's.
+          cluster: { name: 'prod', priority: 0 },
+          source: 'kubelet',
+          node,
+          nodes: [{ name: node, cpuMillicores: node === 'n1' ? 700 : 300, memoryBytes: 1e9 }],
+          pods: pods.map((p) => ({
+            namespace: 'shop',
+            name: p.name,
+            cpuMillicores: p.cpu,
+            memoryBytes: 1e8,
+          })),
+          pvcs,
+        }) as BatchItem;
+      await send(n1, 1, [nodeReport('n1', [{ name: 'web-1', cpu: 11 }])]);
+      await send(n2, 1, [
+        nodeReport(
+          'n2',
+          [{ name: 'web-4', cpu: 22 }],
+          [
+            {
+              namespace: 'shop',
+              name: 'data-db-0',
+              usedBytes: 9e9,
+              capacityBytes: 10e9,
+              availableBytes: 1e9,
+            },
+          ],
+        ),
+      ]);
+      // The watching agent finds no metrics-server meanwhile: its `none` does not hide the kubelets'.
+      await send(a, ++seqA, [
+        { kind: 'k8s_usage', ts: Date.now(), cluster: PROD, source: 'none', nodes: [], pods: [] },
+      ]);
+      const prod = (await items<K8sClusterSummary>('/api/k8s/clusters')).find((c) => c.name === 'prod');
+      assert.equal(prod?.usageSource, 'kubelet');
+      assert.equal(prod?.hostId, a.agentId, 'node agents do not take the cluster over');
+      assert.equal(prod?.priority, 10);
+      const nodes = await items('/api/k8s/prod/nodes');
+      assert.deepEqual(
+        nodes.map((n) => [n.name, n.usage]),
+        [
+          ['n1', { cpuMillicores: 700, memoryBytes: 1e9 }],
+          ['n2', { cpuMillicores: 300, memoryBytes: 1e9 }],
+        ],
+        'each node agent reported its own node; both are kept',
+      );
+      const pods = await items('/api/k8s/prod/pods');
+      assert.deepEqual(
+        pods
+          .filter((p) => p.usage)
+          .map((p) => [p.name, (p.usage as { cpuMillicores: number }).cpuMillicores]),
+        [
+          ['web-1', 11],
+          ['web-4', 22],
+        ],
+      );
+      const [pvc] = await items('/api/k8s/prod/pvcs?namespace=shop');
+      assert.deepEqual(pvc?.usage, { usedBytes: 9e9, capacityBytes: 10e9, availableBytes: 1e9 });
+      const [limits] = await items('/api/k8s/prod/limitranges?namespace=shop');
+      assert.ok(limits?.resource === 'limitranges');
+      assert.deepEqual(limits.data.limits[0]?.max, { cpu: '2' });
+      // Once the kubelets fall silent for two minutes, `none` is believed again.
+      await send(a, ++seqA, [
+        { kind: 'k8s_usage', ts: Date.now() + 180_000, cluster: PROD, source: 'none', nodes: [], pods: [] },
+      ]);
+      const later = (await items<K8sClusterSummary>('/api/k8s/clusters')).find((c) => c.name === 'prod');
+      assert.equal(later?.usageSource, 'none');
+    });
   });

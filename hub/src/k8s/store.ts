@@ -126,32 +126,56 @@ export async function storeK8sDelta(tx: Db, hostId: string, item: K8sDeltaItem):
       where r.cluster = ${item.cluster.name} and r.namespace = v.namespace and r.name = v.name`);
 }
 
+/** How long node reports from kubelets outrank an agent's `none` (metrics-server is absent). */
+const KUBELET_FRESH_SECONDS = 120;
+
+/**
+ * Resource use onto its objects. A cluster-wide report (metrics-server, or `none`) comes from the
+ * agent that watches the cluster; a node report (`node` set: the kubelet summary of that node,
+ * from the agent on it) covers that node's objects only, so the reports of every node's agent
+ * merge. A node agent is another host: it neither takes the cluster over nor changes its priority.
+ */
 export async function storeK8sUsage(tx: Db, hostId: string, item: K8sUsageItem): Promise<void> {
-  await touchCluster(tx, hostId, item.cluster, item.ts);
-  await tx.execute(sql`
-    update k8s_clusters set usage_source = ${item.source}, usage_at = to_timestamp(${item.ts} / 1000.0)
-    where name = ${item.cluster.name}`);
+  const cluster = item.cluster.name;
+  if (item.node === undefined) await touchCluster(tx, hostId, item.cluster, item.ts);
+  else
+    await tx.execute(sql`
+      insert into k8s_clusters (name, host_id, priority, updated_at)
+      values (${cluster}, ${hostId}, ${item.cluster.priority}, to_timestamp(${item.ts} / 1000.0))
+      on conflict (name) do nothing`);
+  // A node report without node figures carries only PVC volumes (metrics-server has the rest).
+  const figures = item.node === undefined || item.nodes.length > 0;
+  if (figures)
+    await tx.execute(sql`
+      update k8s_clusters set usage_source = ${item.source}, usage_at = to_timestamp(${item.ts} / 1000.0)
+      where name = ${cluster} and not (${item.source}::text = 'none' and coalesce(usage_source = 'kubelet'
+        and usage_at > to_timestamp(${item.ts / 1000 - KUBELET_FRESH_SECONDS}), false))`);
   const rows = [
     ...item.nodes.map((n) => ({
       resource: 'nodes',
       namespace: '',
       name: n.name,
-      cpu: n.cpuMillicores,
-      mem: n.memoryBytes,
+      usage: { cpuMillicores: n.cpuMillicores, memoryBytes: n.memoryBytes },
     })),
     ...item.pods.map((p) => ({
       resource: 'pods',
       namespace: p.namespace,
       name: p.name,
-      cpu: p.cpuMillicores,
-      mem: p.memoryBytes,
+      usage: { cpuMillicores: p.cpuMillicores, memoryBytes: p.memoryBytes },
+    })),
+    // The PVCNearFull alert reads usedBytes and capacityBytes from here.
+    ...(item.pvcs ?? []).map((v) => ({
+      resource: 'pvcs',
+      namespace: v.namespace,
+      name: v.name,
+      usage: { usedBytes: v.usedBytes, capacityBytes: v.capacityBytes, availableBytes: v.availableBytes },
     })),
   ];
   if (rows.length === 0) return;
   await tx.execute(sql`
-    update k8s_objects o set usage = jsonb_build_object('cpuMillicores', v.cpu, 'memoryBytes', v.mem)
+    update k8s_objects o set usage = v.usage
     from json_to_recordset(${JSON.stringify(rows)}::json) as v(resource text, namespace text, name text,
-      cpu float8, mem float8)
-    where o.cluster = ${item.cluster.name} and o.resource = v.resource and o.namespace = v.namespace
+      usage jsonb)
+    where o.cluster = ${cluster} and o.resource = v.resource and o.namespace = v.namespace
       and o.name = v.name`);
 }

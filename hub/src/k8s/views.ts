@@ -9,6 +9,7 @@ import {
   type K8sList,
   type K8sObject,
   type K8sObjectView,
+  type K8sUsageSource,
   WORKLOAD_RESOURCES,
 } from '@unity/shared';
 import { sql } from 'drizzle-orm';
@@ -40,7 +41,7 @@ function viewOf(r: ObjectRow): K8sObjectView {
   return {
     ...object,
     updatedAt: iso(r.updated_at),
-    ...(r.usage ? { usage: r.usage as { cpuMillicores: number; memoryBytes: number } } : {}),
+    ...(r.usage ? { usage: r.usage as NonNullable<K8sObjectView['usage']> } : {}),
     health,
     ...(reason ? { reason } : {}),
   };
@@ -104,7 +105,7 @@ export async function listClusters(db: Db): Promise<K8sClusterSummary[]> {
     hostname: string | null;
     priority: number;
     updated_at: string | Date;
-    usage_source: 'metrics.k8s.io' | 'none' | null;
+    usage_source: K8sUsageSource | null;
     nodes: number;
     nodes_ready: number;
     pods: number;

@@ -11,7 +11,7 @@ import type { WebSocket } from 'ws';
 import { type Access, resolveAccess } from '../auth/access.js';
 import { headerAuthOfRequest } from '../auth/header-auth.js';
 import { hostVisible, visibleHostIds } from '../auth/host-scope.js';
-import { hasSecondFactor, roleRequiresSecondFactor } from '../auth/second-factor/service.js';
+import { mustEnrolSecondFactor } from '../auth/second-factor/service.js';
 import { SESSION_COOKIE } from '../auth/sessions.js';
 import { HubError } from '../errors.js';
 import { clientIpOfRequest } from '../http/client-ip.js';
@@ -53,10 +53,7 @@ export async function authenticateLive(deps: HubDeps, req: IncomingMessage): Pro
   const resolved = session ? await resolveAccess(deps.db, session.user.id) : undefined;
   if (!resolved) return err({ status: 401, code: 'unauthorized', message: 'sign in first' });
   // As on the HTTP API (auth/second-factor/gate.ts): nothing before a required second factor.
-  if (
-    (await roleRequiresSecondFactor(deps.db, resolved.user.id)) &&
-    !(await hasSecondFactor(deps.db, resolved.user.id))
-  ) {
+  if (await mustEnrolSecondFactor(deps.db, resolved.user.id)) {
     return err({
       status: 403,
       code: 'forbidden',

@@ -16,7 +16,7 @@ import type Provider from 'oidc-provider';
 import { recordAudit } from '../audit/audit-log.js';
 import { resolveAccess } from '../auth/access.js';
 import { headerAuthUser } from '../auth/header-auth.js';
-import { hasSecondFactor, roleRequiresSecondFactor } from '../auth/second-factor/service.js';
+import { mustEnrolSecondFactor } from '../auth/second-factor/service.js';
 import { SESSION_COOKIE } from '../auth/sessions.js';
 import { clientIp } from '../http/client-ip.js';
 import { crossOrigin } from '../http/csrf.js';
@@ -100,7 +100,7 @@ export function oidcProviderRoutes(deps: HubDeps, service: OidcService) {
       const back = `${INTERACTION_PATH}/${encodeURIComponent(c.req.param('uid') ?? '')}`;
       return c.redirect(`/login?next=${encodeURIComponent(back)}`, 303);
     }
-    if ((await roleRequiresSecondFactor(deps.db, user.id)) && !(await hasSecondFactor(deps.db, user.id))) {
+    if (await mustEnrolSecondFactor(deps.db, user.id)) {
       return page(
         c,
         messagePage(

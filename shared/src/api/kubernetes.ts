@@ -4,7 +4,12 @@
  * @module
  */
 import { z } from 'zod';
-import { K8S_RESOURCES, type K8sObject } from '../protocol/kubernetes.js';
+import {
+  K8S_RESOURCES,
+  type K8sObject,
+  type K8sUsageSource,
+  type K8sVolumeUsage,
+} from '../protocol/kubernetes.js';
 
 /** The object lists `/api/k8s/:cluster/:list` serves; `workloads` is every controller kind. */
 export const K8S_LISTS = [...K8S_RESOURCES, 'workloads'] as const;
@@ -90,9 +95,13 @@ export function healthOf(o: K8sObject): { health: K8sHealth; reason?: string } {
   }
 }
 
+/** CPU and memory of a pod or node. */
+export type K8sComputeUsage = { cpuMillicores: number; memoryBytes: number };
+
 export type K8sObjectView = K8sObject & {
   updatedAt: string;
-  usage?: { cpuMillicores: number; memoryBytes: number } | null;
+  /** Pods and nodes: CPU and memory; PVCs: volume use (from the kubelet). */
+  usage?: K8sComputeUsage | K8sVolumeUsage | null;
   health: K8sHealth;
   reason?: string;
 };
@@ -103,10 +112,18 @@ export type K8sClusterSummary = {
   hostName: string;
   priority: number;
   updatedAt: string;
-  usageSource: 'metrics.k8s.io' | 'none' | null;
+  usageSource: K8sUsageSource | null;
   nodes: { total: number; ready: number };
   pods: { total: number; byPhase: Record<string, number>; failing: number };
   workloads: { total: number; degraded: number };
   namespaces: number;
   warnings: number;
 };
+
+/** A pod's or node's CPU and memory, when reported. */
+export const computeUsageOf = (o: K8sObjectView): K8sComputeUsage | undefined =>
+  o.usage && 'cpuMillicores' in o.usage ? o.usage : undefined;
+
+/** A PVC's volume use, when a kubelet reported it. */
+export const volumeUsageOf = (o: K8sObjectView): K8sVolumeUsage | undefined =>
+  o.usage && 'usedBytes' in o.usage ? o.usage : undefined;

@@ -29,6 +29,7 @@ export const K8S_RESOURCES = [
   'endpointslices',
   'ingresses',
   'resourcequotas',
+  'limitranges',
   'pvcs',
   'events',
 ] as const;
@@ -158,6 +159,21 @@ export const K8sNamespaceDataSchema = z.object({ phase: z.string().max(32), labe
 
 export const K8sQuotaDataSchema = z.object({ hard: quantities, used: quantities });
 
+/** A LimitRange's entries: per type (Container, Pod, PersistentVolumeClaim), quantities by resource. */
+export const K8sLimitRangeDataSchema = z.object({
+  limits: z
+    .array(
+      z.object({
+        type: z.string().max(64),
+        default: quantities.optional(),
+        defaultRequest: quantities.optional(),
+        max: quantities.optional(),
+        min: quantities.optional(),
+      }),
+    )
+    .max(32),
+});
+
 export const K8sPvcDataSchema = z.object({
   phase: z.string().max(32),
   capacity: z.string().max(64).optional(),
@@ -197,6 +213,7 @@ export const K8sObjectSchema = z.discriminatedUnion('resource', [
   z.object({ resource: z.literal('endpointslices'), ...base, data: K8sEndpointSliceDataSchema }),
   z.object({ resource: z.literal('ingresses'), ...base, data: K8sIngressDataSchema }),
   z.object({ resource: z.literal('resourcequotas'), ...base, data: K8sQuotaDataSchema }),
+  z.object({ resource: z.literal('limitranges'), ...base, data: K8sLimitRangeDataSchema }),
   z.object({ resource: z.literal('pvcs'), ...base, data: K8sPvcDataSchema }),
   z.object({ resource: z.literal('events'), ...base, data: K8sEventDataSchema }),
 ]);
@@ -242,12 +259,33 @@ export const K8sDeltaItemSchema = z.object({
   changes: z.array(K8sChangeSchema).min(1).max(2000),
 });
 
-/** Resource use, and where it came from (`none`: metrics-server is not installed). */
+/**
+ * Where CPU and memory figures come from: metrics-server (metrics.k8s.io, the whole cluster in one
+ * report), the kubelet's summary API (one report per node, from the agent on that node), or
+ * nothing (`none`: metrics-server is not installed).
+ */
+export const K8S_USAGE_SOURCES = ['metrics.k8s.io', 'kubelet', 'none'] as const;
+export type K8sUsageSource = (typeof K8S_USAGE_SOURCES)[number];
+
+/** A PVC's volume use as the kubelet measures it (only the kubelet knows it). */
+export const K8sVolumeUsageSchema = z.object({
+  usedBytes: z.number().nonnegative(),
+  capacityBytes: z.number().nonnegative(),
+  availableBytes: z.number().nonnegative(),
+});
+export type K8sVolumeUsage = z.infer<typeof K8sVolumeUsageSchema>;
+
+/**
+ * Resource use, and where it came from. With `node` the report covers that node only (a kubelet
+ * summary from the agent on it): the hub merges the reports of every node. A node report without
+ * node figures carries only PVC use (metrics-server answers for CPU and memory).
+ */
 export const K8sUsageItemSchema = z.object({
   kind: z.literal('k8s_usage'),
   ts: z.int().positive(),
   cluster: K8sClusterRefSchema,
-  source: z.enum(['metrics.k8s.io', 'none']),
+  source: z.enum(K8S_USAGE_SOURCES),
+  node: name.optional(),
   nodes: z
     .array(z.object({ name, cpuMillicores: z.number().nonnegative(), memoryBytes: z.number().nonnegative() }))
     .max(10_000),
@@ -261,6 +299,10 @@ export const K8sUsageItemSchema = z.object({
       }),
     )
     .max(20_000),
+  pvcs: z
+    .array(z.object({ namespace: z.string().max(253), name, ...K8sVolumeUsageSchema.shape }))
+    .max(20_000)
+    .optional(),
 });
 
 export type K8sSnapshotItem = z.infer<typeof K8sSnapshotItemSchema>;

@@ -1,17 +1,19 @@
 /**
  * One cluster, one namespace at a time (`/k8s/:cluster?namespace=`): its workloads
- * (deployments, statefulsets, daemonsets, jobs and cronjobs), pods, services, ingresses and
- * PVCs, each with its health badge. Without a namespace every namespace is shown.
+ * (deployments, statefulsets, daemonsets, jobs and cronjobs), pods, services, ingresses, PVCs
+ * (with their volume use when a kubelet reported it), and resource quotas (used vs hard) with limit
+ * ranges, each with its health badge. Without a namespace every namespace is shown.
  * @module
  */
-import type { K8sObjectView } from '@unity/shared';
+import { computeUsageOf, type K8sObjectView, volumeUsageOf } from '@unity/shared';
 import { css, html, LitElement } from 'lit';
 import { k8sApi } from '../api/k8s-client.js';
+import { formatBytes, formatPercent, ratioPercent } from '../format.js';
 import { navigate } from '../router.js';
 import { k8sHealthBadge, k8sPaths, since } from './k8s-shared.js';
 import { base, controls, surfaces } from './styles.js';
 
-const TABS = ['workloads', 'pods', 'services', 'ingresses', 'pvcs'] as const;
+const TABS = ['workloads', 'pods', 'services', 'ingresses', 'pvcs', 'limits'] as const;
 type Tab = (typeof TABS)[number];
 const TAB_LABELS: Record<Tab, string> = {
   workloads: 'Workloads',
@@ -19,6 +21,7 @@ const TAB_LABELS: Record<Tab, string> = {
   services: 'Services',
   ingresses: 'Ingresses',
   pvcs: 'PVCs',
+  limits: 'Quotas & limits',
 };
 
 export class K8sNamespace extends LitElement {
@@ -98,6 +101,8 @@ export class K8sNamespace extends LitElement {
       k8sApi.list(this.cluster, 'services', ns),
       k8sApi.list(this.cluster, 'ingresses', ns),
       k8sApi.list(this.cluster, 'pvcs', ns),
+      k8sApi.list(this.cluster, 'resourcequotas', ns),
+      k8sApi.list(this.cluster, 'limitranges', ns),
     ]);
     const failed = [namespaces, ...lists].find((r) => !r.ok);
     this.error = failed && !failed.ok ? failed.error.message : '';
@@ -108,6 +113,8 @@ export class K8sNamespace extends LitElement {
       // Replicasets belong to their deployments: the deployment is the row that matters.
       if (r?.ok) items[tab] = r.value.items.filter((o) => o.resource !== 'replicasets');
     });
+    const limitRanges = lists[TABS.length];
+    if (items.limits && limitRanges?.ok) items.limits = [...items.limits, ...limitRanges.value.items];
     this.items = items;
   }
 
@@ -168,7 +175,7 @@ export class K8sNamespace extends LitElement {
                   o.data.ready ? 'yes' : 'no',
                   o.data.restarts,
                   o.data.node ?? '—',
-                  o.usage ? `${Math.round(o.usage.cpuMillicores)}m` : '—',
+                  ((u) => (u ? `${Math.round(u.cpuMillicores)}m` : '—'))(computeUsageOf(o)),
                   since(o.data.startedAt ?? o.createdAt),
                 ])
               : null,
@@ -206,19 +213,71 @@ export class K8sNamespace extends LitElement {
         </table></div>`;
       case 'pvcs':
         return html`<div class="table-wrap"><table data-testid="k8s-pvcs">
-          ${head(cols(['Phase', 'Capacity', 'Storage class']))}
+          ${head(cols(['Phase', 'Capacity', 'Used', 'Storage class']))}
           <tbody>${rows.map((o) =>
             o.resource === 'pvcs'
               ? row(o, o.name, [
                   o.data.phase,
                   o.data.capacity ?? o.data.requested ?? '—',
+                  volumeUse(o),
                   o.data.storageClass ?? '—',
                 ])
               : null,
           )}</tbody>
         </table></div>`;
+      case 'limits':
+        return html`<div class="table-wrap"><table data-testid="k8s-limits">
+          ${head(cols(['Kind', 'Resource', 'Values']))}
+          <tbody>${rows.flatMap((o) => limitRows(o).map((r) => row(o, o.name, [r.kind, r.resource, r.values])))}</tbody>
+        </table></div>`;
     }
   }
+}
+
+/** "3.2 GiB of 10 GiB (32%)" from the kubelet's figures; "—" when no kubelet reported it. */
+function volumeUse(o: K8sObjectView) {
+  const u = volumeUsageOf(o);
+  if (!u)
+    return html`<span class="muted" title="Volume use comes from the kubelet summary (the agent on each node)">—</span>`;
+  return html`<span data-testid="k8s-pvc-used">${formatBytes(u.usedBytes)} of ${formatBytes(u.capacityBytes)}
+    (${formatPercent(ratioPercent(u.usedBytes, u.capacityBytes))})</span>`;
+}
+
+/**
+ * One row per resource: a quota's "used / hard", a limit range's entries per type
+ * ("Container cpu": "default 500m · request 250m · max 1 · min 100m").
+ */
+function limitRows(o: K8sObjectView): { kind: string; resource: string; values: string }[] {
+  if (o.resource === 'resourcequotas')
+    return Object.entries(o.data.hard)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([resource, hard]) => ({
+        kind: 'Quota',
+        resource,
+        values: `${o.data.used[resource] ?? '0'} used of ${hard}`,
+      }));
+  if (o.resource === 'limitranges')
+    return o.data.limits.flatMap((l) => {
+      const names = [
+        ...new Set([l.default, l.defaultRequest, l.max, l.min].flatMap((m) => Object.keys(m ?? {}))),
+      ].sort();
+      return names.map((resource) => ({
+        kind: `Limit range (${l.type})`,
+        resource,
+        values: [
+          ['default', l.default],
+          ['request', l.defaultRequest],
+          ['max', l.max],
+          ['min', l.min],
+        ]
+          .flatMap(([label, m]) => {
+            const v = (m as Record<string, string> | undefined)?.[resource];
+            return v ? [`${label as string} ${v}`] : [];
+          })
+          .join(' · '),
+      }));
+    });
+  return [];
 }
 
 function workloadStatus(o: K8sObjectView): string {

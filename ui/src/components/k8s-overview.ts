@@ -13,8 +13,9 @@ import { base, controls, surfaces } from './styles.js';
 type ClusterDetail = { nodes: K8sObjectView[]; warnings: K8sObjectView[]; unhealthy: K8sObjectView[] };
 
 const USAGE: Record<string, string> = {
-  'metrics.k8s.io': 'metrics.k8s.io (metrics-server)',
-  none: 'none (metrics-server not installed)',
+  'metrics.k8s.io': 'metrics-server (metrics.k8s.io)',
+  kubelet: 'kubelet summary (the agent on each node)',
+  none: 'none (metrics-server not installed, no agent on the nodes)',
 };
 
 export class K8sOverview extends LitElement {

@@ -5,7 +5,7 @@
  * live through the hub's plain-text stream (fetch + ReadableStream) until the user stops it.
  * @module
  */
-import type { K8sObjectView } from '@unity/shared';
+import { computeUsageOf, type K8sObjectView } from '@unity/shared';
 import { css, html, LitElement } from 'lit';
 import { followPodLogs, type K8sPodDetail, k8sApi } from '../api/k8s-client.js';
 import { k8sHealthBadge, k8sPaths, since } from './k8s-shared.js';
@@ -199,11 +199,10 @@ export class K8sPod extends LitElement {
           <div><dt>IP</dt><dd>${d.ip ?? '—'}</dd></div>
           <div><dt>Owner</dt><dd>${d.owner ? `${d.owner.kind} ${d.owner.name}` : '—'}</dd></div>
           <div><dt>Started</dt><dd>${since(d.startedAt)}</dd></div>
-          ${
-            pod.usage
-              ? html`<div><dt>Use</dt><dd>${Math.round(pod.usage.cpuMillicores)}m CPU, ${Math.round(pod.usage.memoryBytes / 1048576)} MiB</dd></div>`
-              : null
-          }
+          ${((u) =>
+            u
+              ? html`<div><dt>Use</dt><dd>${Math.round(u.cpuMillicores)}m CPU, ${Math.round(u.memoryBytes / 1048576)} MiB</dd></div>`
+              : null)(computeUsageOf(pod))}
         </dl>
       </section>
       <h2>Containers</h2>

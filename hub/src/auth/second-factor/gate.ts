@@ -8,7 +8,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { HubError } from '../../errors.js';
 import type { HubDeps, HubEnv } from '../../types.js';
-import { hasSecondFactor, roleRequiresSecondFactor } from './service.js';
+import { mustEnrolSecondFactor } from './service.js';
 
 // A passkey is a second factor too: registering one satisfies the requirement.
 const OPEN_PREFIXES = ['/api/auth/', '/api/me/second-factor', '/api/me/passkeys'];
@@ -20,7 +20,7 @@ export function secondFactorGate(deps: HubDeps): MiddlewareHandler<HubEnv> {
   return async (c, next) => {
     const user = c.get('user');
     if (!user || c.get('apiKeyId') || isOpen(c.req.method, c.req.path)) return next();
-    if ((await roleRequiresSecondFactor(deps.db, user.id)) && !(await hasSecondFactor(deps.db, user.id))) {
+    if (await mustEnrolSecondFactor(deps.db, user.id)) {
       throw new HubError(
         'second_factor_enrolment_required',
         'your role requires two-factor authentication: set it up under My account first',

@@ -7,10 +7,11 @@
  * @module
  */
 import { and, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { type Db, rowsOf } from '../../db/client.js';
 import {
   backupCodes,
   groupMembers,
+  passkeys,
   roleBindings,
   roleSecondFactor,
   secondFactors,
@@ -139,6 +140,40 @@ export async function disableSecondFactor(db: Db, userId: string): Promise<void>
     await tx.delete(backupCodes).where(eq(backupCodes.userId, userId));
     await tx.delete(secondFactors).where(eq(secondFactors.userId, userId));
   });
+}
+
+/**
+ * Whether the user must enrol a second factor before anything else: one of their roles requires
+ * it and they have neither a confirmed TOTP nor a passkey. The gate asks on every request of such
+ * a user, so this is one round trip (roleRequiresSecondFactor and hasSecondFactor took up to four);
+ * with no role requiring 2FA (the cached common case) it asks nothing.
+ */
+export async function mustEnrolSecondFactor(db: Db, userId: string): Promise<boolean> {
+  const required = [...(await rolesRequiringSecondFactor(db))];
+  if (required.length === 0) return false;
+  const roles = sql.join(
+    required.map((r) => sql`${r}`),
+    sql`, `,
+  );
+  const [row] = rowsOf<{ must: boolean }>(
+    await db.execute(sql`
+      select (
+        exists (select 1 from ${users} where ${users.id} = ${userId} and ${users.role} in (${roles}))
+        or exists (
+          select 1 from ${roleBindings}
+          where ${roleBindings.roleKey} in (${roles})
+            and (${roleBindings.userId} = ${userId}
+              or ${roleBindings.groupId} in
+                (select ${groupMembers.groupId} from ${groupMembers} where ${groupMembers.userId} = ${userId}))
+        )
+      )
+      and not exists (
+        select 1 from ${secondFactors}
+        where ${secondFactors.userId} = ${userId} and ${secondFactors.confirmedAt} is not null
+      )
+      and not exists (select 1 from ${passkeys} where ${passkeys.userId} = ${userId}) as must`),
+  );
+  return row?.must === true;
 }
 
 /** Whether one of the user's roles (own built-in role, or bound directly or through a group) requires 2FA. */
