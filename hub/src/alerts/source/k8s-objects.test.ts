@@ -393,11 +393,28 @@ for (const backend of backends)
         },
       });
       assert.deepEqual(await values(full), { data: 'nodata', logs: 'nodata' });
-      // Volume use as the kubelet reports it, with and without its own capacity.
-      await database.db.execute(
-        sql`update k8s_objects set usage = '{"usedBytes": 9663676416, "capacityBytes": 10737418240}'
-          where resource = 'pvcs' and name = 'data'`,
-      );
+      // Volume use as a node agent reports it from the kubelet summary (stored in the PVC's usage);
+      // without the kubelet's capacity, the claim's own capacity is the whole.
+      await store([
+        {
+          kind: 'k8s_usage',
+          ts: Date.now(),
+          cluster: CLUSTER,
+          source: 'kubelet',
+          node: 'n1',
+          nodes: [],
+          pods: [],
+          pvcs: [
+            {
+              namespace: 'shop',
+              name: 'data',
+              usedBytes: 9663676416,
+              capacityBytes: 10737418240,
+              availableBytes: 1073741824,
+            },
+          ],
+        },
+      ]);
       await database.db.execute(
         sql`update k8s_objects set usage = '{"usedBytes": 536870912}' where resource = 'pvcs' and name = 'logs'`,
       );
