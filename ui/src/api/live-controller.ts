@@ -12,6 +12,7 @@ export class LiveRefresh implements ReactiveController {
   #unsubscribe: (() => void)[] = [];
   #key = '';
   #connected = false;
+  #queued = false;
 
   constructor(host: ReactiveControllerHost, topics: () => LiveTopic[], refresh: () => void) {
     this.#topics = topics;
@@ -37,8 +38,18 @@ export class LiveRefresh implements ReactiveController {
     if (key === this.#key) return;
     this.#clear();
     this.#key = key;
-    this.#unsubscribe = topics.map((t) => live.subscribe(t, this.#refresh));
+    this.#unsubscribe = topics.map((t) => live.subscribe(t, this.#coalesced));
   }
+
+  /** One notice names several of a page's topics (pods and events…): one refresh for all. */
+  readonly #coalesced = (): void => {
+    if (this.#queued) return;
+    this.#queued = true;
+    queueMicrotask(() => {
+      this.#queued = false;
+      if (this.#connected) this.#refresh();
+    });
+  };
 
   #clear(): void {
     for (const u of this.#unsubscribe) u();

@@ -7,6 +7,8 @@
 import type { K8sObjectView } from '@unity/shared';
 import { css, html, LitElement } from 'lit';
 import { k8sApi } from '../api/k8s-client.js';
+import { k8sTopics } from '../api/live.js';
+import { LiveRefresh } from '../api/live-controller.js';
 import { navigate } from '../router.js';
 import { k8sHealthBadge, k8sPaths, since } from './k8s-shared.js';
 import { base, controls, surfaces } from './styles.js';
@@ -36,7 +38,18 @@ export class K8sNamespace extends LitElement {
   declare namespaces: string[];
   declare items: Partial<Record<Tab, K8sObjectView[]>>;
   declare error: string;
-  #timer: ReturnType<typeof setInterval> | undefined;
+  /** The namespace list (cluster-scoped) and the tabs' lists in the namespace shown (or in all). */
+  readonly #live = new LiveRefresh(
+    this,
+    () =>
+      this.cluster
+        ? [
+            ...k8sTopics(this.cluster, ['namespaces'], ''),
+            ...k8sTopics(this.cluster, TABS, this.namespace || undefined),
+          ]
+        : [],
+    () => void this.#load(),
+  );
 
   constructor() {
     super();
@@ -72,18 +85,9 @@ export class K8sNamespace extends LitElement {
     `,
   ];
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#timer = setInterval(() => void this.#load(), 15_000);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearInterval(this.#timer);
-  }
-
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('cluster') || changed.has('namespace')) {
+      this.#live.sync();
       this.items = {};
       void this.#load();
     }
