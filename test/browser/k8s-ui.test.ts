@@ -173,7 +173,7 @@ describe('the Kubernetes pages', () => {
   test('a pod changed in the cluster shows its new state on the open page, without a reload', async (t) => {
     assert.equal(await page.locator('[data-testid=k8s-pod-phase]').textContent(), 'Running');
     // A reload would drop this mark: the new phase must come over the live feed.
-    await page.evaluate(() => Object.assign(window, { unityNoReload: true }));
+    await page.evaluate('window.unityNoReload = true');
     const changed = Date.now();
     kube.update('v1/pods', 'shop', 'web-1', (p) => {
       p.status = pod('shop', 'web-1', { phase: 'Failed', ready: false }).status as object;
@@ -181,7 +181,7 @@ describe('the Kubernetes pages', () => {
     await page.locator('[data-testid=k8s-pod-phase]', { hasText: 'Failed' }).waitFor({ timeout: 5000 });
     t.diagnostic(`kube API change → pod page shows Failed in ${Date.now() - changed} ms`);
     assert.equal((await page.locator('.page-head [data-testid=k8s-health]').textContent())?.trim(), 'Failed');
-    assert.equal(await page.evaluate(() => (window as { unityNoReload?: boolean }).unityNoReload), true);
+    assert.equal(await page.evaluate('window.unityNoReload'), true, 'the page was not reloaded');
 
     // The namespace page, open on the pods tab, follows a change the same way.
     await page.locator('.crumbs a', { hasText: 'shop' }).click();
@@ -191,12 +191,12 @@ describe('the Kubernetes pages', () => {
       '[data-testid=k8s-row][data-kind=pods][data-name=web-1] [data-testid=k8s-health]',
     );
     assert.equal((await row.textContent())?.trim(), 'Failed');
-    await page.evaluate(() => Object.assign(window, { unityNoReload: true }));
+    await page.evaluate('window.unityNoReload = true');
     kube.update('v1/pods', 'shop', 'web-1', (p) => {
       p.status = pod('shop', 'web-1').status as object;
     });
     await row.filter({ hasText: 'ok' }).waitFor({ timeout: 5000 });
-    assert.equal(await page.evaluate(() => (window as { unityNoReload?: boolean }).unityNoReload), true);
+    assert.equal(await page.evaluate('window.unityNoReload'), true, 'the page was not reloaded');
   });
 
   test('the events page lists events and filters to warnings', async () => {
