@@ -27,7 +27,7 @@ export class K8sEvents extends LitElement {
   readonly #live = new LiveRefresh(
     this,
     () => (this.cluster ? k8sTopics(this.cluster, ['events']) : []),
-    () => void this.#load(),
+    () => this.#load(),
   );
 
   constructor() {

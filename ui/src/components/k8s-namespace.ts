@@ -48,7 +48,7 @@ export class K8sNamespace extends LitElement {
             ...k8sTopics(this.cluster, TABS, this.namespace || undefined),
           ]
         : [],
-    () => void this.#load(),
+    () => this.#load(),
   );
 
   constructor() {

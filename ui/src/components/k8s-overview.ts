@@ -38,7 +38,7 @@ export class K8sOverview extends LitElement {
     new LiveRefresh(
       this,
       () => k8sTopics('*', ['nodes', 'namespaces', 'pods', 'workloads', 'events']),
-      () => void this.#load(),
+      () => this.#load(),
     );
   }
 

@@ -48,7 +48,7 @@ export class K8sPod extends LitElement {
   readonly #live = new LiveRefresh(
     this,
     () => (this.cluster ? k8sTopics(this.cluster, ['pods', 'events'], this.namespace) : []),
-    () => void this.#load(),
+    () => this.#load(),
   );
 
   constructor() {

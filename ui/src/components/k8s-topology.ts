@@ -31,7 +31,7 @@ export class K8sTopology extends LitElement {
       this.cluster
         ? k8sTopics(this.cluster, ['ingresses', 'services', 'pods'], this.namespace || undefined)
         : [],
-    () => void this.#load(),
+    () => this.#load(),
   );
 
   constructor() {
