@@ -9,7 +9,7 @@ import { html, LitElement } from 'lit';
 import { k8sApi } from '../api/k8s-client.js';
 import { k8sTopics } from '../api/live.js';
 import { LiveRefresh } from '../api/live-controller.js';
-import { k8sPaths, since } from './k8s-shared.js';
+import { k8sPaths, SinceClock, since } from './k8s-shared.js';
 import { base, controls, surfaces } from './styles.js';
 import './unity-badge.js';
 
@@ -32,6 +32,7 @@ export class K8sEvents extends LitElement {
 
   constructor() {
     super();
+    new SinceClock(this);
     this.cluster = '';
     this.events = null;
     this.warningsOnly = false;

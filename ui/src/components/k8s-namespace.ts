@@ -10,7 +10,7 @@ import { k8sApi } from '../api/k8s-client.js';
 import { k8sTopics } from '../api/live.js';
 import { LiveRefresh } from '../api/live-controller.js';
 import { navigate } from '../router.js';
-import { k8sHealthBadge, k8sPaths, since } from './k8s-shared.js';
+import { k8sHealthBadge, k8sPaths, SinceClock, since } from './k8s-shared.js';
 import { base, controls, surfaces } from './styles.js';
 
 const TABS = ['workloads', 'pods', 'services', 'ingresses', 'pvcs'] as const;
@@ -53,6 +53,7 @@ export class K8sNamespace extends LitElement {
 
   constructor() {
     super();
+    new SinceClock(this);
     this.cluster = '';
     this.namespace = '';
     this.tab = 'workloads';

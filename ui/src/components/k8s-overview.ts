@@ -9,7 +9,7 @@ import { css, html, LitElement } from 'lit';
 import { k8sApi } from '../api/k8s-client.js';
 import { k8sTopics } from '../api/live.js';
 import { LiveRefresh } from '../api/live-controller.js';
-import { k8sHealthBadge, k8sPaths, since } from './k8s-shared.js';
+import { k8sHealthBadge, k8sPaths, SinceClock, since } from './k8s-shared.js';
 import { base, controls, surfaces } from './styles.js';
 
 type ClusterDetail = { nodes: K8sObjectView[]; warnings: K8sObjectView[]; unhealthy: K8sObjectView[] };
@@ -31,6 +31,7 @@ export class K8sOverview extends LitElement {
 
   constructor() {
     super();
+    new SinceClock(this);
     this.clusters = null;
     this.details = new Map();
     this.error = '';

@@ -10,7 +10,7 @@ import { css, html, LitElement } from 'lit';
 import { followPodLogs, type K8sPodDetail, k8sApi } from '../api/k8s-client.js';
 import { k8sTopics } from '../api/live.js';
 import { LiveRefresh } from '../api/live-controller.js';
-import { k8sHealthBadge, k8sPaths, since } from './k8s-shared.js';
+import { k8sHealthBadge, k8sPaths, SinceClock, since } from './k8s-shared.js';
 import { base, controls, surfaces } from './styles.js';
 import './unity-badge.js';
 
@@ -53,6 +53,7 @@ export class K8sPod extends LitElement {
 
   constructor() {
     super();
+    new SinceClock(this);
     this.cluster = '';
     this.namespace = '';
     this.name = '';
