@@ -6,7 +6,9 @@
  * the PVC tab shows a claim's volume use from the kubelet summary (the agent knows its node, and
  * there is no metrics-server), and the quotas tab the quota with the limit range;
  * the pod page shows its log tail and follows a line written live until stopped; a pod changed
- * in the API shows its new phase after a reload; the events page filters to warnings; the
+ * in the API shows its new phase on the open pod page and then on the open namespace page
+ * within seconds, without a reload (the live feed's k8s_changed); the events page filters to
+ * warnings; the
  * topology nests ingress → service → pods → nodes.
  */
 import assert from 'node:assert/strict';
@@ -227,21 +229,33 @@ describe('the Kubernetes pages', () => {
     await page.locator('[data-testid=k8s-logs-follow]').waitFor();
   });
 
-  test('a pod changed in the cluster shows its new state after a reload', async () => {
+  test('a pod changed in the cluster shows its new state on the open page, without a reload', async (t) => {
     assert.equal(await page.locator('[data-testid=k8s-pod-phase]').textContent(), 'Running');
+    // A reload would drop this mark: the new phase must come over the live feed.
+    await page.evaluate('window.unityNoReload = true');
+    const changed = Date.now();
     kube.update('v1/pods', 'shop', 'web-1', (p) => {
       p.status = pod('shop', 'web-1', { phase: 'Failed', ready: false }).status as object;
     });
-    await waitFor(
-      async () => {
-        await page.reload();
-        const phase = await page.locator('[data-testid=k8s-pod-phase]').textContent();
-        if (phase !== 'Failed') throw new NotYet(`phase ${phase}`);
-        return true;
-      },
-      { timeoutMs: 15_000, intervalMs: 250, what: 'the Failed phase on the pod page' },
-    );
+    await page.locator('[data-testid=k8s-pod-phase]', { hasText: 'Failed' }).waitFor({ timeout: 5000 });
+    t.diagnostic(`kube API change → pod page shows Failed in ${Date.now() - changed} ms`);
     assert.equal((await page.locator('.page-head [data-testid=k8s-health]').textContent())?.trim(), 'Failed');
+    assert.equal(await page.evaluate('window.unityNoReload'), true, 'the page was not reloaded');
+
+    // The namespace page, open on the pods tab, follows a change the same way.
+    await page.locator('.crumbs a', { hasText: 'shop' }).click();
+    await page.waitForURL((url) => url.pathname === '/k8s/prod' && url.search === '?namespace=shop');
+    await page.locator('[data-testid=k8s-tab-pods]').click();
+    const row = page.locator(
+      '[data-testid=k8s-row][data-kind=pods][data-name=web-1] [data-testid=k8s-health]',
+    );
+    assert.equal((await row.textContent())?.trim(), 'Failed');
+    await page.evaluate('window.unityNoReload = true');
+    kube.update('v1/pods', 'shop', 'web-1', (p) => {
+      p.status = pod('shop', 'web-1').status as object;
+    });
+    await row.filter({ hasText: 'ok' }).waitFor({ timeout: 5000 });
+    assert.equal(await page.evaluate('window.unityNoReload'), true, 'the page was not reloaded');
   });
 
   test('the events page lists events and filters to warnings', async () => {

@@ -16,6 +16,7 @@ import {
   parseAgentFrame,
 } from '@unity/shared';
 import type { RawData, WebSocket } from 'ws';
+import { k8sLiveNotices } from '../k8s/live-notices.js';
 import type { HubDeps } from '../types.js';
 import { findAgent, recordHello } from './agent-store.js';
 import type { ConnectClaims } from './connect-auth.js';
@@ -111,6 +112,7 @@ export function attachAgentSocket(
             containerIds: eventContainers,
             at: Date.now(),
           });
+        k8sLiveNotices(deps).noteBatch(agentId, frame.items);
         return;
       }
       case 'cmd_result':

@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from 'zod';
+import { K8sResourceSchema } from '../protocol/kubernetes.js';
 
 export const LIVE_PATH = '/api/live';
 
@@ -18,6 +19,20 @@ export const LiveMessageSchema = z.discriminatedUnion('type', [
     type: z.literal('container_events'),
     hostId: z.string(),
     containerIds: z.array(z.string()),
+    at: z.number(),
+  }),
+  /**
+   * Stored Kubernetes objects (snapshots, deltas, events, usage) of a cluster changed. `hostId` is
+   * the host of the agent reporting the cluster (scopes apply to it); `namespaces` are those the
+   * changes touched ('' for cluster-scoped objects), null when any may have (a relist's deletes).
+   * The hub coalesces a busy cluster's changes into a few notices a second.
+   */
+  z.object({
+    type: z.literal('k8s_changed'),
+    hostId: z.string(),
+    cluster: z.string(),
+    resources: z.array(K8sResourceSchema),
+    namespaces: z.array(z.string()).nullable(),
     at: z.number(),
   }),
 ]);

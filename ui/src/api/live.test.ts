@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LiveClient } from './live.js';
+import { k8sTopics, LiveClient } from './live.js';
 
 /** A stand-in for the browser WebSocket: the test drives open, message and close. */
 class FakeSocket extends EventTarget {
@@ -48,6 +48,31 @@ describe('LiveClient', () => {
     assert.equal(client.status, 'open');
     sockets[0]?.message({ type: 'host_updated', hostId: 'a', at: 1 });
     assert.deepEqual(calls.sort(), ['host:a', 'hosts']);
+    client.stop();
+  });
+
+  it('routes k8s_changed only to the topics of the resources and namespaces that changed', () => {
+    const { client, sockets } = setup();
+    const calls: string[] = [];
+    const topics = [
+      ...k8sTopics('prod', ['pods', 'events'], 'shop'),
+      ...k8sTopics('prod', ['pods'], 'db'),
+      ...k8sTopics('prod', ['workloads']),
+      ...k8sTopics('lab', ['pods'], 'shop'),
+      ...k8sTopics('*', ['nodes']),
+    ];
+    for (const t of topics) client.subscribe(t, () => calls.push(t));
+    sockets[0]?.open();
+    const notice = { type: 'k8s_changed', hostId: 'h', cluster: 'prod', at: 1 };
+    sockets[0]?.message({ ...notice, resources: ['pods'], namespaces: ['shop'] });
+    assert.deepEqual(calls, ['k8s:prod/pods/shop']);
+    calls.length = 0;
+    sockets[0]?.message({ ...notice, cluster: 'lab', resources: ['deployments', 'nodes'], namespaces: null });
+    assert.deepEqual(calls, ['k8s:*/nodes']);
+    calls.length = 0;
+    // A relist: any namespace of prod's events, and every workload list.
+    sockets[0]?.message({ ...notice, at: 2, resources: ['events', 'statefulsets'], namespaces: null });
+    assert.deepEqual(calls.sort(), ['k8s:prod/events/shop', 'k8s:prod/statefulsets']);
     client.stop();
   });
 

@@ -5,17 +5,20 @@
  * instead (every 10 s), so pages stay current behind proxies that drop WebSockets.
  * @module
  */
-import type { LiveMessage } from '@unity/shared';
-import { assertNever, backoffDelay } from '@unity/shared';
+import type { K8sList, LiveMessage } from '@unity/shared';
+import { assertNever, backoffDelay, WORKLOAD_RESOURCES } from '@unity/shared';
 
 /** `LIVE_PATH` in @unity/shared; not imported, because its module would pull zod into the bundle. */
 const LIVE_PATH = '/api/live';
 
 /**
  * `hosts`: anything about any host; `host:<id>`: one host, its metrics and its containers;
- * `container:<id>`: new events (and health) of one container.
+ * `container:<id>`: new events (and health) of one container; `k8s:<cluster>/<resource>`: a
+ * resource of a cluster in any namespace, `k8s:<cluster>/<resource>/<namespace>` in one ('' for
+ * cluster-scoped objects), and with the cluster `*` that resource in any cluster (a new one
+ * too); build them with `k8sTopics`.
  */
-export type LiveTopic = 'hosts' | `host:${string}` | `container:${string}`;
+export type LiveTopic = 'hosts' | `host:${string}` | `container:${string}` | `k8s:${string}`;
 export type LiveStatus = 'idle' | 'connecting' | 'open' | 'down';
 
 type Callback = () => void;
@@ -147,6 +150,16 @@ export class LiveClient {
         this.#notify(`host:${msg.hostId}`);
         for (const id of msg.containerIds) this.#notify(`container:${id}`);
         return;
+      case 'k8s_changed':
+        for (const resource of msg.resources) {
+          this.#notify(`k8s:*/${resource}`);
+          const prefix = `k8s:${msg.cluster}/${resource}` as const;
+          this.#notify(prefix);
+          if (msg.namespaces === null) {
+            for (const topic of this.#topics.keys()) if (topic.startsWith(`${prefix}/`)) this.#notify(topic);
+          } else for (const ns of msg.namespaces) this.#notify(`${prefix}/${ns}`);
+        }
+        return;
       default:
         // A newer hub may send kinds this build does not know: ignore them at run time.
         if (typeof (msg as { type?: unknown }).type === 'string') return;
@@ -186,6 +199,18 @@ export class LiveClient {
     this.#status = status;
     for (const l of this.#statusListeners) l(status);
   }
+}
+
+/**
+ * The topics of a page showing these lists of a cluster, in one namespace or (without one) in
+ * all; `workloads` stands for every controller kind. A refresh is called once per window for
+ * each topic that changed, so a page gives one callback that reloads all it shows.
+ */
+export function k8sTopics(cluster: string, lists: readonly K8sList[], namespace?: string): LiveTopic[] {
+  const resources = new Set(lists.flatMap((l) => (l === 'workloads' ? WORKLOAD_RESOURCES : [l])));
+  return [...resources].map(
+    (r) => `k8s:${cluster}/${r}${namespace === undefined ? '' : `/${namespace}`}` as const,
+  );
 }
 
 /** The shared instance; same origin, so the session cookie authenticates the upgrade. */

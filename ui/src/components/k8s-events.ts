@@ -1,16 +1,17 @@
 /**
  * A cluster's events (`/k8s/:cluster/events`), newest first: type, reason, the object, count
- * and last seen, refreshed every few seconds; "Warnings only" hides the Normal ones.
+ * and last seen, reloaded when the hub says the cluster's events changed; "Warnings only" hides
+ * the Normal ones.
  * @module
  */
 import type { K8sObjectView } from '@unity/shared';
 import { html, LitElement } from 'lit';
 import { k8sApi } from '../api/k8s-client.js';
-import { k8sPaths, since } from './k8s-shared.js';
+import { k8sTopics } from '../api/live.js';
+import { LiveRefresh } from '../api/live-controller.js';
+import { k8sPaths, SinceClock, since } from './k8s-shared.js';
 import { base, controls, surfaces } from './styles.js';
 import './unity-badge.js';
-
-const REFRESH_MS = 5000;
 
 export class K8sEvents extends LitElement {
   static override properties = {
@@ -23,10 +24,15 @@ export class K8sEvents extends LitElement {
   declare events: K8sObjectView[] | null;
   declare warningsOnly: boolean;
   declare error: string;
-  #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #live = new LiveRefresh(
+    this,
+    () => (this.cluster ? k8sTopics(this.cluster, ['events']) : []),
+    () => this.#load(),
+  );
 
   constructor() {
     super();
+    new SinceClock(this);
     this.cluster = '';
     this.events = null;
     this.warningsOnly = false;
@@ -35,18 +41,9 @@ export class K8sEvents extends LitElement {
 
   static override styles = [base, controls, surfaces];
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#timer = setInterval(() => void this.#load(), REFRESH_MS);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearInterval(this.#timer);
-  }
-
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('cluster')) {
+      this.#live.sync();
       this.events = null;
       void this.#load();
     }

@@ -8,13 +8,25 @@
 import { computeUsageOf, type K8sObjectView, volumeUsageOf } from '@unity/shared';
 import { css, html, LitElement } from 'lit';
 import { k8sApi } from '../api/k8s-client.js';
+import { k8sTopics } from '../api/live.js';
+import { LiveRefresh } from '../api/live-controller.js';
 import { formatBytes, formatPercent, ratioPercent } from '../format.js';
 import { navigate } from '../router.js';
-import { k8sHealthBadge, k8sPaths, since } from './k8s-shared.js';
+import { k8sHealthBadge, k8sPaths, SinceClock, since } from './k8s-shared.js';
 import { base, controls, surfaces } from './styles.js';
 
 const TABS = ['workloads', 'pods', 'services', 'ingresses', 'pvcs', 'limits'] as const;
 type Tab = (typeof TABS)[number];
+/** What the tabs list: the limits tab shows quotas and limit ranges. */
+const LISTS = [
+  'workloads',
+  'pods',
+  'services',
+  'ingresses',
+  'pvcs',
+  'resourcequotas',
+  'limitranges',
+] as const;
 const TAB_LABELS: Record<Tab, string> = {
   workloads: 'Workloads',
   pods: 'Pods',
@@ -39,10 +51,22 @@ export class K8sNamespace extends LitElement {
   declare namespaces: string[];
   declare items: Partial<Record<Tab, K8sObjectView[]>>;
   declare error: string;
-  #timer: ReturnType<typeof setInterval> | undefined;
+  /** The namespace list (cluster-scoped) and the tabs' lists in the namespace shown (or in all). */
+  readonly #live = new LiveRefresh(
+    this,
+    () =>
+      this.cluster
+        ? [
+            ...k8sTopics(this.cluster, ['namespaces'], ''),
+            ...k8sTopics(this.cluster, LISTS, this.namespace || undefined),
+          ]
+        : [],
+    () => this.#load(),
+  );
 
   constructor() {
     super();
+    new SinceClock(this);
     this.cluster = '';
     this.namespace = '';
     this.tab = 'workloads';
@@ -75,18 +99,9 @@ export class K8sNamespace extends LitElement {
     `,
   ];
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#timer = setInterval(() => void this.#load(), 15_000);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearInterval(this.#timer);
-  }
-
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('cluster') || changed.has('namespace')) {
+      this.#live.sync();
       this.items = {};
       void this.#load();
     }

@@ -7,7 +7,9 @@
 import type { K8sClusterSummary, K8sObjectView } from '@unity/shared';
 import { css, html, LitElement } from 'lit';
 import { k8sApi } from '../api/k8s-client.js';
-import { k8sHealthBadge, k8sPaths, since } from './k8s-shared.js';
+import { k8sTopics } from '../api/live.js';
+import { LiveRefresh } from '../api/live-controller.js';
+import { k8sHealthBadge, k8sPaths, SinceClock, since } from './k8s-shared.js';
 import { base, controls, surfaces } from './styles.js';
 
 type ClusterDetail = { nodes: K8sObjectView[]; warnings: K8sObjectView[]; unhealthy: K8sObjectView[] };
@@ -27,13 +29,19 @@ export class K8sOverview extends LitElement {
   declare clusters: K8sClusterSummary[] | null;
   declare details: ReadonlyMap<string, ClusterDetail>;
   declare error: string;
-  #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
     super();
+    new SinceClock(this);
     this.clusters = null;
     this.details = new Map();
     this.error = '';
+    // What the summaries and warnings are made of, in any cluster (so a new one shows too).
+    new LiveRefresh(
+      this,
+      () => k8sTopics('*', ['nodes', 'namespaces', 'pods', 'workloads', 'events']),
+      () => this.#load(),
+    );
   }
 
   static override styles = [
@@ -58,12 +66,6 @@ export class K8sOverview extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     void this.#load();
-    this.#timer = setInterval(() => void this.#load(), 15_000);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearInterval(this.#timer);
   }
 
   async #load(): Promise<void> {

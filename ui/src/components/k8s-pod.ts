@@ -8,7 +8,9 @@
 import { computeUsageOf, type K8sObjectView } from '@unity/shared';
 import { css, html, LitElement } from 'lit';
 import { followPodLogs, type K8sPodDetail, k8sApi } from '../api/k8s-client.js';
-import { k8sHealthBadge, k8sPaths, since } from './k8s-shared.js';
+import { k8sTopics } from '../api/live.js';
+import { LiveRefresh } from '../api/live-controller.js';
+import { k8sHealthBadge, k8sPaths, SinceClock, since } from './k8s-shared.js';
 import { base, controls, surfaces } from './styles.js';
 import './unity-badge.js';
 
@@ -42,10 +44,16 @@ export class K8sPod extends LitElement {
   declare search: string;
   #follow: AbortController | null = null;
   #partial = '';
-  #timer: ReturnType<typeof setInterval> | undefined;
+  /** The pod and its events: a notice about either in the pod's namespace reloads the page. */
+  readonly #live = new LiveRefresh(
+    this,
+    () => (this.cluster ? k8sTopics(this.cluster, ['pods', 'events'], this.namespace) : []),
+    () => this.#load(),
+  );
 
   constructor() {
     super();
+    new SinceClock(this);
     this.cluster = '';
     this.namespace = '';
     this.name = '';
@@ -86,19 +94,14 @@ export class K8sPod extends LitElement {
     `,
   ];
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#timer = setInterval(() => void this.#load(), 15_000);
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearInterval(this.#timer);
     this.#stop();
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('cluster') || changed.has('namespace') || changed.has('name')) {
+      this.#live.sync();
       this.#stop();
       this.detail = null;
       this.lines = [];

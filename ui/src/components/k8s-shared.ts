@@ -1,10 +1,11 @@
 /**
  * Small pieces the Kubernetes pages share: the health badge (colour plus the reason as text),
- * links to a cluster's pages, and the relative "last seen" of an API timestamp.
+ * links to a cluster's pages, the relative "last seen" of an API timestamp and the clock that
+ * keeps it current.
  * @module
  */
 import type { K8sHealth, K8sObjectView } from '@unity/shared';
-import { html } from 'lit';
+import { html, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { formatRelative, MISSING } from '../format.js';
 import type { BadgeTone } from './unity-badge.js';
 import './unity-badge.js';
@@ -31,4 +32,26 @@ export function since(time: string | undefined): string {
   if (!time) return MISSING;
   const ms = Date.parse(time);
   return Number.isFinite(ms) ? formatRelative(ms) : MISSING;
+}
+
+/**
+ * Re-renders its page every 15 s so relative times ("2 minutes ago") stay true on a quiet
+ * cluster: the pages refetch only on live notices, and nothing else would render them.
+ */
+export class SinceClock implements ReactiveController {
+  readonly #host: ReactiveControllerHost;
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(host: ReactiveControllerHost) {
+    this.#host = host;
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.#timer = setInterval(() => this.#host.requestUpdate(), 15_000);
+  }
+
+  hostDisconnected(): void {
+    clearInterval(this.#timer);
+  }
 }

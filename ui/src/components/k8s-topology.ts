@@ -7,6 +7,8 @@
 import type { K8sObjectView } from '@unity/shared';
 import { css, html, LitElement } from 'lit';
 import { k8sApi } from '../api/k8s-client.js';
+import { k8sTopics } from '../api/live.js';
+import { LiveRefresh } from '../api/live-controller.js';
 import { k8sHealthBadge, k8sPaths } from './k8s-shared.js';
 import { base, controls, surfaces } from './styles.js';
 
@@ -23,6 +25,14 @@ export class K8sTopology extends LitElement {
   declare namespace: string;
   declare lists: Lists | null;
   declare error: string;
+  readonly #live = new LiveRefresh(
+    this,
+    () =>
+      this.cluster
+        ? k8sTopics(this.cluster, ['ingresses', 'services', 'pods'], this.namespace || undefined)
+        : [],
+    () => this.#load(),
+  );
 
   constructor() {
     super();
@@ -44,7 +54,10 @@ export class K8sTopology extends LitElement {
   ];
 
   override willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has('cluster') || changed.has('namespace')) void this.#load();
+    if (changed.has('cluster') || changed.has('namespace')) {
+      this.#live.sync();
+      void this.#load();
+    }
   }
 
   async #load(): Promise<void> {
