@@ -40,7 +40,15 @@ const DAY = 86_400_000;
 /** Extra trust for tests (a local CA); production uses the system store. */
 export type HttpCheckOptions = { ca?: string[]; now?: () => number };
 
-type Response = { res: IncomingMessage; body: string; url: URL; chain?: ChainFacts; tlsError?: string };
+type Response = {
+  res: IncomingMessage;
+  body: string;
+  url: URL;
+  /** The server's address, read at the answer: a pooled socket has left `res` by the end. */
+  ip: string | null;
+  chain?: ChainFacts;
+  tlsError?: string;
+};
 
 type Reusable = Error & { code?: string; reusedSocket?: boolean };
 
@@ -95,6 +103,7 @@ function send(
       const tlsSocket = res.socket as TLSSocket;
       const tlsError =
         https && !tlsSocket.authorized ? String(tlsSocket.authorizationError ?? 'untrusted') : undefined;
+      const ip = res.socket?.remoteAddress ?? null;
       res.on('data', (chunk: Buffer) => {
         if (size >= MAX_BODY) return;
         chunks.push(chunk);
@@ -105,6 +114,7 @@ function send(
           res,
           body: Buffer.concat(chunks).subarray(0, MAX_BODY).toString('utf8'),
           url,
+          ip,
           ...(chain ? { chain } : {}),
           ...(tlsError ? { tlsError } : {}),
         }),
@@ -175,7 +185,7 @@ export async function checkHttp(
     BODY: response.body,
     HEADERS: res.headers,
     CONNECTED: true,
-    IP: res.socket?.remoteAddress ?? null,
+    IP: response.ip,
     ...(chain ? { CERTIFICATE_EXPIRATION: chain.expiresAt - now() } : {}),
   };
   const base: Observation = {

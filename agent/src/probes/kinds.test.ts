@@ -209,8 +209,17 @@ describe('HTTP probe connections', () => {
     });
     const port = await listen(server);
     try {
-      const spec = { kind: 'http', name: 'h', url: `http://127.0.0.1:${port}/` } as const;
-      for (let i = 0; i < 3; i++) assert.equal((await runProbe(probe(spec))).ok, true);
+      // [IP] is the server's address on a reused connection too.
+      const spec = {
+        kind: 'http',
+        name: 'h',
+        url: `http://127.0.0.1:${port}/`,
+        conditions: '[IP] == "127.0.0.1"',
+      } as const;
+      for (let i = 0; i < 3; i++) {
+        const r = await runProbe(probe(spec));
+        assert.equal(r.ok, true, r.error);
+      }
       assert.equal(connections, 1, 'three runs against one origin share one connection');
       dropReused = true;
       const r = await runProbe(probe(spec));
