@@ -11,13 +11,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type AgentProcess, startAgent } from '../lib/agent.js';
+import { AGENT_NODE_ARGS, type AgentProcess, startAgent } from '../lib/agent.js';
 import { ApiClient } from '../lib/api.js';
 import { type HubProcess, startHub } from '../lib/hub.js';
 import { REPO_ROOT } from '../lib/paths.js';
 import { waitForHostOnline } from '../lib/stack.js';
 import { NotYet, waitFor } from '../lib/wait.js';
-import { sampleUsage } from './proc-sampler.js';
+import { cpuSeconds, sampleUsage } from './proc-sampler.js';
 import { printTable, writeJson } from './report.js';
 
 export type ProbesParams = { probes: number; intervalSec: number; intervals: number };
@@ -64,6 +64,10 @@ export async function probesBench(p: ProbesParams, mode: string): Promise<void> 
       hostInterval: '10s',
       env: { LOG_LEVEL: 'warn' },
       entry: join(AGENT_DIR, 'dist', 'unity-agent.mjs'),
+      // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where the agent's CPU goes.
+      ...(process.env.UNITY_BENCH_AGENT_NODE_ARGS
+        ? { nodeArgs: [...AGENT_NODE_ARGS, ...process.env.UNITY_BENCH_AGENT_NODE_ARGS.split(' ')] }
+        : {}),
     });
     await waitForHostOnline(api, agent, 60_000);
     // Steady state: after the first interval every probe has run once.
@@ -77,7 +81,11 @@ export async function probesBench(p: ProbesParams, mode: string): Promise<void> 
     );
     const warmupSec = (performance.now() - firstAt) / 1000;
     const before = requests;
+    // The hub's CPU over the same window: it stores every result, and should not be what limits
+    // the agent (a slow ack only grows the outbox; the figure is the agent's).
+    const hubCpu0 = cpuSeconds(hub.pid);
     const usage = await sampleUsage(agent.pid, p.intervals * p.intervalSec * 1000);
+    const hubCpuPercent = Math.round(((cpuSeconds(hub.pid) - hubCpu0) / usage.seconds) * 10_000) / 100;
     const runs = requests - before;
     const expected = (p.probes * usage.seconds) / p.intervalSec;
     const last = ((await api.json(`/api/probes`)) as { items: { status: { state: string } }[] }).items;
@@ -93,9 +101,19 @@ export async function probesBench(p: ProbesParams, mode: string): Promise<void> 
         'RSS avg MiB': usage.rssAvgMiB,
         'CPU avg %': usage.cpuAvgPercent,
         'CPU µs / run': runs > 0 ? Math.round((usage.cpuSeconds * 1e6) / runs) : null,
+        'hub CPU %': hubCpuPercent,
       },
     ]);
-    writeJson('probes', { mode, params: p, warmupSec, usage, runs, expectedRuns: expected, probesUp: up });
+    writeJson('probes', {
+      mode,
+      params: p,
+      warmupSec,
+      usage,
+      hubCpuPercent,
+      runs,
+      expectedRuns: expected,
+      probesUp: up,
+    });
     if (runs < expected * 0.9)
       throw new Error(`only ${runs} of about ${Math.round(expected)} probe runs were made`);
     if (up < p.probes) throw new Error(`${p.probes - up} probes are not up against a healthy server`);

@@ -4,6 +4,14 @@
  * keyword or regex present/absent, response time, and for HTTPS the chain's earliest expiry,
  * validity and name match (or none of those checks with `ignoreTls`). The body is read up to
  * 1 MiB, enough for keywords and JSON conditions without letting a big download eat memory.
+ *
+ * Connections (issue 7's CPU figure: a fresh TCP connection per run was the largest cost of a
+ * thousand probes, in connect, close and the garbage of a socket and parser each time): plain
+ * HTTP probes share one keep-alive pool, so probes of one origin reuse a connection a recent run
+ * left idle, and their response time is then the request's without the TCP handshake. HTTPS
+ * probes keep a fresh connection every run, since the certificate facts are this run's
+ * handshake's. A request that fails on a reused socket before any answer (the server closed it
+ * while idle) is sent once more on a fresh connection, so a stale socket is never a failure.
  * @module
  */
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
@@ -17,20 +25,60 @@ import { type Observation, since } from './types.js';
 const httpRequest = http.request;
 
 const MAX_BODY = 1024 * 1024;
+
+/**
+ * Idle sockets are closed after this long: below the 5 s keep-alive timeout of common servers
+ * (Node, Apache), so the pool rarely writes into a socket the server is closing. Free sockets
+ * are unref'd by the pool and never keep the process alive.
+ */
+const FREE_SOCKET_MS = 4_000;
+
+/** The plain-HTTP pool shared by all probes (per origin inside, as node:http pools). */
+const pool = new http.Agent({ keepAlive: true, timeout: FREE_SOCKET_MS });
 const DAY = 86_400_000;
 
 /** Extra trust for tests (a local CA); production uses the system store. */
 export type HttpCheckOptions = { ca?: string[]; now?: () => number };
 
-type Response = { res: IncomingMessage; body: string; url: URL; chain?: ChainFacts; tlsError?: string };
+type Response = {
+  res: IncomingMessage;
+  body: string;
+  url: URL;
+  /** The server's address, read at the answer: a pooled socket has left `res` by the end. */
+  ip: string | null;
+  chain?: ChainFacts;
+  tlsError?: string;
+};
 
-function once(
+type Reusable = Error & { code?: string; reusedSocket?: boolean };
+
+async function once(
   url: URL,
   probe: HttpProbe,
   signal: AbortSignal,
   options: HttpCheckOptions,
   method: string,
   body: string | undefined,
+): Promise<Response> {
+  try {
+    return await send(url, probe, signal, options, method, body, true);
+  } catch (error) {
+    const e = error as Reusable;
+    // A keep-alive socket the server closed while idle: try again on a fresh connection.
+    if (e.reusedSocket && !signal.aborted && (e.code === 'ECONNRESET' || e.code === 'EPIPE'))
+      return send(url, probe, signal, options, method, body, false);
+    throw error;
+  }
+}
+
+function send(
+  url: URL,
+  probe: HttpProbe,
+  signal: AbortSignal,
+  options: HttpCheckOptions,
+  method: string,
+  body: string | undefined,
+  reuse: boolean,
 ): Promise<Response> {
   const headers: OutgoingHttpHeaders = { 'user-agent': 'unity-agent-probe', ...probe.headers };
   if (probe.auth?.type === 'basic')
@@ -44,8 +92,8 @@ function once(
       method,
       headers,
       signal,
-      // A fresh connection each run: the latency and the certificate are this run's.
-      agent: false,
+      // HTTPS: a fresh connection each run, so the certificate facts are this run's.
+      agent: https || !reuse ? false : pool,
       ...(https ? { rejectUnauthorized: !probe.ignoreTls, ...(options.ca ? { ca: options.ca } : {}) } : {}),
     });
     req.once('response', (res) => {
@@ -55,6 +103,7 @@ function once(
       const tlsSocket = res.socket as TLSSocket;
       const tlsError =
         https && !tlsSocket.authorized ? String(tlsSocket.authorizationError ?? 'untrusted') : undefined;
+      const ip = res.socket?.remoteAddress ?? null;
       res.on('data', (chunk: Buffer) => {
         if (size >= MAX_BODY) return;
         chunks.push(chunk);
@@ -65,13 +114,17 @@ function once(
           res,
           body: Buffer.concat(chunks).subarray(0, MAX_BODY).toString('utf8'),
           url,
+          ip,
           ...(chain ? { chain } : {}),
           ...(tlsError ? { tlsError } : {}),
         }),
       );
       res.on('error', reject);
     });
-    req.on('error', reject);
+    req.on('error', (error: Reusable) => {
+      if (req.reusedSocket) error.reusedSocket = true;
+      reject(error);
+    });
     req.end(body);
   });
 }
@@ -132,7 +185,7 @@ export async function checkHttp(
     BODY: response.body,
     HEADERS: res.headers,
     CONNECTED: true,
-    IP: res.socket?.remoteAddress ?? null,
+    IP: response.ip,
     ...(chain ? { CERTIFICATE_EXPIRATION: chain.expiresAt - now() } : {}),
   };
   const base: Observation = {

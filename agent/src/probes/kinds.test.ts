@@ -183,6 +183,54 @@ describe('HTTP probe against a local server', () => {
   });
 });
 
+describe('HTTP probe connections', () => {
+  it('reuses an idle connection to the same origin, and retries on a fresh one when it was dropped', async () => {
+    // Raw HTTP/1.1: the first request on a connection is answered (keep-alive); while
+    // `dropReused`, a second one on the same connection is cut without an answer, as a server
+    // closing an idle socket just as the probe writes into it would.
+    let connections = 0;
+    let dropReused = false;
+    const server = createTcpServer((socket) => {
+      connections++;
+      let served = 0;
+      let buffered = '';
+      socket.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString('latin1');
+        while (buffered.includes('\r\n\r\n')) {
+          buffered = buffered.slice(buffered.indexOf('\r\n\r\n') + 4);
+          if (served > 0 && dropReused) {
+            socket.resetAndDestroy();
+            return;
+          }
+          served++;
+          socket.write('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 2\r\n\r\nok');
+        }
+      });
+    });
+    const port = await listen(server);
+    try {
+      // [IP] is the server's address on a reused connection too.
+      const spec = {
+        kind: 'http',
+        name: 'h',
+        url: `http://127.0.0.1:${port}/`,
+        conditions: '[IP] == "127.0.0.1"',
+      } as const;
+      for (let i = 0; i < 3; i++) {
+        const r = await runProbe(probe(spec));
+        assert.equal(r.ok, true, r.error);
+      }
+      assert.equal(connections, 1, 'three runs against one origin share one connection');
+      dropReused = true;
+      const r = await runProbe(probe(spec));
+      assert.equal(r.ok, true, r.error);
+      assert.equal(connections, 2, 'the dropped request went again on a new connection');
+    } finally {
+      server.close();
+    }
+  });
+});
+
 describe('HTTPS probe: certificates', () => {
   const servers: ReturnType<typeof createHttpsServer>[] = [];
   let ca: string;

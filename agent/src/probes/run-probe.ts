@@ -44,6 +44,9 @@ function check(probe: AgentProbe, signal: AbortSignal, options: RunOptions): Pro
   }
 }
 
+/** The abort reason of a run past its timeout (one shared: only its name is looked at). */
+const timeoutError = new DOMException('The probe timed out', 'TimeoutError');
+
 /** Parsed conditions by source: a probe's condition is parsed once, not at every run. */
 const parsedConditions = new Map<string, ReturnType<typeof parseCondition>>();
 
@@ -60,14 +63,21 @@ function conditionOf(source: string): ReturnType<typeof parseCondition> {
 
 export async function runProbe(probe: AgentProbe, options: RunOptions = {}): Promise<ProbeResultItem> {
   const ts = (options.now ?? Date.now)();
-  const timeoutMs = probe.timeoutSeconds * 1000;
-  const signal = AbortSignal.timeout(timeoutMs);
+  // A timer cleared when the check ends, not AbortSignal.timeout: that one stays armed after a
+  // fast run and fires anyway, building an unused TimeoutError (with its stack) per run.
+  const controller = new AbortController();
+  const signal = controller.signal;
+  const timer = setTimeout(() => controller.abort(timeoutError), probe.timeoutSeconds * 1000);
+  // Like AbortSignal.timeout's: a run in flight does not hold a stopping agent open.
+  timer.unref();
   let observation: Observation;
   try {
     observation = await check(probe, signal, options);
   } catch (error) {
     const message = signal.aborted ? `timed out after ${probe.timeoutSeconds} s` : errorMessage(error);
     observation = { ok: false, error: message, context: { CONNECTED: false } };
+  } finally {
+    clearTimeout(timer);
   }
   let { ok, error } = observation;
   if (ok && probe.conditions) {
