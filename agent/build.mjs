@@ -72,6 +72,7 @@ async function bundle(outfile, plugins) {
     format: 'esm',
     target: 'node22',
     minifySyntax: true,
+    minifyWhitespace: true,
     legalComments: 'none',
     external: ['*.node'],
     plugins,

@@ -20,7 +20,7 @@ import { printTable, writeJson } from './report.js';
 export type RuntimeParams = { idleSec: number; containers: number; intervalSec: number; samples: number };
 
 export const FULL: RuntimeParams = {
-  idleSec: 30,
+  idleSec: Number(process.env.BENCH_RUNTIME_IDLE_SEC ?? 30),
   containers: Number(process.env.BENCH_RUNTIME_CONTAINERS ?? 100),
   intervalSec: 10,
   samples: 12,
@@ -28,6 +28,12 @@ export const FULL: RuntimeParams = {
 export const SMOKE: RuntimeParams = { idleSec: 2, containers: 3, intervalSec: 2, samples: 2 };
 
 const AGENT_BUNDLE = join(REPO_ROOT, 'agent', 'dist', 'unity-agent.mjs');
+
+/**
+ * `BENCH_AGENT_NODE_ARGS="--cpu-prof --max-opt=2"`: other node flags for the agent bundle than
+ * install.sh's (to compare V8 flags, or to profile it); unset, the agent runs as installed.
+ */
+const agentNodeArgs = process.env.BENCH_AGENT_NODE_ARGS?.split(' ').filter((a) => a !== '');
 
 export async function runtimeBench(p: RuntimeParams, mode: string): Promise<void> {
   let hub: HubProcess | undefined;
@@ -72,6 +78,7 @@ export async function runtimeBench(p: RuntimeParams, mode: string): Promise<void
       hostInterval: `${p.intervalSec}s`,
       env: { LOG_LEVEL: 'warn' },
       ...(bundled ? { entry: AGENT_BUNDLE } : {}),
+      ...(agentNodeArgs ? { nodeArgs: agentNodeArgs } : {}),
     });
     const host = await waitForHostOnline(api, agent, 60_000);
     // Measure the steady state: from the first tick that reports every container.

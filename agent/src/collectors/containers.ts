@@ -89,6 +89,8 @@ export class ContainerCollector {
   readonly #concurrency: number;
   readonly #now: () => number;
   #previous = new Map<string, StatSnapshot>();
+  /** The last listing read and what it maps to (see `collect`). */
+  #mapped: { list: ListedContainer[]; infos: ContainerInfo[]; running: string[] } | undefined;
   /** Whether to try Podman's one-call stats (see #snapshots). */
   #bulk: boolean;
 
@@ -122,9 +124,15 @@ export class ContainerCollector {
     // `reuse`: a listing the caller knows is still true (no container event since it was read).
     const list = reuse ?? (await this.#list());
     const ts = this.#now();
-    const containers = list.slice(0, 10_000).map(toContainerInfo);
-    const running = containers.filter((c) => c.state === 'running');
-    const snapshots = await this.#snapshots(running.map((c) => c.id));
+    // A reused listing was mapped when it was read: the same containers and running ids.
+    let mapped = this.#mapped;
+    if (mapped?.list !== list) {
+      const infos = list.slice(0, 10_000).map(toContainerInfo);
+      mapped = { list, infos, running: infos.filter((c) => c.state === 'running').map((c) => c.id) };
+      this.#mapped = mapped;
+    }
+    const containers = mapped.infos;
+    const snapshots = await this.#snapshots(mapped.running);
     const previous = new Map<string, StatSnapshot>();
     const out: ContainerStatsItem['stats'] = [];
     for (const [id, next] of snapshots) {

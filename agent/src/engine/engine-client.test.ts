@@ -4,13 +4,16 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { EngineClient, EngineError, engineStatus } from './engine-client.js';
+import { DEFAULT_HOST_INTERVAL_MS } from '../agent.js';
+import { EngineClient, EngineError, engineStatus, FREE_SOCKET_MS } from './engine-client.js';
 
 /** A stand-in engine on a unix socket: a few routes with the answers the tests need. */
 let server: Server;
 let dir: string;
 let endpoint: string;
 const seen: string[] = [];
+/** Connections the stand-in engine accepted. */
+let connections = 0;
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'engine-client-'));
@@ -51,6 +54,9 @@ before(async () => {
         res.statusCode = 404;
         res.end('page not found');
     }
+  });
+  server.on('connection', () => {
+    connections++;
   });
   endpoint = `unix://${join(dir, 'engine.sock')}`;
   await new Promise<void>((resolve) => server.listen(join(dir, 'engine.sock'), resolve));
@@ -145,6 +151,31 @@ describe('engine client streams', () => {
       const chunks: string[] = [];
       for await (const chunk of await client.stream('/quiet')) chunks.push(String(chunk));
       assert.deepEqual(chunks, ['a\n', 'b\n']);
+    } finally {
+      client.close();
+    }
+  });
+});
+
+describe('engine client connections', () => {
+  it('reuses an idle connection for the next GET, and reconnects when the engine dropped it', async () => {
+    const client = new EngineClient(endpoint);
+    try {
+      const before = connections;
+      await client.json('/containers/json');
+      // A tick later: the same connection (the agent's per-tick connect was a cost worth avoiding).
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await client.json('/containers/json');
+      assert.equal(connections - before, 1);
+      assert.ok(FREE_SOCKET_MS > 2 * DEFAULT_HOST_INTERVAL_MS, 'kept past the next tick');
+      // The engine closes idle connections (a restart, its own timeout): the next GET still answers.
+      server.closeIdleConnections();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(await client.json('/containers/json'), [{ Id: 'a', all: null }]);
+      assert.equal(connections - before, 2);
+      // A call that changes something goes out on a connection of its own, never a kept one.
+      assert.equal(await client.json('/containers/x/start', { method: 'POST' }), null);
+      assert.equal(connections - before, 3);
     } finally {
       client.close();
     }

@@ -40,11 +40,13 @@ export const engineStatus = (error: unknown): number | undefined =>
   error instanceof EngineError ? error.status : undefined;
 
 /**
- * Idle sockets are dropped after this long. Within a tick the stats calls reuse a handful of
- * connections; across ticks (seconds apart) a fresh connect is cheap on a local socket and
- * avoids writing into one the engine closed meanwhile.
+ * Idle sockets are kept this long, past the sampling interval (10 s by default), so each tick's
+ * calls reuse the last tick's connection instead of connecting again: a connect and a close per
+ * tick showed in the agent's CPU profile (issue 3's figure). An engine that closed an idle socket
+ * meanwhile costs a GET one more attempt (`#send`); calls that change something (POST, DELETE)
+ * never go out on a kept socket, so they are never sent twice nor fail for a stale one.
  */
-const FREE_SOCKET_MS = 2_000;
+export const FREE_SOCKET_MS = 60_000;
 
 type Sent = { res: IncomingMessage; done: () => void };
 
@@ -95,6 +97,8 @@ export class EngineClient {
   readonly #target: ReturnType<typeof target>;
   readonly #timeoutMs: number;
   readonly #agent = new Agent({ keepAlive: true, timeout: FREE_SOCKET_MS });
+  /** For calls other than GET: a fresh connection each (see FREE_SOCKET_MS). */
+  readonly #freshAgent = new Agent({ keepAlive: false });
 
   /** `timeoutMs`: the deadline of each call (0: none), unless a call names its own. */
   constructor(endpoint: string, { timeoutMs = 10_000 }: { timeoutMs?: number } = {}) {
@@ -134,6 +138,7 @@ export class EngineClient {
   /** Closes every connection, those of calls in flight too. */
   close(): void {
     this.#agent.destroy();
+    this.#freshAgent.destroy();
   }
 
   /** The whole answer body of a 2xx answer. */
@@ -178,7 +183,7 @@ export class EngineClient {
       }
       const req = request({
         ...this.#target,
-        agent: this.#agent,
+        agent: (options.method ?? 'GET') === 'GET' ? this.#agent : this.#freshAgent,
         method: options.method ?? 'GET',
         path: full,
         // Engines ignore the host of a unix socket request, but HTTP/1.1 requires the header.

@@ -106,7 +106,21 @@ export class Connection {
       this.#scheduleReconnect();
       return;
     }
-    const ws = new WebSocket(this.#o.url, { headers, maxPayload: MAX_FRAME_BYTES, handshakeTimeout: 15_000 });
+    const ws = new WebSocket(this.#o.url, {
+      headers,
+      maxPayload: MAX_FRAME_BYTES,
+      handshakeTimeout: 15_000,
+      // The hub offers no compression; not asking for it spares the zlib set-up.
+      perMessageDeflate: false,
+      // An all-zero mask, which ws then skips applying: without its optional native add-on, ws
+      // XORs every byte of every batch in JavaScript (a 30-100 KB frame per tick with 100
+      // containers; `_mask` stood out in the agent's CPU profile, issue 3's figure). Masking
+      // keeps a browser page's script from steering the bytes a proxy sees; the agent is no
+      // browser and writes its own frames.
+      generateMask: (mask: Buffer) => {
+        mask.fill(0);
+      },
+    });
     this.#ws = ws;
     let openedAt = 0;
     let lastSeen = Date.now();
