@@ -95,4 +95,39 @@ describe('probe schedule', () => {
       mock.timers.reset();
     }
   });
+  it('starts the probes due within one 250 ms slot together, on one timer', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      let clock = 0;
+      const runs: [string, number][] = [];
+      const offsets = [0.01, 0.02, 0.03, 0.05];
+      const schedule = new ProbeSchedule({
+        log: pino({ level: 'silent' }),
+        now: () => clock,
+        random: () => offsets.shift() ?? 0,
+        deliver: async () => {},
+        run: async (p) => {
+          runs.push([p.name, clock]);
+          return { kind: 'probe_result', ts: clock, probeId: p.id, ok: true };
+        },
+      });
+      const named = (name: string) => ({ ...probe(10), name });
+      schedule.set([named('a'), named('b'), named('c'), named('d')]);
+      for (let i = 0; i < 12; i++) {
+        clock += 50;
+        mock.timers.tick(50);
+        await settle();
+      }
+      // Offsets 100, 200, 300 and 500 ms of the 10 s interval: slots 250, 250, 500, 500.
+      assert.deepEqual(runs, [
+        ['a', 250],
+        ['b', 250],
+        ['c', 500],
+        ['d', 500],
+      ]);
+      await schedule.stop();
+    } finally {
+      mock.timers.reset();
+    }
+  });
 });
