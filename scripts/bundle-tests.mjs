@@ -83,6 +83,7 @@ async function main() {
     platform: 'node',
     target: 'node22',
     sourcemap: 'linked',
+    sourcesContent: false,
     external: EXTERNAL,
     logLevel: 'warning',
     plugins: [sourceLocation],
