@@ -88,8 +88,12 @@ export class ProbeSchedule {
     return this.#o.tickMs ?? 250;
   }
 
+  /**
+   * Monotonic by default: the wheel's slots are absolute times, and a wall clock set back (NTP,
+   * a VM resumed) would otherwise leave every probe waiting until it caught up again.
+   */
   #now(): number {
-    return (this.#o.now ?? Date.now)();
+    return this.#o.now ? this.#o.now() : performance.now();
   }
 
   #arm(slot: Slot, delayMs: number): void {
