@@ -28,6 +28,7 @@ export * from './api/sso.js';
 export * from './api/status-pages.js';
 export * from './backoff.js';
 export * from './inventory/stacks.js';
+export * from './k8s-quantity.js';
 export * from './notify/notification.js';
 export * from './probes/conditions.js';
 export * from './probes/definition.js';

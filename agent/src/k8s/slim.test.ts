@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { K8sObjectSchema } from '@unity/shared';
+import { K8sObjectSchema, parseQuantity } from '@unity/shared';
 import pino from 'pino';
 import { ChangeQueue } from './change-queue.js';
 import { type KubeHttp, KubeHttpError } from './kube-http.js';
 import { slim } from './slim.js';
 import { clusterNameOf } from './sources.js';
-import { parseQuantity, readUsage, summaryUsage } from './usage.js';
+import { readUsage, summaryUsage } from './usage.js';
 
 // Shaped like the API reference's Pod (v1.30), with the bulky fields Unity drops.
 const crashingPod = {

@@ -5,30 +5,8 @@
  * `source: "none"`, so the UI can say why there are no figures.
  * @module
  */
-import type { K8sClusterRef, K8sUsageItem } from '@unity/shared';
+import { type K8sClusterRef, type K8sUsageItem, parseQuantity } from '@unity/shared';
 import { type KubeHttp, KubeHttpError } from './kube-http.js';
-
-const SUFFIX: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  Ki: 1024,
-  Mi: 1024 ** 2,
-  Gi: 1024 ** 3,
-  Ti: 1024 ** 4,
-};
-
-/** A Kubernetes quantity ("250m", "1.5Gi", "123456n") as a plain number; NaN if unreadable. */
-export function parseQuantity(q: string): number {
-  const m = /^([0-9.]+(?:e[0-9]+)?)([a-zA-Z]*)$/.exec(q.trim());
-  if (!m) return Number.NaN;
-  const factor = m[2] ? SUFFIX[m[2]] : 1;
-  return factor === undefined ? Number.NaN : Number(m[1]) * factor;
-}
 
 type Usage = { cpu?: string; memory?: string };
 const cpuMilli = (u: Usage | undefined) => Math.max(0, parseQuantity(u?.cpu ?? '0') * 1000) || 0;

@@ -12,7 +12,7 @@
  * `k8s:<cluster>:<resource>/<namespace>/<name>`, so a cluster's host scopes its instances.
  * @module
  */
-import type { K8sAlertObjectKind, LeafCondition } from '@unity/shared';
+import { type K8sAlertObjectKind, type LeafCondition, parseQuantity } from '@unity/shared';
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../../db/client.js';
 import { selectorMatcher } from '../eval/selector.js';
@@ -62,30 +62,6 @@ const arr = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
 const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const strings = (v: unknown): Labels =>
   Object.fromEntries(Object.entries(obj(v)).filter((e): e is [string, string] => typeof e[1] === 'string'));
-
-const SUFFIX: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  Ki: 1024,
-  Mi: 1024 ** 2,
-  Gi: 1024 ** 3,
-  Ti: 1024 ** 4,
-  Pi: 1024 ** 5,
-};
-
-/** A Kubernetes quantity ("250m", "1.5Gi", "10") as a number; NaN when unreadable. */
-export function parseQuantity(q: string): number {
-  const m = /^([0-9.]+(?:[eE][0-9]+)?)([a-zA-Z]*)$/.exec(q.trim());
-  if (!m) return Number.NaN;
-  const factor = m[2] ? SUFFIX[m[2]] : 1;
-  return factor === undefined ? Number.NaN : Number(m[1]) * factor;
-}
 
 /** The objects of `kind` in every cluster of a connected (not revoked) agent. */
 export async function loadK8sObjects(
