@@ -76,14 +76,14 @@ fi
 # One node:test run over every test file. Two files at a time on a 2-core machine: the
 # cross-package tests mostly wait on processes, a third would starve the hub and agent they
 # start. A test that hangs is cancelled after 4 minutes instead of holding up CI, and a file whose
-# tests are done exits even if it left a timer running (--test-force-exit).
+# tests are done but whose process stays up fails after a grace period, naming what it left open
+# (scripts/test-exit-watchdog.mjs; node's --test-force-exit drops the last reports of a file).
 node_test() {
   local report="$1"
   shift
-  node "${TEST_LOADER[@]}" --test \
+  node "${TEST_LOADER[@]}" --import ./scripts/test-exit-watchdog.mjs --test \
     --test-concurrency=2 \
     --test-timeout=240000 \
-    --test-force-exit \
     --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=junit --test-reporter-destination="$report" \
     "$@"
