@@ -16,6 +16,7 @@ import { imageScanCommand } from './commands/image-scan.js';
 import { speedTestCommand } from './commands/speed-test.js';
 import type { AgentConfig } from './config.js';
 import type { EngineClient } from './engine/engine-client.js';
+import { errorMessage } from './errors.js';
 import type { ConnectionOptions } from './link/connection.js';
 import { ensureEnrolled } from './link/enrollment.js';
 import { loadOrCreateIdentity } from './link/identity.js';
@@ -64,7 +65,7 @@ export type RunningAgent = {
 export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<RunningAgent> {
   const { log } = deps;
   const identity = await loadOrCreateIdentity(config.stateDir);
-  const host =
+  const host: HostSource & Pick<HostCollector, 'facts'> & Partial<Pick<HostCollector, 'close'>> =
     deps.collectors?.host ??
     new HostCollector({ ...deps.host, ...(config.name ? { hostname: config.name } : {}) });
   let facts = await host.facts();
@@ -83,6 +84,11 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     maxBytes: config.outboxMaxBytes,
     onDrop: (gap) =>
       log.warn({ module: 'outbox', seq: gap.fromSeq }, 'outbox full; dropped the oldest batch'),
+    onWriteError: (error) =>
+      log.error(
+        { module: 'outbox', err: errorMessage(error) },
+        'could not write a batch to disk; will retry',
+      ),
   });
   const endpoints = candidateEndpoints({
     dockerHosts: config.dockerHosts,
@@ -261,6 +267,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       await kube?.stop();
       await probes.stop();
       await running.stop();
+      host.close?.();
       await engines.stop?.();
       await shipper.stop();
       await link.stop();

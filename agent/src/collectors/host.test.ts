@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -34,11 +34,13 @@ async function collector() {
     },
   });
   const advance = async (ms: number) => {
-    await cp(fixture('proc-2'), root, { recursive: true });
+    // In place, as the kernel changes /proc: the collector keeps its files open between samples.
+    for (const name of ['stat', 'loadavg', 'meminfo', 'diskstats', 'mounts', 'uptime', 'net/dev'])
+      await writeFile(join(root, name), await readFile(join(fixture('proc-2'), name)));
     now += ms;
   };
   after(() => rm(root, { recursive: true, force: true }));
-  return { host, advance, statfsCalls };
+  return { host, advance, statfsCalls, root };
 }
 
 describe('HostCollector', () => {
@@ -90,6 +92,26 @@ describe('HostCollector', () => {
       { mount: '/mnt/my data', fs: 'xfs', totalBytes: 512_000, usedBytes: 0 },
     ]);
     assert.ok(!statfsCalls.some((p) => p.startsWith('/proc') || p.startsWith('/sys') || p === '/run'));
+  });
+
+  it('reads a proc file longer than its read buffer whole (a host with many container mounts)', async () => {
+    const { host, root } = await collector();
+    const overlays = Array.from(
+      { length: 400 },
+      (_, i) =>
+        `overlay /var/lib/containers/storage/overlay/${String(i).padStart(64, '0')}/merged overlay rw 0 0`,
+    );
+    await writeFile(
+      join(root, 'mounts'),
+      [...overlays, '/dev/sdb1 /mnt/my\\040data xfs rw 0 0', ''].join('\n'),
+    );
+    const sample = await host.sample();
+    assert.deepEqual(
+      sample.disks.map((d) => d.mount),
+      ['/mnt/my data'],
+      'the line past the first 16 KB is read',
+    );
+    host.close();
   });
 
   it('describes the host', async () => {

@@ -151,11 +151,17 @@ export class Connection {
           ws.terminate();
           return;
         }
-        ws.ping();
+        // The hub pings too, and acks every batch: a ping is only worth its wake-ups when the
+        // hub has been quiet for a whole interval.
+        if (Date.now() - lastSeen >= this.#o.pingIntervalMs) ws.ping();
       }, this.#o.pingIntervalMs);
       this.#o.hooks.onOpen(socket);
     });
     ws.on('pong', () => {
+      lastSeen = Date.now();
+    });
+    // (ws answers the hub's pings by itself; hearing one is still hearing the hub.)
+    ws.on('ping', () => {
       lastSeen = Date.now();
     });
     ws.on('message', (data, isBinary) => {

@@ -60,6 +60,19 @@ type Session = {
   timer?: NodeJS.Timeout;
 };
 
+/** An ack exactly as the hub writes it (`JSON.stringify` of `{type, seq}`). */
+const ACK_TEXT = /^\{"type":"ack","seq":(\d{1,15})\}$/;
+
+/**
+ * The hub's ack, which comes with every batch, read without the schema (issue 3's CPU figure:
+ * zod was most of the agent's work per ack). Anything else, or an ack written differently,
+ * goes through `parseHubFrame`; undefined means "not this fast path", never "invalid".
+ */
+export function parseAck(text: string): { ok: true; value: HubFrame } | undefined {
+  const seq = ACK_TEXT.exec(text)?.[1];
+  return seq === undefined ? undefined : { ok: true, value: { type: 'ack', seq: Number(seq) } };
+}
+
 /** `http://hub/x` → `ws://hub/x/api/agents/connect`. */
 export const connectUrl = (hubUrl: string): string => `${hubUrl.replace(/^http/, 'ws')}${CONNECT_PATH}`;
 
@@ -96,6 +109,10 @@ export class Link {
           this.#o.commands?.cancelAll();
           clearTimeout(this.#session?.timer);
           this.#session = undefined;
+          // No ack will come for what is held in memory: it goes to disk now.
+          this.#o.outbox
+            .setConnected(false)
+            .catch((e) => this.#o.log.error({ err: errorMessage(e) }, 'could not write the outbox'));
         },
       },
     });
@@ -142,7 +159,7 @@ export class Link {
   }
 
   async #onMessage(text: string, socket: Socket): Promise<void> {
-    const parsed = parseHubFrame(text);
+    const parsed = parseAck(text) ?? parseHubFrame(text);
     if (!parsed.ok) {
       this.#o.log.warn(
         { code: parsed.error.code, problem: parsed.error.message },
@@ -216,6 +233,7 @@ export class Link {
     session.sentUpTo = frame.ackedSeq;
     session.ackedUpTo = frame.ackedSeq;
     session.ready = true;
+    await this.#o.outbox.setConnected(true);
     this.#o.log.info(
       { ackedSeq: frame.ackedSeq, pending: this.#o.outbox.pendingSeqs().length },
       'hub verified; sending batches',

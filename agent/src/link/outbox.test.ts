@@ -197,3 +197,62 @@ describe('Outbox', () => {
     assert.deepEqual(outbox.pendingSeqs(), [11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]);
   });
 });
+
+describe('Outbox write-behind (while the link is up)', () => {
+  const batchFiles = async (dir: string) => (await readdir(dir)).filter((n) => /^\d+\.json$/.test(n)).sort();
+
+  it('a batch acknowledged within the window never touches the disk', async () => {
+    const { outbox, dir } = await fresh({ writeBehindMs: 60_000 });
+    await outbox.setConnected(true);
+    for (let i = 1; i <= 3; i++) await outbox.append([host(i)]);
+    assert.deepEqual(await batchFiles(dir), [], 'held in memory');
+    assert.deepEqual((await readFrame(outbox, 2)).items, [host(2)], 'and sent from there');
+    await outbox.ack(3);
+    assert.deepEqual(outbox.pendingSeqs(), []);
+    assert.deepEqual(await batchFiles(dir), []);
+  });
+
+  it('writes a batch whose ack has not come within the window', async () => {
+    const { outbox, dir } = await fresh({ writeBehindMs: 50 });
+    await outbox.setConnected(true);
+    await outbox.append([host(1)]);
+    assert.deepEqual(await batchFiles(dir), []);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.deepEqual(await batchFiles(dir), [batchFileName(1)]);
+    await outbox.ack(1);
+    assert.deepEqual(await batchFiles(dir), [], 'the written file goes with the ack');
+  });
+
+  it('writes what it holds as soon as the link drops, and writes through while down', async () => {
+    const { outbox, dir } = await fresh({ writeBehindMs: 60_000 });
+    await outbox.setConnected(true);
+    await outbox.append([host(1)]);
+    await outbox.append([host(2)]);
+    await outbox.setConnected(false);
+    assert.deepEqual(await batchFiles(dir), [batchFileName(1), batchFileName(2)]);
+    await outbox.append([host(3)]);
+    assert.deepEqual(await batchFiles(dir), [batchFileName(1), batchFileName(2), batchFileName(3)]);
+  });
+
+  it('a clean stop writes the held batches: a restart sends them', async () => {
+    const { outbox, opts } = await fresh({ writeBehindMs: 60_000 });
+    await outbox.setConnected(true);
+    await outbox.append([host(1)]);
+    await outbox.append([host(2)]);
+    await outbox.ack(1);
+    await outbox.close();
+    const reopened = await Outbox.open(opts);
+    assert.deepEqual(reopened.pendingSeqs(), [2]);
+    assert.deepEqual((await readFrame(reopened, 2)).items, [host(2)]);
+  });
+
+  it('an overflow drops a held batch like a written one, and reports it', async () => {
+    const { outbox, dir } = await fresh({ writeBehindMs: 60_000, maxBatches: 2 });
+    await outbox.setConnected(true);
+    for (let i = 1; i <= 3; i++) await outbox.append([host(i)]);
+    assert.deepEqual(outbox.pendingSeqs(), [2, 3]);
+    const fourth = await outbox.append([host(4)]);
+    assert.deepEqual(fourth.items[0], { kind: 'gap', ts: 1_000, fromSeq: 1, toSeq: 1, droppedItems: 1 });
+    assert.deepEqual(await batchFiles(dir), []);
+  });
+});

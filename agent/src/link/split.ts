@@ -5,6 +5,7 @@
  */
 import { type BatchItem, MAX_FRAME_BYTES } from '@unity/shared';
 import { MAX_GAP_RANGES } from './gaps.js';
+import { itemJson } from './item-json.js';
 
 export type SplitLimits = { maxBytes: number; maxItems: number };
 
@@ -13,7 +14,7 @@ export const DEFAULT_SPLIT_LIMITS: SplitLimits = {
   maxItems: 1000 - MAX_GAP_RANGES,
 };
 
-const sizeOf = (item: BatchItem): number => Buffer.byteLength(JSON.stringify(item)) + 1;
+const sizeOf = (item: BatchItem): number => Buffer.byteLength(itemJson(item)) + 1;
 
 /**
  * Greedy packing in order. A `container_stats` item too big on its own is cut into several;

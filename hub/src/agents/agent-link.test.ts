@@ -223,4 +223,27 @@ describe('agent WebSocket: heartbeat', () => {
       await hub.close();
     }
   });
+
+  it('pings only an agent that has been quiet: batches are heartbeat enough', async () => {
+    const hub = await startTestHub({ agentSocket: { pingEveryMs: 50, silentLimitMs: 1000 } });
+    try {
+      const agent = await enrollAgent(hub);
+      const socket = await connectAgent(hub, agent);
+      let pings = 0;
+      socket.ws.on('ping', () => pings++);
+      for (let seq = 1; seq <= 15; seq++) {
+        socket.ws.send(JSON.stringify(batch(seq, T0 + seq * 10)));
+        assert.deepEqual(await socket.next(), { type: 'ack', seq });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.equal(pings, 0, 'no ping while batches arrive');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.ok(pings >= 2, `pinged once quiet (${pings})`);
+      assert.ok(hub.deps.agents.isOnline(agent.agentId));
+      socket.ws.close();
+      await socket.closed;
+    } finally {
+      await hub.close();
+    }
+  });
 });

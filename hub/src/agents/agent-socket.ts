@@ -151,13 +151,21 @@ export function attachAgentSocket(
     lastHeard = Date.now();
     deps.agents.heard(agentId, ws);
   });
-  ws.on('ping', () => deps.agents.heard(agentId, ws));
+  ws.on('ping', () => {
+    lastHeard = Date.now();
+    deps.agents.heard(agentId, ws);
+  });
 
   const timer = setInterval(() => {
-    if (Date.now() - lastHeard > options.silentLimitMs) {
+    const silentFor = Date.now() - lastHeard;
+    if (silentFor > options.silentLimitMs) {
       log.warn('agent silent too long; terminating its socket');
       ws.terminate();
-    } else ws.ping();
+    } else if (silentFor >= options.pingEveryMs) {
+      // An agent sends a batch every sampling interval: a ping is needed only when it has been
+      // quiet, and each one wakes the agent for nothing (issue 3's CPU figure).
+      ws.ping();
+    }
   }, options.pingEveryMs);
   timer.unref();
 
