@@ -33,6 +33,19 @@ export function cpuSeconds(pid: number, dir = `/proc/${pid}`): number {
 }
 
 /**
+ * On-CPU time of a thread in seconds from `/proc/<pid>/task/<tid>/schedstat` (nanoseconds, exact;
+ * `stat`'s clock ticks are 10 ms apiece, coarse for an agent that runs a few ms per tick), or
+ * undefined where the kernel keeps no schedstat.
+ */
+function schedSeconds(dir: string): number | undefined {
+  try {
+    return Number(readFileSync(`${dir}/schedstat`, 'utf8').split(' ')[0]) / 1e9;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * A Node process's CPU time by kind of thread: the main thread (JavaScript, the event loop and
  * its system calls), `libuv-worker` (the threadpool: fs, dns, crypto) and `V8Worker` (garbage
  * collection and optimising compiles); anything else is `other`. Threads that ended since are
@@ -47,7 +60,7 @@ export function threadCpuSeconds(pid: number): ThreadCpu {
     let seconds: number;
     let name: string;
     try {
-      seconds = cpuSeconds(pid, dir);
+      seconds = schedSeconds(dir) ?? cpuSeconds(pid, dir);
       name = readFileSync(`${dir}/comm`, 'utf8').trim();
     } catch {
       continue; // the thread ended between the listing and the read
@@ -89,10 +102,10 @@ export async function sampleUsage(pid: number, durationMs: number, everyMs = 100
   const cpu = cpuSeconds(pid) - cpu0;
   const threads1 = threadCpuSeconds(pid);
   const threads: ThreadCpu = {
-    main: round(threads1.main - threads0.main, 3),
-    libuv: round(threads1.libuv - threads0.libuv, 3),
-    v8: round(threads1.v8 - threads0.v8, 3),
-    other: round(threads1.other - threads0.other, 3),
+    main: round(threads1.main - threads0.main, 6),
+    libuv: round(threads1.libuv - threads0.libuv, 6),
+    v8: round(threads1.v8 - threads0.v8, 6),
+    other: round(threads1.other - threads0.other, 6),
   };
   return {
     samples: rss.length,
