@@ -154,7 +154,9 @@ export class PodmanEngine {
     try {
       const ids = await podman(['ps', '-aq', '--filter', `label=unity-test=${this.prefix}`], true);
       const all = new Set([...this.created, ...ids.split('\n').filter(Boolean)]);
-      if (all.size > 0) await podman(['rm', '-f', '-t', '0', ...all], true);
+      // --ignore: without it, podman 4.3 given one id that is already gone (a container a test
+      // removed) exits 0 having removed none of the others, which then outlive the run.
+      if (all.size > 0) await podman(['rm', '-f', '--ignore', '-t', '0', ...all], true);
     } catch (error) {
       console.error(`podman cleanup: ${(error as Error).message}`);
     }
