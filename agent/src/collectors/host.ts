@@ -7,11 +7,12 @@
  * procfs files are read synchronously: the kernel makes their text on the spot and never waits
  * on a disk, and a thread-pool round trip per file cost several times the read itself (issue
  * 3's CPU figure). Each stays open across samples and is read with one pread from offset 0,
- * which makes the kernel write it afresh: one system call per file and sample instead of four. statfs is synchronous too for local disk filesystems, which answer it from
- * counters in memory; for any other (NFS, CIFS, FUSE) it stays asynchronous: a hung network
- * mount must block a pool thread, never the agent. The mount table is re-read once a minute, not every tick: with a hundred
- * containers it is ~60 KB of overlay mounts the kernel formats afresh on each read, the
- * costliest file of the sample, and real disks come and go rarely.
+ * which makes the kernel write it afresh: one system call per file and sample instead of four.
+ * statfs is synchronous too for local disk filesystems, which answer it from counters in
+ * memory; for any other (NFS, CIFS, FUSE) it stays asynchronous: a hung network mount must
+ * block a pool thread, never the agent. The mount table is re-read once a minute, not every
+ * tick: with a hundred containers it is ~60 KB of overlay mounts the kernel formats afresh on
+ * each read, the costliest file of the sample, and real disks come and go rarely.
  * @module
  */
 import { closeSync, openSync, readSync, statfsSync } from 'node:fs';
