@@ -77,14 +77,14 @@ export class HostCollector {
   readonly #o: HostCollectorOptions;
   #prev: Previous | undefined;
   #mounts: { at: number; list: Mount[] } | undefined;
+  /** The procfs files read so far, kept open (see the module comment). */
+  readonly #fds = new Map<string, number>();
+  #buffer = Buffer.allocUnsafe(16 * 1024);
 
   constructor(options: HostCollectorOptions = {}) {
     this.#o = options;
     this.#proc = options.procRoot ?? '/proc';
   }
-
-  readonly #fds = new Map<string, number>();
-  #buffer = Buffer.allocUnsafe(16 * 1024);
 
   #read(name: string): string {
     let fd = this.#fds.get(name);
@@ -179,18 +179,19 @@ export class HostCollector {
     };
   }
 
+  /** Local disks synchronously, anything else on the thread pool (see the module comment). */
+  #statfs(m: Mount): StatfsResult | Promise<StatfsResult> {
+    if (this.#o.statfs) return this.#o.statfs(m.mount);
+    return LOCAL_FS.has(m.fs) ? statfsSync(m.mount) : fsStatfs(m.mount);
+  }
+
   async #diskUsage(mounts: readonly Mount[]): Promise<HostMetricsItem['disks']> {
-    const injected = this.#o.statfs;
     const seen = new Set<string>();
     const result: HostMetricsItem['disks'] = [];
     for (const m of mounts) {
       if (PSEUDO_FS.has(m.fs) || seen.has(m.device) || result.length >= 256) continue;
       try {
-        const s = injected
-          ? await injected(m.mount)
-          : LOCAL_FS.has(m.fs)
-            ? statfsSync(m.mount)
-            : await fsStatfs(m.mount);
+        const s = await this.#statfs(m);
         if (s.blocks <= 0) continue;
         seen.add(m.device);
         result.push({

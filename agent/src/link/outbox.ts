@@ -252,7 +252,7 @@ export class Outbox {
       const { dataItems, carried } = describeBatch(
         oldest.text ?? (await readFile(path, 'utf8').catch(() => '')),
       );
-      if (oldest.written) await rm(path, { force: true });
+      if (oldest.written) unlinkIfThere(path);
       const range = { fromSeq: oldest.seq, toSeq: oldest.seq, droppedItems: dataItems };
       this.#gaps = mergeGaps(this.#gaps, [...carried, range]);
       this.#options.onDrop?.(range);
