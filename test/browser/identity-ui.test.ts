@@ -110,6 +110,8 @@ describe('identity pages in headless Chromium', () => {
       const key = (await textOf(page.locator('[data-testid=secret]'))).trim();
       assert.match(key, /^unity_[A-Za-z0-9_-]{43}$/);
       await page.locator('[data-testid=copy]').click();
+      // The label changes once the clipboard write resolves, not with the click.
+      await page.locator('[data-testid=copy]', { hasText: 'Copied' }).waitFor({ timeout: 5000 });
       assert.equal(await textOf(page.locator('[data-testid=copy]')), 'Copied');
       // The test package has no DOM types; the function runs in the page, where navigator exists.
       const clipboard = await page.evaluate('navigator.clipboard.readText()');
