@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { type Capability, SPEEDTEST_COMMAND } from '@unity/shared';
 import type { Logger } from 'pino';
+import * as z from 'zod/mini';
 import { EngineSet } from './collectors/engine-set.js';
 import { candidateEndpoints, clientFor } from './collectors/engines.js';
 import { HostCollector, type HostCollectorOptions } from './collectors/host.js';
@@ -33,6 +34,10 @@ import { probesSetCommand } from './probes/probes-command.js';
 import { runProbe } from './probes/run-probe.js';
 import { ScanSchedule } from './scan/scan-schedule.js';
 import { type EngineSource, type HostSource, Scheduler } from './scheduler.js';
+
+// The agent validates with zod/mini (docs/architecture.md, "Agent footprint"), which, unlike
+// classic zod, registers no locale: without this every issue would read "Invalid input".
+z.config(z.locales.en());
 
 /** Until the hub's config frame says otherwise. */
 export const DEFAULT_HOST_INTERVAL_MS = 10_000;

@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { err, ok, type Result } from '@unity/shared';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { parseDuration, parseSize } from './util/units.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -118,27 +118,38 @@ class Invalid extends Error {
   }
 }
 
-function check<T>(raw: Raw, schema: z.ZodType<T>, allowed: string): T | undefined {
+function check<T>(raw: Raw, schema: z.ZodMiniType<T>, allowed: string): T | undefined {
   if (!raw) return undefined;
   const parsed = schema.safeParse(raw.value);
   if (!parsed.success) throw new Invalid({ source: raw.source, message: allowed });
   return parsed.data;
 }
 
-const hubUrlSchema = z
-  .string()
-  .transform((s) => s.trim().replace(/\/+$/, ''))
-  .pipe(z.url({ protocol: /^https?$/ }));
-const engineSchema = z.string().regex(/^(unix:\/\/\/.+|tcp:\/\/[^/\s]+:\d+\/?)$/);
-const durationSchema = z
-  .string()
-  .transform((s) => parseDuration(s) ?? Number.NaN)
-  .pipe(z.number().min(100).max(3_600_000));
-const boolSchema = z
-  .string()
-  .transform((s) => s.trim().toLowerCase())
-  .pipe(z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']))
-  .transform((s) => ['1', 'true', 'yes', 'on'].includes(s));
+const hubUrlSchema = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((s) => s.trim().replace(/\/+$/, '')),
+  ),
+  z.url({ protocol: /^https?$/ }),
+);
+const engineSchema = z.string().check(z.regex(/^(unix:\/\/\/.+|tcp:\/\/[^/\s]+:\d+\/?)$/));
+const durationSchema = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((s) => parseDuration(s) ?? Number.NaN),
+  ),
+  z.number().check(z.gte(100), z.lte(3_600_000)),
+);
+const boolSchema = z.pipe(
+  z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((s) => s.trim().toLowerCase()),
+    ),
+    z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']),
+  ),
+  z.transform((s) => ['1', 'true', 'yes', 'on'].includes(s)),
+);
 
 function flagOrEnvBool(flag: boolean | undefined, name: string, env: NodeJS.ProcessEnv, variable: string) {
   if (flag !== undefined) return flag;
@@ -185,18 +196,18 @@ function buildConfig(values: Values, env: NodeJS.ProcessEnv): AgentConfig {
     hubUrl: check(pick(str('hub'), 'hub', env, 'UNITY_HUB_URL'), hubUrlSchema, 'an http:// or https:// URL'),
     token: check(
       pick(str('token'), 'token', env, 'UNITY_ENROLL_TOKEN'),
-      z.string().trim().min(16).max(256),
+      z.string().check(z.trim(), z.minLength(16), z.maxLength(256)),
       'an enrollment token of 16 to 256 characters',
     ),
     stateDir:
       check(
         pick(str('state-dir'), 'state-dir', env, 'UNITY_STATE_DIR'),
-        z.string().min(1),
+        z.string().check(z.minLength(1)),
         'a directory path',
       ) ?? '/var/lib/unity-agent',
     name: check(
       pick(str('name'), 'name', env, 'UNITY_AGENT_NAME'),
-      z.string().trim().min(1).max(255),
+      z.string().check(z.trim(), z.minLength(1), z.maxLength(255)),
       'a host name of 1 to 255 characters',
     ),
     hostIntervalMs: check(
@@ -218,32 +229,38 @@ function buildConfig(values: Values, env: NodeJS.ProcessEnv): AgentConfig {
     ),
     runtimeDir: check(
       pick(undefined, 'xdg-runtime-dir', env, 'XDG_RUNTIME_DIR'),
-      z.string().startsWith('/'),
+      z.string().check(z.startsWith('/')),
       'an absolute directory path',
     ),
     outboxMaxBatches:
       check(
         pick(str('outbox-max-batches'), 'outbox-max-batches', env, 'UNITY_OUTBOX_MAX_BATCHES'),
-        z.coerce.number().int().min(1).max(10_000_000),
+        z.coerce.number().check(z.int(), z.gte(1), z.lte(10_000_000)),
         'a whole number from 1 to 10000000',
       ) ?? 8640,
     outboxMaxBytes:
       check(
         pick(str('outbox-max-bytes'), 'outbox-max-bytes', env, 'UNITY_OUTBOX_MAX_BYTES'),
-        z
-          .string()
-          .transform((s) => parseSize(s) ?? Number.NaN)
-          .pipe(z.number().min(1024 ** 2)),
+        z.pipe(
+          z.pipe(
+            z.string(),
+            z.transform((s) => parseSize(s) ?? Number.NaN),
+          ),
+          z.number().check(z.gte(1024 ** 2)),
+        ),
         'a size like 256MiB or 1GiB, at least 1MiB',
       ) ?? 256 * 1024 ** 2,
     readOnly: flagOrEnvBool(values['read-only'] as boolean | undefined, 'read-only', env, 'UNITY_READ_ONLY'),
     scanIntervalMs:
       check(
         pick(str('scan-interval'), 'scan-interval', env, 'UNITY_SCAN_INTERVAL'),
-        z
-          .string()
-          .transform((s) => (['0', 'off'].includes(s.trim()) ? 0 : (parseDuration(s) ?? Number.NaN)))
-          .pipe(z.number().refine((ms) => ms === 0 || (ms >= 60_000 && ms <= 30 * 86_400_000))),
+        z.pipe(
+          z.pipe(
+            z.string(),
+            z.transform((s) => (['0', 'off'].includes(s.trim()) ? 0 : (parseDuration(s) ?? Number.NaN))),
+          ),
+          z.number().check(z.refine((ms) => ms === 0 || (ms >= 60_000 && ms <= 30 * 86_400_000))),
+        ),
         'a duration like 24h or 30m (1m to 720h), or 0/off',
       ) ?? DEFAULT_SCAN_INTERVAL_MS,
     searchPath: env.PATH ?? '',
@@ -258,7 +275,7 @@ function buildConfig(values: Values, env: NodeJS.ProcessEnv): AgentConfig {
   return config;
 }
 
-const clusterNameSchema = z.string().regex(/^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/);
+const clusterNameSchema = z.string().check(z.regex(/^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/));
 const CLUSTER_NAME_RULE =
   'lowercase letters, digits, ".", "_" or "-", at most 63, starting and ending alphanumeric';
 
@@ -291,7 +308,7 @@ function kubeOptions(values: Values, env: NodeJS.ProcessEnv): KubeConfigOptions 
     ),
     kubeconfig: check(
       pick(str('kubeconfig'), 'kubeconfig', env, 'UNITY_KUBECONFIG'),
-      z.string().min(1),
+      z.string().check(z.minLength(1)),
       'a file path',
     ),
     contexts,
@@ -303,7 +320,7 @@ function kubeOptions(values: Values, env: NodeJS.ProcessEnv): KubeConfigOptions 
     priority:
       check(
         pick(str('kube-priority'), 'kube-priority', env, 'UNITY_KUBE_PRIORITY'),
-        z.coerce.number().int().min(-1000).max(1000),
+        z.coerce.number().check(z.int(), z.gte(-1000), z.lte(1000)),
         'a whole number from -1000 to 1000',
       ) ?? 0,
     usageIntervalMs:
@@ -316,7 +333,7 @@ function kubeOptions(values: Values, env: NodeJS.ProcessEnv): KubeConfigOptions 
     nodeName: check(
       pick(str('kube-node'), 'kube-node', env, 'UNITY_KUBE_NODE') ??
         pick(undefined, 'kube-node', env, 'NODE_NAME'),
-      z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/),
+      z.string().check(z.regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/)),
       'a node name (lowercase letters, digits, "." and "-")',
     ),
     kubeletUrl: check(

@@ -4,7 +4,7 @@
  * @module
  */
 import { ok } from '@unity/shared';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AGENT_VERSION } from '../version.js';
 import type { CommandDispatcher, CommandHandler } from './dispatcher.js';
 
@@ -14,7 +14,7 @@ export const agentInfoCommand = (
   dispatcher: CommandDispatcher,
   readOnly: boolean,
 ): CommandHandler<Record<string, never>> => ({
-  args: z.object({}).strict(),
+  args: z.strictObject({}),
   mutates: false,
   run: async () => ok({ version: AGENT_VERSION, readOnly, commands: dispatcher.kinds } satisfies AgentInfo),
 });

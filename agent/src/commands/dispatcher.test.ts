@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type CmdResultFrame, err, INITIAL_STREAM_CREDIT, ok } from '@unity/shared';
 import pino from 'pino';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CommandDispatcher } from './dispatcher.js';
 
 const log = pino({ level: 'silent' });

@@ -16,7 +16,7 @@ import {
   type Result,
 } from '@unity/shared';
 import type { Logger } from 'pino';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { errorMessage } from '../errors.js';
 
 export type CommandContext = {
@@ -28,7 +28,7 @@ export type CommandContext = {
 };
 
 export type CommandHandler<A> = {
-  args: z.ZodType<A>;
+  args: z.ZodMiniType<A>;
   /** Changes something on the host (a container action): refused on a read-only agent. */
   mutates: boolean;
   run(args: A, ctx: CommandContext): Promise<Result<unknown, CommandError>>;

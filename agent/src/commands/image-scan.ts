@@ -4,7 +4,7 @@
  * @module
  */
 import { ImageScanArgsSchema } from '@unity/shared';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { scanImage, type TrivyOptions } from '../scan/trivy.js';
 import type { CommandHandler } from './dispatcher.js';
 

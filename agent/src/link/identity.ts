@@ -8,12 +8,12 @@ import { generateKeyPairSync } from 'node:crypto';
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Ed25519PublicJwkSchema } from '@unity/shared';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AgentError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
-export const PrivateJwkSchema = Ed25519PublicJwkSchema.extend({
-  d: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+export const PrivateJwkSchema = z.extend(Ed25519PublicJwkSchema, {
+  d: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/)),
 });
 
 const EnrollmentSchema = z.object({
@@ -27,7 +27,7 @@ const EnrollmentSchema = z.object({
 export const IdentityFileSchema = z.object({
   version: z.literal(1),
   privateKey: PrivateJwkSchema,
-  enrollment: EnrollmentSchema.optional(),
+  enrollment: z.optional(EnrollmentSchema),
 });
 
 export type PrivateJwk = z.infer<typeof PrivateJwkSchema>;

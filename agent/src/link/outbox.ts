@@ -31,7 +31,7 @@ import { unlinkSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BatchFrame, type BatchItem, BatchItemSchema } from '@unity/shared';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { Serial } from '../util/serial.js';
 import { type GapRange, gapItems, mergeGaps } from './gaps.js';
@@ -64,9 +64,9 @@ const CACHE_BYTES = 4 * 1024 * 1024;
 
 const StateSchema = z.object({
   /** The next seq when the file was written. */
-  nextSeq: z.int().positive(),
+  nextSeq: z.int().check(z.positive()),
   /** No seq at or above this was used (absent in files of older agents: `nextSeq`). */
-  reservedSeq: z.int().positive().optional(),
+  reservedSeq: z.optional(z.int().check(z.positive())),
   gaps: z.array(z.object({ fromSeq: z.int(), toSeq: z.int(), droppedItems: z.int() })),
 });
 

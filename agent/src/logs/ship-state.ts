@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { Serial } from '../util/serial.js';
 
@@ -17,7 +17,7 @@ import { Serial } from '../util/serial.js';
  * time. Some engines (Podman 4) give whole seconds only, so on resume the first `n` lines of that
  * second are the ones already shipped.
  */
-const MarkSchema = z.object({ time: z.string(), n: z.int().nonnegative() });
+const MarkSchema = z.object({ time: z.string(), n: z.int().check(z.nonnegative()) });
 const StateSchema = z.record(z.string(), MarkSchema);
 
 export type ShipMark = z.infer<typeof MarkSchema>;

@@ -19,30 +19,30 @@ import {
   SeveritySchema,
   type Vulnerability,
 } from '@unity/shared';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 const TrivyVulnerabilitySchema = z.object({
   VulnerabilityID: z.string(),
   PkgName: z.string(),
-  InstalledVersion: z.string().default(''),
-  FixedVersion: z.string().optional(),
-  Severity: z.string().default('UNKNOWN'),
-  Title: z.string().optional(),
+  InstalledVersion: z._default(z.string(), ''),
+  FixedVersion: z.optional(z.string()),
+  Severity: z._default(z.string(), 'UNKNOWN'),
+  Title: z.optional(z.string()),
 });
 
 const TrivyReportSchema = z.object({
   SchemaVersion: z.literal(2),
   ArtifactName: z.string(),
-  Results: z
-    .array(
+  Results: z.nullish(
+    z.array(
       z.object({
         Target: z.string(),
-        Class: z.string().optional(),
-        Type: z.string().optional(),
-        Vulnerabilities: z.array(TrivyVulnerabilitySchema).nullish(),
+        Class: z.optional(z.string()),
+        Type: z.optional(z.string()),
+        Vulnerabilities: z.nullish(z.array(TrivyVulnerabilitySchema)),
       }),
-    )
-    .nullish(),
+    ),
+  ),
 });
 
 const ORDER: Record<Severity, number> = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3, UNKNOWN: 4 };
@@ -63,7 +63,7 @@ export function parseTrivyReport(json: string, image: string, scannedAt: number)
   const all: Vulnerability[] = [];
   for (const result of parsed.data.Results ?? []) {
     for (const v of result.Vulnerabilities ?? []) {
-      const severity = SeveritySchema.catch('UNKNOWN').parse(v.Severity.toUpperCase());
+      const severity = z.catch(SeveritySchema, 'UNKNOWN').parse(v.Severity.toUpperCase());
       counts[severity]++;
       all.push({
         id: clip(v.VulnerabilityID, 128),

@@ -15,7 +15,7 @@ export const EventsQuerySchema = z
   .object({
     from: z.coerce.number().int().nonnegative().optional(),
     to: z.coerce.number().int().nonnegative().optional(),
-    type: EngineEventTypeSchema.optional(),
+    type: z.optional(EngineEventTypeSchema),
     /** One action or several separated by commas, e.g. `die,oom,restart`. */
     action: z
       .string()

@@ -116,7 +116,7 @@ const flag = z.enum(['true', 'false'], 'must be true or false').transform((v) =>
 /** `?host=<uuid>&engine=docker|podman`, shared by every inventory list. */
 export const InventoryQuerySchema = z.object({
   host: z.uuid('must be a host id (uuid)').optional(),
-  engine: EngineKindSchema.optional(),
+  engine: z.optional(EngineKindSchema),
 });
 export const ImageQuerySchema = InventoryQuerySchema.extend({ unused: flag.optional() });
 export const VolumeQuerySchema = InventoryQuerySchema.extend({ orphaned: flag.optional() });

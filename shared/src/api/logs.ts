@@ -49,7 +49,8 @@ export const LogSearchQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 
-export const LogSearchHitSchema = LogLineSchema.extend({
+export const LogSearchHitSchema = z.object({
+  ...LogLineSchema.shape,
   hostId: z.uuid(),
   containerId: z.string(),
   containerName: z.string().nullable(),

@@ -115,7 +115,7 @@ export const ContainerSchema = z.object({
   memoryBytes: z.number().nullable(),
   memoryLimitBytes: z.number().nullable(),
   /** Latest inspection (issue 3), or null before the first one. */
-  health: HealthStatusSchema.nullable(),
+  health: z.nullable(HealthStatusSchema),
   restartCount: z.number().nullable(),
   exitCode: z.number().nullable(),
   oomKilled: z.boolean().nullable(),

@@ -24,7 +24,7 @@ export const SpeedTestSchema = z.object({
   /** Who asked (username) for a manual test. */
   requestedBy: z.string().nullable(),
   /** While running: what it measures now and how far along the whole test is. */
-  phase: SpeedTestPhaseSchema.nullable(),
+  phase: z.nullable(SpeedTestPhaseSchema),
   percent: z.number().nullable(),
   downloadMbps: z.number().nullable(),
   uploadMbps: z.number().nullable(),

@@ -3,7 +3,7 @@
  * hub's API (validated at save) and the `probes.set` command the agents run them from.
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { EngineKindSchema } from '../protocol/engine-ref.js';
 import { parseCondition } from './conditions.js';
 import { cronError, isValidTimeZone } from './push-schedule.js';
@@ -23,14 +23,13 @@ export const AGENT_PROBE_KINDS = [
 export const PROBE_KINDS = [...AGENT_PROBE_KINDS, 'push'] as const;
 export const ProbeKindSchema = z.enum(PROBE_KINDS);
 
-const host = z.string().min(1).max(255);
-const port = z.int().min(1).max(65535);
+const host = z.string().check(z.minLength(1), z.maxLength(255));
+const port = z.int().check(z.gte(1), z.lte(65535));
 
 /** A condition in the probe grammar, refused at save with the position of the mistake. */
-export const ConditionSourceSchema = z
-  .string()
-  .max(4096)
-  .superRefine((value, ctx) => {
+export const ConditionSourceSchema = z.string().check(
+  z.maxLength(4096),
+  z.superRefine((value, ctx) => {
     const parsed = parseCondition(value);
     if (!parsed.ok) {
       ctx.addIssue({
@@ -38,68 +37,83 @@ export const ConditionSourceSchema = z
         message: `${parsed.error.message} at position ${parsed.error.position}`,
       });
     }
-  });
+  }),
+);
 
 /** A planned downtime: results inside it neither alert nor count against uptime. */
 export const MaintenanceWindowSchema = z
   .object({
     start: z.iso.datetime({ offset: true }),
     end: z.iso.datetime({ offset: true }),
-    note: z.string().max(256).optional(),
+    note: z.optional(z.string().check(z.maxLength(256))),
   })
-  .refine((w) => Date.parse(w.end) > Date.parse(w.start), {
-    message: 'end must be after start',
-    path: ['end'],
-  });
+  .check(
+    z.refine((w) => Date.parse(w.end) > Date.parse(w.start), {
+      message: 'end must be after start',
+      path: ['end'],
+    }),
+  );
 
 /** What every kind has. */
 const common = {
-  name: z.string().trim().min(1).max(128),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(128)),
   /** 10 s at least: anything faster is load testing, not monitoring. */
-  intervalSeconds: z.int().min(10).max(86_400).default(60),
-  timeoutSeconds: z.int().min(1).max(120).default(10),
+  intervalSeconds: z._default(z.int().check(z.gte(10), z.lte(86_400)), 60),
+  timeoutSeconds: z._default(z.int().check(z.gte(1), z.lte(120)), 10),
   /** Consecutive failed runs before a location counts as down (0: the first failure). */
-  retries: z.int().min(0).max(10).default(0),
-  tags: z.array(z.string().trim().min(1).max(64)).max(32).default([]),
+  retries: z._default(z.int().check(z.gte(0), z.lte(10)), 0),
+  tags: z._default(
+    z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(64))).check(z.maxLength(32)),
+    [],
+  ),
   /** Agents that run it; empty means every agent (documented in docs/probes.md). */
-  agentIds: z.array(z.uuid()).max(1000).default([]),
+  agentIds: z._default(z.array(z.uuid()).check(z.maxLength(1000)), []),
   /** Down only when at least this many locations are down. */
-  downQuorum: z.int().min(1).max(1000).default(1),
-  enabled: z.boolean().default(true),
+  downQuorum: z._default(z.int().check(z.gte(1), z.lte(1000)), 1),
+  enabled: z._default(z.boolean(), true),
   /** Extra checks in the conditions grammar, e.g. `[STATUS] == 200 && [BODY].status == "UP"`. */
-  conditions: ConditionSourceSchema.optional(),
-  maintenance: z.array(MaintenanceWindowSchema).max(100).default([]),
+  conditions: z.optional(ConditionSourceSchema),
+  maintenance: z._default(z.array(MaintenanceWindowSchema).check(z.maxLength(100)), []),
 };
 
 export const HttpAuthSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('basic'), username: z.string().max(256), password: z.string().max(1024) }),
-  z.object({ type: z.literal('bearer'), token: z.string().min(1).max(4096) }),
+  z.object({
+    type: z.literal('basic'),
+    username: z.string().check(z.maxLength(256)),
+    password: z.string().check(z.maxLength(1024)),
+  }),
+  z.object({ type: z.literal('bearer'), token: z.string().check(z.minLength(1), z.maxLength(4096)) }),
 ]);
 
 export const KeywordSchema = z.object({
-  text: z.string().min(1).max(1024),
-  regex: z.boolean().default(false),
+  text: z.string().check(z.minLength(1), z.maxLength(1024)),
+  regex: z._default(z.boolean(), false),
   /** `absent`: the probe fails when the text IS found (an error page, say). */
-  mode: z.enum(['present', 'absent']).default('present'),
+  mode: z._default(z.enum(['present', 'absent']), 'present'),
 });
 
 export const HttpProbeSchema = z.object({
   kind: z.literal('http'),
   ...common,
-  url: z.url({ protocol: /^https?$/, error: 'url must be an http:// or https:// URL' }).max(2048),
-  method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
-  headers: z.record(z.string().min(1).max(256), z.string().max(4096)).default({}),
-  body: z.string().max(65_536).optional(),
-  auth: HttpAuthSchema.optional(),
-  maxRedirects: z.int().min(0).max(20).default(5),
+  url: z
+    .url({ protocol: /^https?$/, error: 'url must be an http:// or https:// URL' })
+    .check(z.maxLength(2048)),
+  method: z._default(z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']), 'GET'),
+  headers: z._default(
+    z.record(z.string().check(z.minLength(1), z.maxLength(256)), z.string().check(z.maxLength(4096))),
+    {},
+  ),
+  body: z.optional(z.string().check(z.maxLength(65_536))),
+  auth: z.optional(HttpAuthSchema),
+  maxRedirects: z._default(z.int().check(z.gte(0), z.lte(20)), 5),
   /** Empty: any 2xx or 3xx. */
-  expectedStatus: z.array(z.int().min(100).max(599)).max(64).default([]),
-  keyword: KeywordSchema.optional(),
+  expectedStatus: z._default(z.array(z.int().check(z.gte(100), z.lte(599))).check(z.maxLength(64)), []),
+  keyword: z.optional(KeywordSchema),
   /** Slower than this fails the run. */
-  maxResponseMs: z.int().positive().max(600_000).optional(),
+  maxResponseMs: z.optional(z.int().check(z.positive(), z.lte(600_000))),
   /** Fails when any certificate of the chain expires within this many days. */
-  certExpiryDays: z.int().min(0).max(3650).optional(),
-  ignoreTls: z.boolean().default(false),
+  certExpiryDays: z.optional(z.int().check(z.gte(0), z.lte(3650))),
+  ignoreTls: z._default(z.boolean(), false),
 });
 
 export const TcpProbeSchema = z.object({
@@ -108,16 +122,16 @@ export const TcpProbeSchema = z.object({
   host,
   port,
   /** Reads the server's first line and requires this regex to match it. */
-  banner: z.string().min(1).max(1024).optional(),
+  banner: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
 });
 
 export const PingProbeSchema = z.object({
   kind: z.literal('ping'),
   ...common,
   host,
-  count: z.int().min(1).max(20).default(3),
+  count: z._default(z.int().check(z.gte(1), z.lte(20)), 3),
   /** Fails above this loss; by default only when every packet is lost. */
-  maxLossPercent: z.number().min(0).max(100).default(99.99),
+  maxLossPercent: z._default(z.number().check(z.gte(0), z.lte(100)), 99.99),
 });
 
 export const DnsRecordTypeSchema = z.enum(['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SOA']);
@@ -126,20 +140,20 @@ export const DnsProbeSchema = z.object({
   kind: z.literal('dns'),
   ...common,
   query: host,
-  recordType: DnsRecordTypeSchema.default('A'),
+  recordType: z._default(DnsRecordTypeSchema, 'A'),
   /** `ip` or `ip:port`; the system resolver when absent. */
-  server: z.string().max(64).optional(),
+  server: z.optional(z.string().check(z.maxLength(64))),
   /** Every one of these must be among the answers. */
-  expected: z.array(z.string().max(1024)).max(64).default([]),
+  expected: z._default(z.array(z.string().check(z.maxLength(1024))).check(z.maxLength(64)), []),
 });
 
 const dbUrl = (schemes: string[]) =>
-  z
-    .string()
-    .max(2048)
-    .refine((v) => schemes.some((s) => v.startsWith(`${s}://`)), {
+  z.string().check(
+    z.maxLength(2048),
+    z.refine((v) => schemes.some((s) => v.startsWith(`${s}://`)), {
       message: `url must start with ${schemes.map((s) => `${s}://`).join(' or ')}`,
-    });
+    }),
+  );
 
 export const PostgresProbeSchema = z.object({
   kind: z.literal('postgres'),
@@ -154,11 +168,10 @@ export const MysqlProbeSchema = z.object({
 export const RedisProbeSchema = z.object({ kind: z.literal('redis'), ...common, url: dbUrl(['redis']) });
 
 /** A regular expression, refused at save when it does not compile. */
-const regexSource = z
-  .string()
-  .min(1)
-  .max(1024)
-  .refine(
+const regexSource = z.string().check(
+  z.minLength(1),
+  z.maxLength(1024),
+  z.refine(
     (v) => {
       try {
         new RegExp(v);
@@ -168,7 +181,8 @@ const regexSource = z
       }
     },
     { message: 'must be a valid regular expression' },
-  );
+  ),
+);
 
 /** Largest `maxSeries`: a scrape result must fit one agent frame (1 MiB) with room to spare. */
 export const PROMETHEUS_MAX_SERIES = 5000;
@@ -181,23 +195,23 @@ export const PROMETHEUS_MAX_SERIES = 5000;
 export const PrometheusProbeSchema = z.object({
   kind: z.literal('prometheus'),
   ...common,
-  url: z.url({ protocol: /^https?$/, error: 'url must be an http:// or https:// URL' }).max(2048),
-  headers: z.record(z.string().min(1).max(256), z.string().max(4096)).default({}),
-  auth: HttpAuthSchema.optional(),
-  ignoreTls: z.boolean().default(false),
+  url: z
+    .url({ protocol: /^https?$/, error: 'url must be an http:// or https:// URL' })
+    .check(z.maxLength(2048)),
+  headers: z._default(
+    z.record(z.string().check(z.minLength(1), z.maxLength(256)), z.string().check(z.maxLength(4096))),
+    {},
+  ),
+  auth: z.optional(HttpAuthSchema),
+  ignoreTls: z._default(z.boolean(), false),
   /** Metric names to keep, as one anchored regex; `.*` keeps everything (up to the cap). */
-  metrics: regexSource.default('.*'),
+  metrics: z._default(regexSource, '.*'),
   /** Label name -> anchored regex; a series is kept only when every one matches. */
-  labels: z
-    .record(
-      z
-        .string()
-        .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/)
-        .max(128),
-      regexSource,
-    )
-    .default({}),
-  maxSeries: z.int().min(1).max(PROMETHEUS_MAX_SERIES).default(1000),
+  labels: z._default(
+    z.record(z.string().check(z.regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/), z.maxLength(128)), regexSource),
+    {},
+  ),
+  maxSeries: z._default(z.int().check(z.gte(1), z.lte(PROMETHEUS_MAX_SERIES)), 1000),
 });
 
 /**
@@ -211,22 +225,26 @@ export const ContainerProbeSchema = z
     /** The container's name (without Docker's leading slash). */
     container: z
       .string()
-      .trim()
-      .min(1)
-      .max(255)
-      .regex(/^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a container name'),
+      .check(
+        z.trim(),
+        z.minLength(1),
+        z.maxLength(255),
+        z.regex(/^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a container name'),
+      ),
     /** Only this engine kind; by default every engine the agent watches. */
-    engine: EngineKindSchema.optional(),
+    engine: z.optional(EngineKindSchema),
   })
-  .superRefine((p, ctx) => {
-    // Unassigned it would run on every agent, and every host without the container says down.
-    if (p.agentIds.length === 0)
-      ctx.addIssue({
-        code: 'custom',
-        message: 'a container check needs the agent (host) that runs the container in agentIds',
-        path: ['agentIds'],
-      });
-  });
+  .check(
+    z.superRefine((p, ctx) => {
+      // Unassigned it would run on every agent, and every host without the container says down.
+      if (p.agentIds.length === 0)
+        ctx.addIssue({
+          code: 'custom',
+          message: 'a container check needs the agent (host) that runs the container in agentIds',
+          path: ['agentIds'],
+        });
+    }),
+  );
 
 /**
  * A push (heartbeat) probe: the job pings `/push/<token>` and the probe is down when the last
@@ -238,32 +256,39 @@ export const PushProbeSchema = z
   .object({
     kind: z.literal('push'),
     ...common,
-    periodSeconds: z.int().min(10).max(31_536_000).optional(),
-    cron: z
-      .string()
-      .trim()
-      .max(256)
-      .superRefine((value, ctx) => {
-        const error = cronError(value);
-        if (error) ctx.addIssue({ code: 'custom', message: error });
-      })
-      .optional(),
-    timeZone: z
-      .string()
-      .max(64)
-      .refine(isValidTimeZone, { message: 'timeZone must be an IANA time zone such as Europe/Berlin' })
-      .default('UTC'),
+    periodSeconds: z.optional(z.int().check(z.gte(10), z.lte(31_536_000))),
+    cron: z.optional(
+      z.string().check(
+        z.trim(),
+        z.maxLength(256),
+        z.superRefine((value, ctx) => {
+          const error = cronError(value);
+          if (error) ctx.addIssue({ code: 'custom', message: error });
+        }),
+      ),
+    ),
+    timeZone: z._default(
+      z
+        .string()
+        .check(
+          z.maxLength(64),
+          z.refine(isValidTimeZone, { message: 'timeZone must be an IANA time zone such as Europe/Berlin' }),
+        ),
+      'UTC',
+    ),
     /** How long after the expected time a missing ping still counts as on time. */
-    graceSeconds: z.int().min(0).max(31_536_000).default(3600),
+    graceSeconds: z._default(z.int().check(z.gte(0), z.lte(31_536_000)), 3600),
   })
-  .superRefine((p, ctx) => {
-    if ((p.periodSeconds === undefined) === (p.cron === undefined))
-      ctx.addIssue({
-        code: 'custom',
-        message: 'give exactly one of periodSeconds and cron',
-        path: [p.cron === undefined ? 'periodSeconds' : 'cron'],
-      });
-  });
+  .check(
+    z.superRefine((p, ctx) => {
+      if ((p.periodSeconds === undefined) === (p.cron === undefined))
+        ctx.addIssue({
+          code: 'custom',
+          message: 'give exactly one of periodSeconds and cron',
+          path: [p.cron === undefined ? 'periodSeconds' : 'cron'],
+        });
+    }),
+  );
 
 /** The kinds agents run, as `probes.set` carries them. */
 export const AgentProbeSpecSchema = z.discriminatedUnion('kind', [
@@ -303,7 +328,9 @@ export const AgentProbeSchema = z.intersection(AgentProbeSpecSchema, stored);
  * `probes.set`: the whole set of probes the agent should run (it keeps no copy across restarts).
  * Push probes cannot be in it: the schema has no such kind.
  */
-export const ProbesSetArgsSchema = z.object({ probes: z.array(AgentProbeSchema).max(10_000) }).strict();
+export const ProbesSetArgsSchema = z.strictObject({
+  probes: z.array(AgentProbeSchema).check(z.maxLength(10_000)),
+});
 
 export type ProbeKind = z.infer<typeof ProbeKindSchema>;
 export type ProbeSpec = z.infer<typeof ProbeSpecSchema>;

@@ -5,10 +5,10 @@
  * twice, is stored once.
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
-const ts = z.int().positive();
-const engineId = z.string().min(1).max(512);
+const ts = z.int().check(z.positive());
+const engineId = z.string().check(z.minLength(1), z.maxLength(512));
 
 /** The object kinds an engine reports events for; anything else is sent as `other`. */
 export const EngineEventTypeSchema = z.enum(['container', 'image', 'volume', 'network', 'other']);
@@ -16,14 +16,14 @@ export const EngineEventTypeSchema = z.enum(['container', 'image', 'volume', 'ne
 export const EngineEventSchema = z.object({
   type: EngineEventTypeSchema,
   /** The engine's verb: create, start, die, health_status, pull, … */
-  action: z.string().min(1).max(128),
+  action: z.string().check(z.minLength(1), z.maxLength(128)),
   /** The object's id (container id, image id or name, volume name, network id). */
-  actorId: z.string().max(256),
+  actorId: z.string().check(z.maxLength(256)),
   /** Epoch ms, for queries. */
   time: ts,
   /** Epoch nanoseconds as decimal digits (beyond 2^53): part of the event's identity. */
-  timeNano: z.string().regex(/^\d{1,20}$/, 'must be decimal digits'),
-  attributes: z.record(z.string().max(256), z.string().max(1024)),
+  timeNano: z.string().check(z.regex(/^\d{1,20}$/, 'must be decimal digits')),
+  attributes: z.record(z.string().check(z.maxLength(256)), z.string().check(z.maxLength(1024))),
 });
 
 /** Events of one engine, in the order the engine sent them, each at most once per agent run. */
@@ -31,32 +31,32 @@ export const EngineEventsItemSchema = z.object({
   kind: z.literal('engine_events'),
   ts,
   engineId,
-  events: z.array(EngineEventSchema).max(5_000),
+  events: z.array(EngineEventSchema).check(z.maxLength(5_000)),
 });
 
 export const HealthStatusSchema = z.enum(['starting', 'healthy', 'unhealthy', 'none']);
 
 /** One health-check run, as the engine keeps it (the last few only). */
 export const HealthCheckRunSchema = z.object({
-  start: z.int().nonnegative().optional(),
-  end: z.int().nonnegative().optional(),
+  start: z.optional(z.int().check(z.nonnegative())),
+  end: z.optional(z.int().check(z.nonnegative())),
   exitCode: z.int(),
   /** Trimmed to 1 KiB: the start of a check's output says what failed. */
-  output: z.string().max(1024),
+  output: z.string().check(z.maxLength(1024)),
 });
 
 export const ContainerHealthSchema = z.object({
   /** The engine's container id. */
-  id: z.string().min(1).max(128),
+  id: z.string().check(z.minLength(1), z.maxLength(128)),
   status: HealthStatusSchema,
-  failingStreak: z.int().nonnegative(),
-  log: z.array(HealthCheckRunSchema).max(5),
-  restartCount: z.int().nonnegative(),
+  failingStreak: z.int().check(z.nonnegative()),
+  log: z.array(HealthCheckRunSchema).check(z.maxLength(5)),
+  restartCount: z.int().check(z.nonnegative()),
   exitCode: z.int(),
   oomKilled: z.boolean(),
   /** Epoch ms; absent when the engine reports its zero time (never started / never finished). */
-  startedAt: z.int().nonnegative().optional(),
-  finishedAt: z.int().nonnegative().optional(),
+  startedAt: z.optional(z.int().check(z.nonnegative())),
+  finishedAt: z.optional(z.int().check(z.nonnegative())),
 });
 
 /** State read by inspecting containers, for those inspected this time (not a full inventory). */
@@ -64,7 +64,7 @@ export const ContainerHealthItemSchema = z.object({
   kind: z.literal('container_health'),
   ts,
   engineId,
-  containers: z.array(ContainerHealthSchema).max(10_000),
+  containers: z.array(ContainerHealthSchema).check(z.maxLength(10_000)),
 });
 
 export type EngineEventType = z.infer<typeof EngineEventTypeSchema>;

@@ -8,7 +8,7 @@
  *    `Authorization: Bearer <connect token>`: an EdDSA JWT the agent signs with its key.
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { HostFactsSchema } from './frames.js';
 
 export const ENROLL_PATH = '/api/agents/enroll';
@@ -23,11 +23,11 @@ export const hubAudience = (hubId: string): string => `unity-hub:${hubId}`;
 export const Ed25519PublicJwkSchema = z.object({
   kty: z.literal('OKP'),
   crv: z.literal('Ed25519'),
-  x: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'x must be 32 bytes, base64url'),
+  x: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'x must be 32 bytes, base64url')),
 });
 
 export const EnrollRequestSchema = z.object({
-  token: z.string().min(16).max(256),
+  token: z.string().check(z.minLength(16), z.maxLength(256)),
   publicKey: Ed25519PublicJwkSchema,
   host: HostFactsSchema,
 });

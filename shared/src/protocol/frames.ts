@@ -3,7 +3,7 @@
  * See docs/protocol.md for the sequence and the delivery rules.
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { BatchItemSchema } from './items.js';
 
 /** Bumped on any change a peer of the previous version would misread. */
@@ -13,13 +13,13 @@ export const PROTOCOL_VERSION = 1;
 export const MAX_FRAME_BYTES = 1024 * 1024;
 
 export const HostFactsSchema = z.object({
-  hostname: z.string().min(1).max(255),
-  os: z.string().max(255),
-  kernel: z.string().max(255),
-  arch: z.string().max(32),
-  cpus: z.int().positive().max(65536),
-  memoryBytes: z.number().nonnegative(),
-  bootTime: z.int().nonnegative().optional(),
+  hostname: z.string().check(z.minLength(1), z.maxLength(255)),
+  os: z.string().check(z.maxLength(255)),
+  kernel: z.string().check(z.maxLength(255)),
+  arch: z.string().check(z.maxLength(32)),
+  cpus: z.int().check(z.positive(), z.lte(65536)),
+  memoryBytes: z.number().check(z.nonnegative()),
+  bootTime: z.optional(z.int().check(z.nonnegative())),
 });
 
 export const CapabilitySchema = z.enum(['host', 'containers', 'logs', 'actions', 'probes', 'kubernetes']);
@@ -42,34 +42,34 @@ export const CommandErrorCodeSchema = z.enum([
 
 export const CommandErrorSchema = z.object({
   code: CommandErrorCodeSchema,
-  message: z.string().max(4096),
+  message: z.string().check(z.maxLength(4096)),
 });
 
 // ---- agent → hub ----
 
 export const HelloFrameSchema = z.object({
   type: z.literal('hello'),
-  protocol: z.int().positive(),
-  agentVersion: z.string().min(1).max(64),
-  capabilities: z.array(CapabilitySchema).max(32),
+  protocol: z.int().check(z.positive()),
+  agentVersion: z.string().check(z.minLength(1), z.maxLength(64)),
+  capabilities: z.array(CapabilitySchema).check(z.maxLength(32)),
   host: HostFactsSchema,
   /** Highest seq the agent has produced so far (0 before the first batch). */
-  lastSeq: z.int().nonnegative(),
+  lastSeq: z.int().check(z.nonnegative()),
 });
 
 export const BatchFrameSchema = z.object({
   type: z.literal('batch'),
   /** Per-agent, strictly increasing, starting at 1. */
-  seq: z.int().positive(),
-  items: z.array(BatchItemSchema).min(1).max(1000),
+  seq: z.int().check(z.positive()),
+  items: z.array(BatchItemSchema).check(z.minLength(1), z.maxLength(1000)),
 });
 
 export const CmdResultFrameSchema = z.object({
   type: z.literal('cmd_result'),
-  id: z.string().min(1).max(64),
+  id: z.string().check(z.minLength(1), z.maxLength(64)),
   ok: z.boolean(),
-  result: z.unknown().optional(),
-  error: CommandErrorSchema.optional(),
+  result: z.optional(z.unknown()),
+  error: z.optional(CommandErrorSchema),
 });
 
 /**
@@ -79,9 +79,9 @@ export const CmdResultFrameSchema = z.object({
 export const StreamFrameSchema = z.object({
   type: z.literal('stream'),
   /** The id of the `cmd` this stream answers. */
-  id: z.string().min(1).max(64),
-  chunk: z.string().max(512 * 1024),
-  done: z.boolean().optional(),
+  id: z.string().check(z.minLength(1), z.maxLength(64)),
+  chunk: z.string().check(z.maxLength(512 * 1024)),
+  done: z.optional(z.boolean()),
 });
 
 export const AgentFrameSchema = z.discriminatedUnion('type', [
@@ -96,33 +96,33 @@ export const AgentFrameSchema = z.discriminatedUnion('type', [
 export const AckFrameSchema = z.object({
   type: z.literal('ack'),
   /** Every batch with seq ≤ this is stored; the agent may drop them from its outbox. */
-  seq: z.int().nonnegative(),
+  seq: z.int().check(z.nonnegative()),
 });
 
 export const ConfigFrameSchema = z.object({
   type: z.literal('config'),
-  hostIntervalMs: z.int().min(1000).max(3_600_000),
-  containerIntervalMs: z.int().min(1000).max(3_600_000),
+  hostIntervalMs: z.int().check(z.gte(1000), z.lte(3_600_000)),
+  containerIntervalMs: z.int().check(z.gte(1000), z.lte(3_600_000)),
   /** The hub's stored high-water mark; batches up to it are already stored. */
-  ackedSeq: z.int().nonnegative(),
+  ackedSeq: z.int().check(z.nonnegative()),
   /**
    * EdDSA JWT signed with the hub key the agent pinned at enrollment (aud = agent id,
    * nonce = the jti of the agent's connect token): proves the agent reached its own hub.
    */
-  hubProof: z.string().min(1).max(4096),
+  hubProof: z.string().check(z.minLength(1), z.maxLength(4096)),
 });
 
 export const CmdFrameSchema = z.object({
   type: z.literal('cmd'),
-  id: z.string().min(1).max(64),
-  kind: z.string().min(1).max(64),
+  id: z.string().check(z.minLength(1), z.maxLength(64)),
+  kind: z.string().check(z.minLength(1), z.maxLength(64)),
   args: z.record(z.string(), z.unknown()),
 });
 
 /** Asks the agent to stop a running command (a closed log follow); it answers with `cmd_result`. */
 export const CancelFrameSchema = z.object({
   type: z.literal('cancel'),
-  id: z.string().min(1).max(64),
+  id: z.string().check(z.minLength(1), z.maxLength(64)),
 });
 
 /**
@@ -132,8 +132,8 @@ export const CancelFrameSchema = z.object({
  */
 export const CreditFrameSchema = z.object({
   type: z.literal('credit'),
-  id: z.string().min(1).max(64),
-  chunks: z.int().positive().max(1024),
+  id: z.string().check(z.minLength(1), z.maxLength(64)),
+  chunks: z.int().check(z.positive(), z.lte(1024)),
 });
 
 /** Stream frames a command may send before the hub grants more. */
@@ -151,7 +151,7 @@ export const ErrorCodeSchema = z.enum([
 export const ErrorFrameSchema = z.object({
   type: z.literal('error'),
   code: ErrorCodeSchema,
-  message: z.string().max(4096),
+  message: z.string().check(z.maxLength(4096)),
 });
 
 export const HubFrameSchema = z.discriminatedUnion('type', [

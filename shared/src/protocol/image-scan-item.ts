@@ -4,12 +4,12 @@
  * made while the hub is away is delivered later from the outbox.
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ImageScanSchema } from '../api/image-scan.js';
 
 export const ImageScanItemSchema = z.object({
   kind: z.literal('image_scan'),
-  ts: z.int().positive(),
+  ts: z.int().check(z.positive()),
   scan: ImageScanSchema,
 });
 export type ImageScanItem = z.infer<typeof ImageScanItemSchema>;

@@ -3,7 +3,7 @@
  * Each item carries the time it was sampled (`ts`, epoch milliseconds on the agent's clock).
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ContainerHealthItemSchema, EngineEventsItemSchema } from './container-events.js';
 import { EngineKindSchema, EngineRefSchema, PortMappingSchema } from './engine-ref.js';
 import { ImageScanItemSchema } from './image-scan-item.js';
@@ -14,14 +14,14 @@ import { ProbeResultItemSchema } from './probe-result.js';
 
 export { EngineKindSchema, EngineRefSchema, PortMappingSchema };
 
-const nonNeg = z.number().nonnegative();
-const ts = z.int().positive();
-const shortText = z.string().max(512);
+const nonNeg = z.number().check(z.nonnegative());
+const ts = z.int().check(z.positive());
+const shortText = z.string().check(z.maxLength(512));
 
 export const CpuSchema = z.object({
   /** Busy share of all cores, 0–100. */
-  total: z.number().min(0).max(100),
-  perCore: z.array(z.number().min(0).max(100)).max(1024),
+  total: z.number().check(z.gte(0), z.lte(100)),
+  perCore: z.array(z.number().check(z.gte(0), z.lte(100))).check(z.maxLength(1024)),
 });
 
 export const MemorySchema = z.object({
@@ -40,7 +40,7 @@ export const DiskUsageSchema = z.object({
 });
 
 export const NetRateSchema = z.object({
-  iface: z.string().max(64),
+  iface: z.string().check(z.maxLength(64)),
   rxBytesPerSec: nonNeg,
   txBytesPerSec: nonNeg,
 });
@@ -52,9 +52,9 @@ export const HostMetricsItemSchema = z.object({
   cpu: CpuSchema,
   load: z.tuple([nonNeg, nonNeg, nonNeg]),
   memory: MemorySchema,
-  disks: z.array(DiskUsageSchema).max(256),
+  disks: z.array(DiskUsageSchema).check(z.maxLength(256)),
   diskIo: z.object({ readBytesPerSec: nonNeg, writeBytesPerSec: nonNeg }),
-  net: z.array(NetRateSchema).max(256),
+  net: z.array(NetRateSchema).check(z.maxLength(256)),
   uptimeSec: nonNeg,
 });
 
@@ -71,17 +71,17 @@ export const ContainerStateSchema = z.enum([
 
 export const ContainerInfoSchema = z.object({
   /** The engine's full container id. */
-  id: z.string().min(1).max(128),
-  name: z.string().min(1).max(256),
+  id: z.string().check(z.minLength(1), z.maxLength(128)),
+  name: z.string().check(z.minLength(1), z.maxLength(256)),
   image: shortText,
   state: ContainerStateSchema,
   /** The engine's human status line, e.g. "Up 3 minutes". */
   status: shortText,
-  createdAt: ts.optional(),
-  labels: z.record(z.string().max(256), z.string().max(4096)),
-  ports: z.array(PortMappingSchema).max(512),
-  composeProject: z.string().max(256).optional(),
-  composeService: z.string().max(256).optional(),
+  createdAt: z.optional(ts),
+  labels: z.record(z.string().check(z.maxLength(256)), z.string().check(z.maxLength(4096))),
+  ports: z.array(PortMappingSchema).check(z.maxLength(512)),
+  composeProject: z.optional(z.string().check(z.maxLength(256))),
+  composeService: z.optional(z.string().check(z.maxLength(256))),
 });
 
 /**
@@ -92,11 +92,11 @@ export const ContainersItemSchema = z.object({
   kind: z.literal('containers'),
   ts,
   engine: EngineRefSchema,
-  containers: z.array(ContainerInfoSchema).max(10_000),
+  containers: z.array(ContainerInfoSchema).check(z.maxLength(10_000)),
 });
 
 export const ContainerStatSchema = z.object({
-  id: z.string().min(1).max(128),
+  id: z.string().check(z.minLength(1), z.maxLength(128)),
   cpuPercent: nonNeg,
   memoryBytes: nonNeg,
   memoryLimitBytes: nonNeg,
@@ -104,23 +104,23 @@ export const ContainerStatSchema = z.object({
   netTxBytesPerSec: nonNeg,
   blockReadBytesPerSec: nonNeg,
   blockWriteBytesPerSec: nonNeg,
-  pids: z.int().nonnegative(),
+  pids: z.int().check(z.nonnegative()),
 });
 
 export const ContainerStatsItemSchema = z.object({
   kind: z.literal('container_stats'),
   ts,
-  engineId: z.string().min(1).max(512),
-  stats: z.array(ContainerStatSchema).max(10_000),
+  engineId: z.string().check(z.minLength(1), z.maxLength(512)),
+  stats: z.array(ContainerStatSchema).check(z.maxLength(10_000)),
 });
 
 /** The agent's outbox overflowed and dropped batches `fromSeq..toSeq`; the gap is reported, not hidden. */
 export const GapItemSchema = z.object({
   kind: z.literal('gap'),
   ts,
-  fromSeq: z.int().positive(),
-  toSeq: z.int().positive(),
-  droppedItems: z.int().nonnegative(),
+  fromSeq: z.int().check(z.positive()),
+  toSeq: z.int().check(z.positive()),
+  droppedItems: z.int().check(z.nonnegative()),
 });
 
 export const BatchItemSchema = z.discriminatedUnion('kind', [

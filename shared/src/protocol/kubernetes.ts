@@ -4,16 +4,16 @@
  * stays bounded), and the batch items that carry them (snapshots, then deltas).
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
-const name = z.string().min(1).max(253);
-const text = z.string().max(1024);
-const longText = z.string().max(4096);
-const count = z.int().nonnegative();
+const name = z.string().check(z.minLength(1), z.maxLength(253));
+const text = z.string().check(z.maxLength(1024));
+const longText = z.string().check(z.maxLength(4096));
+const count = z.int().check(z.nonnegative());
 /** Quantities as the API writes them ("100m", "128Mi"). */
-const quantities = z.record(z.string().max(128), z.string().max(64));
-const labels = z.record(z.string().max(317), z.string().max(1024));
-const time = z.string().max(40).optional();
+const quantities = z.record(z.string().check(z.maxLength(128)), z.string().check(z.maxLength(64)));
+const labels = z.record(z.string().check(z.maxLength(317)), z.string().check(z.maxLength(1024)));
+const time = z.optional(z.string().check(z.maxLength(40)));
 
 export const K8S_RESOURCES = [
   'nodes',
@@ -37,9 +37,9 @@ export const K8sResourceSchema = z.enum(K8S_RESOURCES);
 export type K8sResource = z.infer<typeof K8sResourceSchema>;
 
 export const K8sConditionSchema = z.object({
-  type: z.string().max(128),
-  status: z.string().max(16),
-  reason: text.optional(),
+  type: z.string().check(z.maxLength(128)),
+  status: z.string().check(z.maxLength(16)),
+  reason: z.optional(text),
   since: time,
 });
 
@@ -51,40 +51,42 @@ export const K8sContainerStatusSchema = z.object({
   /** running | waiting | terminated */
   state: z.enum(['running', 'waiting', 'terminated', 'unknown']),
   /** CrashLoopBackOff, ImagePullBackOff, OOMKilled, Completed… */
-  reason: text.optional(),
-  message: longText.optional(),
-  lastReason: text.optional(),
-  lastExitCode: z.int().optional(),
-  requests: quantities.optional(),
-  limits: quantities.optional(),
+  reason: z.optional(text),
+  message: z.optional(longText),
+  lastReason: z.optional(text),
+  lastExitCode: z.optional(z.int()),
+  requests: z.optional(quantities),
+  limits: z.optional(quantities),
 });
 
-const owner = z.object({ kind: z.string().max(64), name }).optional();
+const owner = z.optional(z.object({ kind: z.string().check(z.maxLength(64)), name }));
 
 export const K8sPodDataSchema = z.object({
-  phase: z.string().max(32),
-  node: z.string().max(253).optional(),
-  ip: z.string().max(64).optional(),
+  phase: z.string().check(z.maxLength(32)),
+  node: z.optional(z.string().check(z.maxLength(253))),
+  ip: z.optional(z.string().check(z.maxLength(64))),
   owner,
   labels,
   ready: z.boolean(),
   restarts: count,
   /** The most telling waiting/terminated reason among the containers (CrashLoopBackOff…). */
-  reason: text.optional(),
-  conditions: z.array(K8sConditionSchema).max(32),
-  containers: z.array(K8sContainerStatusSchema).max(64),
+  reason: z.optional(text),
+  conditions: z.array(K8sConditionSchema).check(z.maxLength(32)),
+  containers: z.array(K8sContainerStatusSchema).check(z.maxLength(64)),
   startedAt: time,
 });
 
 export const K8sNodeDataSchema = z.object({
   ready: z.boolean(),
-  conditions: z.array(K8sConditionSchema).max(32),
+  conditions: z.array(K8sConditionSchema).check(z.maxLength(32)),
   capacity: quantities,
   allocatable: quantities,
-  kubeletVersion: z.string().max(64).optional(),
-  runtimeVersion: z.string().max(128).optional(),
-  os: text.optional(),
-  taints: z.array(z.object({ key: text, value: text.optional(), effect: z.string().max(32) })).max(64),
+  kubeletVersion: z.optional(z.string().check(z.maxLength(64))),
+  runtimeVersion: z.optional(z.string().check(z.maxLength(128))),
+  os: z.optional(text),
+  taints: z
+    .array(z.object({ key: text, value: z.optional(text), effect: z.string().check(z.maxLength(32)) }))
+    .check(z.maxLength(64)),
   unschedulable: z.boolean(),
 });
 
@@ -96,7 +98,7 @@ export const K8sWorkloadDataSchema = z.object({
   available: count,
   selector: labels,
   owner,
-  conditions: z.array(K8sConditionSchema).max(32),
+  conditions: z.array(K8sConditionSchema).check(z.maxLength(32)),
   /** observedGeneration < generation: the controller has not caught up with the spec yet. */
   stale: z.boolean(),
 });
@@ -107,13 +109,13 @@ export const K8sJobDataSchema = z.object({
   failed: count,
   owner,
   complete: z.boolean(),
-  failedReason: text.optional(),
+  failedReason: z.optional(text),
   startedAt: time,
   completedAt: time,
 });
 
 export const K8sCronJobDataSchema = z.object({
-  schedule: z.string().max(128),
+  schedule: z.string().check(z.maxLength(128)),
   suspended: z.boolean(),
   active: count,
   lastScheduleAt: time,
@@ -121,41 +123,45 @@ export const K8sCronJobDataSchema = z.object({
 });
 
 export const K8sServiceDataSchema = z.object({
-  type: z.string().max(32),
-  clusterIP: z.string().max(64).optional(),
-  externalIPs: z.array(z.string().max(256)).max(64),
+  type: z.string().check(z.maxLength(32)),
+  clusterIP: z.optional(z.string().check(z.maxLength(64))),
+  externalIPs: z.array(z.string().check(z.maxLength(256))).check(z.maxLength(64)),
   selector: labels,
   ports: z
     .array(
-      z.object({ port: z.int(), protocol: z.string().max(16), targetPort: z.string().max(64).optional() }),
+      z.object({
+        port: z.int(),
+        protocol: z.string().check(z.maxLength(16)),
+        targetPort: z.optional(z.string().check(z.maxLength(64))),
+      }),
     )
-    .max(64),
+    .check(z.maxLength(64)),
 });
 
 export const K8sEndpointSliceDataSchema = z.object({
-  service: z.string().max(253).optional(),
+  service: z.optional(z.string().check(z.maxLength(253))),
   ready: count,
   notReady: count,
   /** The pods behind it, for the topology view. */
-  pods: z.array(z.string().max(253)).max(1000),
+  pods: z.array(z.string().check(z.maxLength(253))).check(z.maxLength(1000)),
 });
 
 export const K8sIngressDataSchema = z.object({
-  className: z.string().max(253).optional(),
+  className: z.optional(z.string().check(z.maxLength(253))),
   rules: z
     .array(
       z.object({
-        host: z.string().max(253).optional(),
-        path: z.string().max(1024).optional(),
-        service: z.string().max(253).optional(),
-        port: z.string().max(64).optional(),
+        host: z.optional(z.string().check(z.maxLength(253))),
+        path: z.optional(z.string().check(z.maxLength(1024))),
+        service: z.optional(z.string().check(z.maxLength(253))),
+        port: z.optional(z.string().check(z.maxLength(64))),
       }),
     )
-    .max(256),
-  tlsHosts: z.array(z.string().max(253)).max(256),
+    .check(z.maxLength(256)),
+  tlsHosts: z.array(z.string().check(z.maxLength(253))).check(z.maxLength(256)),
 });
 
-export const K8sNamespaceDataSchema = z.object({ phase: z.string().max(32), labels });
+export const K8sNamespaceDataSchema = z.object({ phase: z.string().check(z.maxLength(32)), labels });
 
 export const K8sQuotaDataSchema = z.object({ hard: quantities, used: quantities });
 
@@ -164,40 +170,45 @@ export const K8sLimitRangeDataSchema = z.object({
   limits: z
     .array(
       z.object({
-        type: z.string().max(64),
-        default: quantities.optional(),
-        defaultRequest: quantities.optional(),
-        max: quantities.optional(),
-        min: quantities.optional(),
+        type: z.string().check(z.maxLength(64)),
+        default: z.optional(quantities),
+        defaultRequest: z.optional(quantities),
+        max: z.optional(quantities),
+        min: z.optional(quantities),
       }),
     )
-    .max(32),
+    .check(z.maxLength(32)),
 });
 
 export const K8sPvcDataSchema = z.object({
-  phase: z.string().max(32),
-  capacity: z.string().max(64).optional(),
-  requested: z.string().max(64).optional(),
-  storageClass: z.string().max(253).optional(),
-  volume: z.string().max(253).optional(),
+  phase: z.string().check(z.maxLength(32)),
+  capacity: z.optional(z.string().check(z.maxLength(64))),
+  requested: z.optional(z.string().check(z.maxLength(64))),
+  storageClass: z.optional(z.string().check(z.maxLength(253))),
+  volume: z.optional(z.string().check(z.maxLength(253))),
 });
 
 export const K8sEventDataSchema = z.object({
-  type: z.string().max(32),
-  reason: z.string().max(256),
+  type: z.string().check(z.maxLength(32)),
+  reason: z.string().check(z.maxLength(256)),
   message: longText,
   object: z.object({
-    kind: z.string().max(64),
-    name: z.string().max(253),
-    namespace: z.string().max(253).optional(),
+    kind: z.string().check(z.maxLength(64)),
+    name: z.string().check(z.maxLength(253)),
+    namespace: z.optional(z.string().check(z.maxLength(253))),
   }),
   count: count,
   firstSeen: time,
   lastSeen: time,
-  source: z.string().max(253).optional(),
+  source: z.optional(z.string().check(z.maxLength(253))),
 });
 
-const base = { namespace: z.string().max(253), name, uid: z.string().max(64), createdAt: time };
+const base = {
+  namespace: z.string().check(z.maxLength(253)),
+  name,
+  uid: z.string().check(z.maxLength(64)),
+  createdAt: time,
+};
 
 export const K8sObjectSchema = z.discriminatedUnion('resource', [
   z.object({ resource: z.literal('nodes'), ...base, data: K8sNodeDataSchema }),
@@ -224,9 +235,9 @@ export type K8sWorkloadData = z.infer<typeof K8sWorkloadDataSchema>;
 export type K8sEventData = z.infer<typeof K8sEventDataSchema>;
 
 export const K8sClusterRefSchema = z.object({
-  name: z.string().regex(/^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/),
+  name: z.string().check(z.regex(/^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/)),
   /** Higher sorts first and weighs more in alerts' routing; 0 by default. */
-  priority: z.int().min(-1000).max(1000),
+  priority: z.int().check(z.gte(-1000), z.lte(1000)),
 });
 export type K8sClusterRef = z.infer<typeof K8sClusterRefSchema>;
 
@@ -237,26 +248,31 @@ export type K8sClusterRef = z.infer<typeof K8sClusterRefSchema>;
  */
 export const K8sSnapshotItemSchema = z.object({
   kind: z.literal('k8s_snapshot'),
-  ts: z.int().positive(),
+  ts: z.int().check(z.positive()),
   cluster: K8sClusterRefSchema,
   resource: K8sResourceSchema,
-  snapshotId: z.string().min(1).max(64),
+  snapshotId: z.string().check(z.minLength(1), z.maxLength(64)),
   final: z.boolean(),
-  objects: z.array(K8sObjectSchema).max(2000),
+  objects: z.array(K8sObjectSchema).check(z.maxLength(2000)),
 });
 
 export const K8sChangeSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('upsert'), object: K8sObjectSchema }),
-  z.object({ op: z.literal('delete'), resource: K8sResourceSchema, namespace: z.string().max(253), name }),
+  z.object({
+    op: z.literal('delete'),
+    resource: K8sResourceSchema,
+    namespace: z.string().check(z.maxLength(253)),
+    name,
+  }),
 ]);
 export type K8sChange = z.infer<typeof K8sChangeSchema>;
 
 /** Watch events since the last snapshot or delta, in the order the API server sent them. */
 export const K8sDeltaItemSchema = z.object({
   kind: z.literal('k8s_delta'),
-  ts: z.int().positive(),
+  ts: z.int().check(z.positive()),
   cluster: K8sClusterRefSchema,
-  changes: z.array(K8sChangeSchema).min(1).max(2000),
+  changes: z.array(K8sChangeSchema).check(z.minLength(1), z.maxLength(2000)),
 });
 
 /**
@@ -269,9 +285,9 @@ export type K8sUsageSource = (typeof K8S_USAGE_SOURCES)[number];
 
 /** A PVC's volume use as the kubelet measures it (only the kubelet knows it). */
 export const K8sVolumeUsageSchema = z.object({
-  usedBytes: z.number().nonnegative(),
-  capacityBytes: z.number().nonnegative(),
-  availableBytes: z.number().nonnegative(),
+  usedBytes: z.number().check(z.nonnegative()),
+  capacityBytes: z.number().check(z.nonnegative()),
+  availableBytes: z.number().check(z.nonnegative()),
 });
 export type K8sVolumeUsage = z.infer<typeof K8sVolumeUsageSchema>;
 
@@ -282,27 +298,34 @@ export type K8sVolumeUsage = z.infer<typeof K8sVolumeUsageSchema>;
  */
 export const K8sUsageItemSchema = z.object({
   kind: z.literal('k8s_usage'),
-  ts: z.int().positive(),
+  ts: z.int().check(z.positive()),
   cluster: K8sClusterRefSchema,
   source: z.enum(K8S_USAGE_SOURCES),
-  node: name.optional(),
+  node: z.optional(name),
   nodes: z
-    .array(z.object({ name, cpuMillicores: z.number().nonnegative(), memoryBytes: z.number().nonnegative() }))
-    .max(10_000),
+    .array(
+      z.object({
+        name,
+        cpuMillicores: z.number().check(z.nonnegative()),
+        memoryBytes: z.number().check(z.nonnegative()),
+      }),
+    )
+    .check(z.maxLength(10_000)),
   pods: z
     .array(
       z.object({
-        namespace: z.string().max(253),
+        namespace: z.string().check(z.maxLength(253)),
         name,
-        cpuMillicores: z.number().nonnegative(),
-        memoryBytes: z.number().nonnegative(),
+        cpuMillicores: z.number().check(z.nonnegative()),
+        memoryBytes: z.number().check(z.nonnegative()),
       }),
     )
-    .max(20_000),
-  pvcs: z
-    .array(z.object({ namespace: z.string().max(253), name, ...K8sVolumeUsageSchema.shape }))
-    .max(20_000)
-    .optional(),
+    .check(z.maxLength(20_000)),
+  pvcs: z.optional(
+    z
+      .array(z.object({ namespace: z.string().check(z.maxLength(253)), name, ...K8sVolumeUsageSchema.shape }))
+      .check(z.maxLength(20_000)),
+  ),
 });
 
 export type K8sSnapshotItem = z.infer<typeof K8sSnapshotItemSchema>;
@@ -312,11 +335,11 @@ export type K8sUsageItem = z.infer<typeof K8sUsageItemSchema>;
 /** The agent command that reads a pod's log through the API server (`follow` streams it). */
 export const K8S_LOGS_COMMAND = 'k8s.logs';
 export const K8sLogsArgsSchema = z.object({
-  cluster: z.string().min(1).max(63),
+  cluster: z.string().check(z.minLength(1), z.maxLength(63)),
   namespace: name,
   pod: name,
-  container: name.optional(),
-  tailLines: z.int().min(0).max(5000).default(200),
-  follow: z.boolean().default(false),
+  container: z.optional(name),
+  tailLines: z._default(z.int().check(z.gte(0), z.lte(5000)), 200),
+  follow: z._default(z.boolean(), false),
 });
 export type K8sLogsArgs = z.infer<typeof K8sLogsArgsSchema>;

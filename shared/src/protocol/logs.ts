@@ -5,7 +5,7 @@
  * command that tells the agent which containers the hub's users chose to ship.
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const LogStreamSchema = z.enum(['stdout', 'stderr']);
 export const LogLevelSchema = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
@@ -15,52 +15,55 @@ export const MAX_LOG_LINE_CHARS = 16 * 1024;
 
 export const LogLineSchema = z.object({
   /** The engine's timestamp, RFC 3339 with 9 fractional digits (sortable as text). */
-  time: z.string().min(20).max(40),
+  time: z.string().check(z.minLength(20), z.maxLength(40)),
   stream: LogStreamSchema,
-  line: z.string().max(MAX_LOG_LINE_CHARS),
-  level: LogLevelSchema.nullable(),
+  line: z.string().check(z.maxLength(MAX_LOG_LINE_CHARS)),
+  level: z.nullable(LogLevelSchema),
 });
 
 /** One `stream` chunk of a logs command. */
-export const LogChunkSchema = z.array(LogLineSchema).max(20_000);
+export const LogChunkSchema = z.array(LogLineSchema).check(z.maxLength(20_000));
 
 /** A time bound: RFC 3339 or epoch milliseconds. */
-const timeBound = z.union([z.iso.datetime({ offset: true }), z.coerce.number().int().nonnegative()]);
+const timeBound = z.union([
+  z.iso.datetime({ offset: true }),
+  z.coerce.number().check(z.int(), z.nonnegative()),
+]);
 
-export const LogTailArgsSchema = z
-  .object({
-    /** The engine's container id (or name). */
-    engineId: z.string().min(1).max(512),
-    containerId: z.string().min(1).max(128),
-    tail: z.int().min(0).max(5000).default(200),
-    since: timeBound.optional(),
-    until: timeBound.optional(),
-    stdout: z.boolean().default(true),
-    stderr: z.boolean().default(true),
-    /** Only lines at these levels (lines without a level never match). */
-    levels: z.array(LogLevelSchema).max(6).optional(),
-    /** Only lines containing this text (case-insensitive). */
-    q: z.string().min(1).max(256).optional(),
-  })
-  .strict();
+export const LogTailArgsSchema = z.strictObject({
+  /** The engine's container id (or name). */
+  engineId: z.string().check(z.minLength(1), z.maxLength(512)),
+  containerId: z.string().check(z.minLength(1), z.maxLength(128)),
+  tail: z._default(z.int().check(z.gte(0), z.lte(5000)), 200),
+  since: z.optional(timeBound),
+  until: z.optional(timeBound),
+  stdout: z._default(z.boolean(), true),
+  stderr: z._default(z.boolean(), true),
+  /** Only lines at these levels (lines without a level never match). */
+  levels: z.optional(z.array(LogLevelSchema).check(z.maxLength(6))),
+  /** Only lines containing this text (case-insensitive). */
+  q: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+});
 
 export const LogFollowArgsSchema = LogTailArgsSchema;
 
 export const ShipTargetSchema = z.object({
-  engineId: z.string().min(1).max(512),
-  containerId: z.string().min(1).max(128),
+  engineId: z.string().check(z.minLength(1), z.maxLength(512)),
+  containerId: z.string().check(z.minLength(1), z.maxLength(128)),
 });
 
 /** `logs.ship.set`: the full list of containers the hub wants shipped besides labelled ones. */
-export const LogShipSetArgsSchema = z.object({ containers: z.array(ShipTargetSchema).max(10_000) }).strict();
+export const LogShipSetArgsSchema = z.strictObject({
+  containers: z.array(ShipTargetSchema).check(z.maxLength(10_000)),
+});
 
 /** Lines of one container shipped through the outbox (opt-in: label `unity.logs=ship` or the UI). */
 export const LogLinesItemSchema = z.object({
   kind: z.literal('log_lines'),
-  ts: z.int().positive(),
-  engineId: z.string().min(1).max(512),
-  containerId: z.string().min(1).max(128),
-  lines: z.array(LogLineSchema).min(1).max(5000),
+  ts: z.int().check(z.positive()),
+  engineId: z.string().check(z.minLength(1), z.maxLength(512)),
+  containerId: z.string().check(z.minLength(1), z.maxLength(128)),
+  lines: z.array(LogLineSchema).check(z.minLength(1), z.maxLength(5000)),
 });
 
 /** Opts a container into shipping (`unity.logs=ship`). */

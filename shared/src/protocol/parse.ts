@@ -3,7 +3,7 @@
  * (the first few zod issues, with their paths) and never echoes the frame back.
  * @module
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { err, ok, type Result } from '../result.js';
 import {
   type AgentFrame,
@@ -16,7 +16,7 @@ import {
 export type FrameError = { code: 'bad_frame' | 'frame_too_large'; message: string };
 
 /** Summarises zod issues as `path: message; …`, at most `max` of them. */
-export function describeIssues(error: z.ZodError, max = 3): string {
+export function describeIssues(error: z.core.$ZodError, max = 3): string {
   const parts = error.issues
     .slice(0, max)
     .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
@@ -40,7 +40,7 @@ function utf8Length(text: string): number {
   return bytes;
 }
 
-function parseWith<T>(schema: z.ZodType<T>, text: string): Result<T, FrameError> {
+function parseWith<T>(schema: z.ZodMiniType<T>, text: string): Result<T, FrameError> {
   if (utf8Length(text) > MAX_FRAME_BYTES) {
     return err({ code: 'frame_too_large', message: `frame exceeds ${MAX_FRAME_BYTES} bytes` });
   }
