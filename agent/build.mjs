@@ -10,6 +10,7 @@
  * when missing.
  */
 import { chmod } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -50,6 +51,86 @@ const withoutKubernetes = {
   },
 };
 
+/**
+ * Built-in modules through `require`, not through `import`: Node hands an ESM import of a
+ * built-in a namespace with every export copied, which runs every lazy getter of that module.
+ * `import { promisify } from 'node:util'` so loads `parseArgs`, `diff` and `worker_threads`;
+ * an import of `node:fs` loads `fs/promises` with `readline` and the REPL's history. And a
+ * single-file ESM bundle hoists every static import to its top, so a dependency loaded only
+ * when it is used (postgres, for a PostgreSQL probe) would load its built-ins at start anyway.
+ * Each module loaded stays resident (its code, and its source pages of the `node` binary).
+ * Static imports of built-ins become CommonJS stand-ins that `require` them where the bundle
+ * first needs them; esbuild's interop reads their exports one at a time, when used.
+ * `node:util` is the exception: its module object loads a lazy export's module when that
+ * export's property descriptor is read, which the interop does for all of them (13 modules,
+ * `worker_threads` among them). It is re-exported by name instead, so importing a name not
+ * listed here fails the build.
+ */
+const UTIL_EXPORTS = ['parseArgs', 'promisify'];
+
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup(b) {
+    const builtins = new Set(builtinModules);
+    b.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      if (args.kind !== 'import-statement' || !builtins.has(name)) return undefined;
+      return { path: name, namespace: 'builtin-require' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({
+      contents:
+        args.path === 'util'
+          ? `const util = require('node:util');
+             export default util;
+             export const { ${UTIL_EXPORTS.join(', ')} } = util;`
+          : `module.exports = require('node:${args.path}');`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * pino's worker-thread transports (`thread-stream`, with `worker_threads` and `assert`): the
+ * agent logs to stdout and never starts a transport, so thread-stream is a stand-in that says
+ * so, and pino's `isMainThread` check is answered without loading `worker_threads`. sonic-boom
+ * (pino's stdout writer) requires `assert` for one argument check; a plain function makes it.
+ */
+const withoutPinoTransports = {
+  name: 'without-pino-transports',
+  setup(b) {
+    const stub = (path, contents) => ({ path, namespace: 'pino-stub', pluginData: contents });
+    b.onResolve({ filter: /^thread-stream$/ }, (args) =>
+      /[\\/]pino[\\/]/.test(args.importer)
+        ? stub(
+            'thread-stream',
+            `module.exports = class ThreadStream {
+              constructor() { throw new Error('pino transports are not part of the agent build'); }
+            };`,
+          )
+        : undefined,
+    );
+    b.onResolve({ filter: /^worker_threads$/ }, (args) =>
+      /[\\/]pino[\\/]lib[\\/]tools\.js$/.test(args.importer)
+        ? stub('worker_threads', 'module.exports = { isMainThread: true };')
+        : undefined,
+    );
+    b.onResolve({ filter: /^assert$/ }, (args) =>
+      /[\\/]sonic-boom[\\/]/.test(args.importer)
+        ? stub(
+            'assert',
+            `module.exports = function assert(value, message) {
+              if (!value) throw new Error(message);
+            };`,
+          )
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'pino-stub' }, (args) => ({
+      contents: args.pluginData,
+      loader: 'js',
+    }));
+  },
+};
+
 const outFlag = process.argv.indexOf('--outdir');
 const outdir = outFlag > 0 ? process.argv[outFlag + 1] : join(here, 'dist');
 
@@ -58,7 +139,12 @@ for (const [name, kubernetes] of [
   ['unity-agent-k8s.mjs', true],
 ]) {
   const outfile = join(outdir, name);
-  await bundle(outfile, kubernetes ? [englishOnlyZod] : [englishOnlyZod, withoutKubernetes]);
+  await bundle(
+    outfile,
+    kubernetes
+      ? [englishOnlyZod, builtinsByRequire, withoutPinoTransports]
+      : [englishOnlyZod, builtinsByRequire, withoutPinoTransports, withoutKubernetes],
+  );
   await chmod(outfile, 0o755);
   console.log(`built ${outfile}`);
 }
@@ -76,15 +162,14 @@ async function bundle(outfile, plugins) {
     legalComments: 'none',
     external: ['*.node'],
     plugins,
+    // process.getBuiltinModule, not `import`: see builtinsByRequire (an import of node:module
+    // alone would load the module-hooks machinery, worker_threads included).
     banner: {
       js: [
         '#!/usr/bin/env node',
-        "import { createRequire as __unityCreateRequire } from 'node:module';",
-        "import { dirname as __unityDirname } from 'node:path';",
-        "import { fileURLToPath as __unityFileURLToPath } from 'node:url';",
-        'const require = __unityCreateRequire(import.meta.url);',
-        'const __filename = __unityFileURLToPath(import.meta.url);',
-        'const __dirname = __unityDirname(__filename);',
+        "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);",
+        "const __filename = process.getBuiltinModule('node:url').fileURLToPath(import.meta.url);",
+        "const __dirname = process.getBuiltinModule('node:path').dirname(__filename);",
       ].join('\n'),
     },
     logLevel: 'warning',

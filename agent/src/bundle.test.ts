@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -51,6 +51,48 @@ describe('the bundled agent (dist/unity-agent.mjs)', { timeout: 120_000 }, () =>
         child.kill('SIGTERM');
       });
       assert.equal(code, 0);
+    } finally {
+      await hub.close();
+    }
+  });
+
+  // Every module a process loads stays resident (docs/architecture.md, "Agent footprint").
+  it('runs without classic zod and without the built-ins it only needs for probes, scans or transports', async () => {
+    const bundle = await readFile(join(dir, 'unity-agent.mjs'), 'utf8');
+    // Classic zod's object schema class and its JSON Schema export; zod/mini's class is there.
+    assert.doesNotMatch(bundle, /"ZodObject"|toJSONSchema/);
+    assert.match(bundle, /"ZodMiniObject"/);
+    const hub = await FakeHub.start();
+    try {
+      const loaded = join(dir, 'loaded.json');
+      const preload = join(dir, 'record-modules.cjs');
+      await writeFile(
+        preload,
+        `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loaded)},
+          JSON.stringify(process.moduleLoadList)));`,
+      );
+      const args = ['--require', preload, 'unity-agent.mjs', '--hub', hub.url, '--token', hub.addToken()];
+      args.push(
+        '--state-dir',
+        join(dir, 'state-modules'),
+        '--host-interval',
+        '200ms',
+        '--no-engine-autodetect',
+      );
+      const child = spawn(process.execPath, args, { cwd: dir, stdio: 'ignore' });
+      const deadline = Date.now() + 20_000;
+      while (hub.stored.size < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(hub.stored.size >= 3, `stored ${hub.stored.size}`);
+      await new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      });
+      const modules = new Set(
+        (JSON.parse(await readFile(loaded, 'utf8')) as string[]).map((m) => m.replace(/^NativeModule /, '')),
+      );
+      assert.ok(modules.has('https') && modules.has('fs/promises'), 'the record lists what was loaded');
+      for (const unused of ['child_process', 'dns/promises', 'perf_hooks', 'worker_threads', 'assert'])
+        assert.ok(!modules.has(unused), `${unused} was loaded`);
     } finally {
       await hub.close();
     }

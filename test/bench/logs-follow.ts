@@ -11,6 +11,7 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
+import { shippedAgent } from '../lib/agent.js';
 import { LogFollowClient } from '../lib/log-follow.js';
 import { type Stack, startStack, waitForHostOnline } from '../lib/stack.js';
 import { NotYet, waitFor } from '../lib/wait.js';
@@ -130,7 +131,7 @@ async function runOne(stack: Stack, hostId: string, run: LogsBenchOptions['runs'
 export async function logsFollowBench(options: LogsBenchOptions, mode: string): Promise<Row[]> {
   const stack = await startStack({ name: 'bench-logs', withPodman: true });
   try {
-    const agent = await stack.startAgent();
+    const agent = await stack.startAgent(shippedAgent());
     const host = await waitForHostOnline(stack.api, agent, 30_000);
     const rows: Row[] = [];
     for (const run of options.runs) rows.push(await runOne(stack, host.id, run));

@@ -5,12 +5,9 @@
  * container sample and RSS). Smoke: 3 s idle, 5 containers, 2 samples at 2 s.
  * @module
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { type AgentProcess, startAgent } from '../lib/agent.js';
+import { type AgentProcess, shippedAgent, startAgent } from '../lib/agent.js';
 import { ApiClient } from '../lib/api.js';
 import { type HubProcess, startHub } from '../lib/hub.js';
-import { REPO_ROOT } from '../lib/paths.js';
 import { type PodmanEngine, startPodman } from '../lib/podman.js';
 import { waitForHostOnline } from '../lib/stack.js';
 import { NotYet, sleep, waitFor } from '../lib/wait.js';
@@ -34,14 +31,6 @@ export const FULL: RuntimeParams = {
   warmupSec: 60,
 };
 export const SMOKE: RuntimeParams = { idleSec: 2, containers: 3, intervalSec: 2, samples: 2, warmupSec: 0 };
-
-const AGENT_BUNDLE = join(REPO_ROOT, 'agent', 'dist', 'unity-agent.mjs');
-
-/**
- * `BENCH_AGENT_NODE_ARGS="--cpu-prof --max-opt=2"`: other node flags for the agent bundle than
- * install.sh's (to compare V8 flags, or to profile it); unset, the agent runs as installed.
- */
-const agentNodeArgs = process.env.BENCH_AGENT_NODE_ARGS?.split(' ').filter((a) => a !== '');
 
 export async function runtimeBench(p: RuntimeParams, mode: string): Promise<void> {
   let hub: HubProcess | undefined;
@@ -83,7 +72,8 @@ export async function runtimeBench(p: RuntimeParams, mode: string): Promise<void
     for (let i = 0; i < p.containers; i++) await engine.run({ name: `c${i}` });
     const api = await ApiClient.login(hub.url);
     const token = await api.createEnrollmentToken({ ttlSec: 600 });
-    const bundled = existsSync(AGENT_BUNDLE);
+    const shipped = shippedAgent();
+    const bundled = shipped.entry !== undefined;
     agent = startAgent({
       name: 'bench',
       hubUrl: hub.url,
@@ -91,8 +81,7 @@ export async function runtimeBench(p: RuntimeParams, mode: string): Promise<void
       dockerHost: engine.dockerHost,
       hostInterval: `${p.intervalSec}s`,
       env: { LOG_LEVEL: 'warn' },
-      ...(bundled ? { entry: AGENT_BUNDLE } : {}),
-      ...(agentNodeArgs ? { nodeArgs: agentNodeArgs } : {}),
+      ...shipped,
     });
     const host = await waitForHostOnline(api, agent, 60_000);
     // Measure the steady state: from the first tick that reports every container.

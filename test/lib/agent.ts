@@ -4,7 +4,7 @@
  * engine it started).
  * @module
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { entryArgs, makeTempDir, REPO_ROOT, removeDir } from './paths.js';
 import { type Managed, startProcess } from './process.js';
@@ -33,6 +33,20 @@ export type AgentOptions = {
 
 /** The V8 flags install.sh's systemd unit runs the agent with (see the figures there). */
 export const AGENT_NODE_ARGS = ['--max-semi-space-size=1', '--max-opt=1'];
+
+/** The host agent's bundle, as install.sh downloads it (`npm run build -w @unity/agent`). */
+export const AGENT_BUNDLE = join(REPO_ROOT, 'agent', 'dist', 'unity-agent.mjs');
+
+/**
+ * What a benchmark runs: the bundle with install.sh's flags when it is built, else the source.
+ * `BENCH_AGENT_NODE_ARGS="--cpu-prof --max-opt=2"` gives the bundle other node flags (to compare
+ * V8 flags, or to profile it).
+ */
+export function shippedAgent(): Pick<AgentOptions, 'entry' | 'nodeArgs'> {
+  if (!existsSync(AGENT_BUNDLE)) return {};
+  const nodeArgs = process.env.BENCH_AGENT_NODE_ARGS?.split(' ').filter((a) => a !== '');
+  return { entry: AGENT_BUNDLE, ...(nodeArgs ? { nodeArgs } : {}) };
+}
 
 export class AgentProcess {
   process: Managed | undefined;

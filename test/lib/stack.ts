@@ -5,7 +5,7 @@
  * @module
  */
 import type { Host } from '@unity/shared';
-import { type AgentProcess, startAgent } from './agent.js';
+import { type AgentOptions, type AgentProcess, startAgent } from './agent.js';
 import { ApiClient } from './api.js';
 import { type HubProcess, startHub } from './hub.js';
 import { type PodmanEngine, startPodman } from './podman.js';
@@ -49,8 +49,11 @@ export class Stack {
     }
   }
 
-  /** Enrolls and starts the agent (separate so a test can create containers first). */
-  async startAgent(): Promise<AgentProcess> {
+  /**
+   * Enrolls and starts the agent (separate so a test can create containers first); `agent` says
+   * which build runs (a benchmark runs the bundle: see `shippedAgent`).
+   */
+  async startAgent(agent: Pick<AgentOptions, 'entry' | 'nodeArgs'> = {}): Promise<AgentProcess> {
     const token = await this.api.createEnrollmentToken({ ttlSec: 600, maxUses: 1 });
     this.agent = startAgent({
       name: this.options.name,
@@ -58,6 +61,7 @@ export class Stack {
       token: token.token,
       ...(this.engine ? { dockerHost: this.engine.dockerHost } : {}),
       hostInterval: this.options.hostInterval ?? '2s',
+      ...agent,
     });
     return this.agent;
   }

@@ -3,7 +3,7 @@
  * system's, with the answers compared to the expected values and the query time measured.
  * @module
  */
-import { Resolver } from 'node:dns/promises';
+import type { Resolver } from 'node:dns/promises';
 import type { DnsProbe } from '@unity/shared';
 import { type Observation, since } from './types.js';
 
@@ -31,6 +31,9 @@ async function query(resolver: Resolver, probe: DnsProbe): Promise<string[]> {
 }
 
 export async function checkDns(probe: DnsProbe, signal: AbortSignal): Promise<Observation> {
+  // Loaded on first use: a module imported at the top stays resident in every agent, probe or
+  // not (docs/architecture.md, "Agent footprint").
+  const { Resolver } = await import('node:dns/promises');
   const resolver = new Resolver({ timeout: probe.timeoutSeconds * 1000, tries: 1 });
   if (probe.server) resolver.setServers([probe.server]);
   const abort = () => resolver.cancel();

@@ -3,7 +3,6 @@
  * ping has them), parsed for packets sent/received, loss and min/avg/max RTT.
  * @module
  */
-import { execFile } from 'node:child_process';
 import type { PingProbe } from '@unity/shared';
 import type { Observation } from './types.js';
 
@@ -32,7 +31,14 @@ export function parsePing(output: string): PingSummary | undefined {
   };
 }
 
-export function checkPing(probe: PingProbe, signal: AbortSignal, binary = 'ping'): Promise<Observation> {
+export async function checkPing(
+  probe: PingProbe,
+  signal: AbortSignal,
+  binary = 'ping',
+): Promise<Observation> {
+  // Loaded on first use: a module imported at the top stays resident in every agent, probe or
+  // not (docs/architecture.md, "Agent footprint").
+  const { execFile } = await import('node:child_process');
   // -n: no reverse lookups; -w: a deadline so ping itself stops within the probe's timeout.
   const args = [
     '-n',

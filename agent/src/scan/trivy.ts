@@ -3,7 +3,6 @@
  * needs no restart) and runs `trivy image --format json --quiet <image>`, parsing its report.
  * @module
  */
-import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
@@ -46,6 +45,9 @@ export async function scanImage(
   const trivy = await findTrivy(options.searchPath);
   if (!trivy) return err({ code: 'unsupported', message: TRIVY_MISSING });
   const started = (options.clock ?? Date.now)();
+  // Loaded on first use: a module imported at the top stays resident in every agent, scanning
+  // or not (docs/architecture.md, "Agent footprint").
+  const { execFile } = await import('node:child_process');
   const output = await new Promise<Result<string, string>>((resolve) => {
     // `--` keeps an image name starting with "-" from being read as a flag.
     execFile(
