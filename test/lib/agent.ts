@@ -33,6 +33,8 @@ export type AgentOptions = {
 
 /** The V8 flags install.sh's systemd unit runs the agent with (see the figures there). */
 export const AGENT_NODE_ARGS = ['--max-semi-space-size=1', '--max-opt=1'];
+/** The environment that unit sets for it. */
+export const AGENT_ENV = { MALLOC_ARENA_MAX: '1' };
 
 /** The host agent's bundle, as install.sh downloads it (`npm run build -w @unity/agent`). */
 export const AGENT_BUNDLE = join(REPO_ROOT, 'agent', 'dist', 'unity-agent.mjs');
@@ -80,8 +82,8 @@ export class AgentProcess {
 
   spawn(): void {
     const o = this.options;
-    // A built bundle runs with the V8 flags install.sh's systemd unit gives it (see the
-    // figures there), so measurements match an installed agent.
+    // A built bundle runs with the V8 flags and environment install.sh's systemd unit gives it
+    // (see the figures there), so measurements match an installed agent.
     const entry = o.entry
       ? [...(o.nodeArgs ?? AGENT_NODE_ARGS), o.entry]
       : entryArgs(o.kubernetes ? 'agent-k8s' : 'agent');
@@ -97,7 +99,7 @@ export class AgentProcess {
       command: process.execPath,
       args,
       cwd: REPO_ROOT,
-      env: { ...process.env, LOG_LEVEL: 'info', DOCKER_HOST: '', ...o.env },
+      env: { ...process.env, LOG_LEVEL: 'info', DOCKER_HOST: '', ...(o.entry ? AGENT_ENV : {}), ...o.env },
     });
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type BatchItem, BatchItemSchema } from '@unity/shared';
+import { type BatchItem, BatchItemSchema, type ContainerInfo } from '@unity/shared';
 import { HostCollector } from '../collectors/host.js';
 import { containerStat, libpodSnapshot } from '../collectors/stats-math.js';
 import { checkSample } from './sample-check.js';
@@ -107,6 +107,43 @@ describe('checkSample', () => {
       net: [{ iface: 'eth0', rxBytesPerSec: 1, txBytesPerSec: 2 }],
     };
     assert.ok(agreesWithSchema(withDisk) > 100);
+  });
+
+  it('accepts and refuses container listings exactly as the protocol schema does', () => {
+    const container: ContainerInfo = {
+      id: 'c'.repeat(64),
+      name: 'web-1',
+      image: 'docker.io/library/nginx:1.27',
+      state: 'running',
+      status: 'Up 3 minutes',
+      createdAt: Date.now() - 60_000,
+      labels: { 'com.docker.compose.project': 'web', 'unity.logs': 'ship' },
+      ports: [
+        { privatePort: 80, publicPort: 8080, ip: '0.0.0.0', protocol: 'tcp' },
+        { privatePort: 53, protocol: 'udp' },
+      ],
+      composeProject: 'web',
+      composeService: 'nginx',
+    };
+    const item: BatchItem = {
+      kind: 'containers',
+      ts: Date.now(),
+      engine: { id: 'podman:/run/podman/podman.sock', kind: 'podman', version: '4.3.1' },
+      containers: [container, { ...container, id: 'd'.repeat(64), state: 'exited', ports: [], labels: {} }],
+    };
+    assert.equal(checkSample(item), true);
+    assert.ok(agreesWithSchema(item) > 300);
+    // Values a one-value breakage does not reach: an unknown state or engine, a label key too long.
+    for (const broken of [
+      { ...container, state: 'sleeping' as ContainerInfo['state'] },
+      { ...container, labels: { ['k'.repeat(257)]: 'v' } },
+      { ...container, ports: Array.from({ length: 513 }, () => container.ports[1]) },
+    ]) {
+      const c = { ...item, containers: [broken] } as BatchItem;
+      assert.equal(checkSample(c), false);
+      assert.equal(BatchItemSchema.safeParse(c).success, false);
+    }
+    assert.equal(checkSample({ ...item, engine: { id: 'x', kind: 'lxc' } } as unknown as BatchItem), false);
   });
 
   it('leaves every other kind to the schema', () => {

@@ -1,14 +1,15 @@
 /**
- * The schema check of the agent's own per-tick samples (`container_stats`, `host_metrics`)
- * written out by hand. The scheduler checks every item before storing it (a batch the hub
+ * The schema check of the agent's own per-tick samples (`container_stats`, `host_metrics`) and
+ * its container listing (`containers`, sent every minute and on changes) written out by hand. The scheduler checks every item before storing it (a batch the hub
  * refuses would block the outbox for good); zod's walk of a hundred container stats cost about
  * as much as reading them (issue 3's CPU figure: CPU per container sample). These two kinds are
- * built here from numbers the agent already sanitised, so the check is plain comparisons.
+ * built here from numbers the agent already sanitised, so the check is plain comparisons; a
+ * listing of a hundred containers with their labels cost zod about 2 ms.
  * Everything else, and any sample this check refuses, still goes through BatchItemSchema (for
  * its error message). sample-check.test.ts holds it to the schema's verdicts.
  * @module
  */
-import type { BatchItem, ContainerStatsItem, HostMetricsItem } from '@unity/shared';
+import type { BatchItem, ContainerStatsItem, ContainersItem, HostMetricsItem } from '@unity/shared';
 
 /** `z.number().nonnegative()`: finite and ≥ 0. */
 const nonNeg = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;
@@ -21,6 +22,20 @@ const text = (v: unknown, min: number, max: number): boolean =>
 const record = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: unknown, max: number): v is unknown[] => Array.isArray(v) && v.length <= max;
+const optional = (v: unknown, check: (v: unknown) => boolean): boolean => v === undefined || check(v);
+/** `z.int().min(0).max(65535)`. */
+const port = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 65535;
+const STATES = new Set([
+  'created',
+  'running',
+  'paused',
+  'restarting',
+  'removing',
+  'exited',
+  'dead',
+  'unknown',
+]);
+const ENGINE_KINDS = new Set(['docker', 'podman']);
 
 /**
  * Whether `item` passes BatchItemSchema, for the kinds above; `undefined` for any other kind
@@ -29,6 +44,7 @@ const list = (v: unknown, max: number): v is unknown[] => Array.isArray(v) && v.
 export function checkSample(item: BatchItem): boolean | undefined {
   if (item.kind === 'container_stats') return statsOk(item);
   if (item.kind === 'host_metrics') return hostOk(item);
+  if (item.kind === 'containers') return containersOk(item);
   return undefined;
 }
 
@@ -82,5 +98,41 @@ function hostOk(item: HostMetricsItem): boolean {
   for (const n of item.net)
     if (!record(n) || !text(n.iface, 0, 64) || !nonNeg(n.rxBytesPerSec) || !nonNeg(n.txBytesPerSec))
       return false;
+  return true;
+}
+
+function containersOk(item: ContainersItem): boolean {
+  const { engine } = item;
+  if (!ts(item.ts) || !record(engine) || !text(engine.id, 1, 512) || !ENGINE_KINDS.has(engine.kind))
+    return false;
+  if (!optional(engine.version, (v) => text(v, 0, 64)) || !list(item.containers, 10_000)) return false;
+  for (const c of item.containers) {
+    if (
+      !record(c) ||
+      !text(c.id, 1, 128) ||
+      !text(c.name, 1, 256) ||
+      !text(c.image, 0, 512) ||
+      typeof c.state !== 'string' ||
+      !STATES.has(c.state) ||
+      !text(c.status, 0, 512) ||
+      !optional(c.createdAt, ts) ||
+      !optional(c.composeProject, (v) => text(v, 0, 256)) ||
+      !optional(c.composeService, (v) => text(v, 0, 256)) ||
+      !record(c.labels) ||
+      !list(c.ports, 512)
+    )
+      return false;
+    for (const [key, value] of Object.entries(c.labels))
+      if (key.length > 256 || !text(value, 0, 4096)) return false;
+    for (const p of c.ports)
+      if (
+        !record(p) ||
+        !port(p.privatePort) ||
+        !optional(p.publicPort, port) ||
+        !optional(p.ip, (v) => text(v, 0, 64)) ||
+        !text(p.protocol, 0, 8)
+      )
+        return false;
+  }
   return true;
 }
