@@ -1,15 +1,23 @@
 /**
  * The schema check of the agent's own per-tick samples (`container_stats`, `host_metrics`) and
- * its container listing (`containers`, sent every minute and on changes) written out by hand. The scheduler checks every item before storing it (a batch the hub
- * refuses would block the outbox for good); zod's walk of a hundred container stats cost about
- * as much as reading them (issue 3's CPU figure: CPU per container sample). These two kinds are
- * built here from numbers the agent already sanitised, so the check is plain comparisons; a
- * listing of a hundred containers with their labels cost zod about 2 ms.
- * Everything else, and any sample this check refuses, still goes through BatchItemSchema (for
- * its error message). sample-check.test.ts holds it to the schema's verdicts.
+ * of its container listing (`containers`, every minute and on changes), written out by hand.
+ * The scheduler checks every item before storing it (a batch the hub refuses would block the
+ * outbox for good); zod's walk of a hundred container stats cost about as much as reading them
+ * (issue 3's CPU figure: CPU per container sample), and of a hundred containers with their
+ * labels about 2 ms. These kinds are built here from values the agent already sanitised, so the
+ * check is plain comparisons. Everything else, and any item this check refuses, still goes
+ * through BatchItemSchema (for its error message). sample-check.test.ts holds it to the
+ * schema's verdicts.
  * @module
  */
-import type { BatchItem, ContainerStatsItem, ContainersItem, HostMetricsItem } from '@unity/shared';
+import {
+  type BatchItem,
+  ContainerStateSchema,
+  type ContainerStatsItem,
+  type ContainersItem,
+  EngineKindSchema,
+  type HostMetricsItem,
+} from '@unity/shared';
 
 /** `z.number().nonnegative()`: finite and ≥ 0. */
 const nonNeg = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;
@@ -25,17 +33,8 @@ const list = (v: unknown, max: number): v is unknown[] => Array.isArray(v) && v.
 const optional = (v: unknown, check: (v: unknown) => boolean): boolean => v === undefined || check(v);
 /** `z.int().min(0).max(65535)`. */
 const port = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 65535;
-const STATES = new Set([
-  'created',
-  'running',
-  'paused',
-  'restarting',
-  'removing',
-  'exited',
-  'dead',
-  'unknown',
-]);
-const ENGINE_KINDS = new Set(['docker', 'podman']);
+const STATES = new Set<unknown>(ContainerStateSchema.options);
+const ENGINE_KINDS = new Set<unknown>(EngineKindSchema.options);
 
 /**
  * Whether `item` passes BatchItemSchema, for the kinds above; `undefined` for any other kind
@@ -112,7 +111,6 @@ function containersOk(item: ContainersItem): boolean {
       !text(c.id, 1, 128) ||
       !text(c.name, 1, 256) ||
       !text(c.image, 0, 512) ||
-      typeof c.state !== 'string' ||
       !STATES.has(c.state) ||
       !text(c.status, 0, 512) ||
       !optional(c.createdAt, ts) ||
