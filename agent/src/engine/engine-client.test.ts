@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_HOST_INTERVAL_MS } from '../agent.js';
+import { DEFAULT_INVENTORY_INTERVAL_MS } from '../collectors/inventory.js';
 import { EngineClient, EngineError, engineStatus, FREE_SOCKET_MS } from './engine-client.js';
 
 /** A stand-in engine on a unix socket: a few routes with the answers the tests need. */
@@ -168,6 +169,7 @@ describe('engine client connections', () => {
       await client.json('/containers/json');
       assert.equal(connections - before, 1);
       assert.ok(FREE_SOCKET_MS > 2 * DEFAULT_HOST_INTERVAL_MS, 'kept past the next tick');
+      assert.ok(FREE_SOCKET_MS > DEFAULT_INVENTORY_INTERVAL_MS, 'kept past the next inventory refresh');
       // The engine closes idle connections (a restart, its own timeout): the next GET still answers.
       server.closeIdleConnections();
       await new Promise((resolve) => setTimeout(resolve, 50));
