@@ -22,6 +22,23 @@ describe('the bundled agent (dist/unity-agent.mjs)', { timeout: 120_000 }, () =>
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
+  /**
+   * Runs the bundle (node flags first) with its own state dir until the hub has stored three
+   * batches, then stops it with SIGTERM; resolves with its exit code.
+   */
+  async function runUntilDelivered(hub: FakeHub, state: string, nodeArgs: string[] = []) {
+    const args = [...nodeArgs, 'unity-agent.mjs', '--hub', hub.url, '--token', hub.addToken()];
+    args.push('--state-dir', join(dir, state), '--host-interval', '200ms', '--no-engine-autodetect');
+    const child = spawn(process.execPath, args, { cwd: dir, stdio: 'ignore' });
+    const deadline = Date.now() + 20_000;
+    while (hub.stored.size < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(hub.stored.size >= 3, `stored ${hub.stored.size}`);
+    return new Promise<number | null>((resolve) => {
+      child.once('exit', (c) => resolve(c));
+      child.kill('SIGTERM');
+    });
+  }
+
   it('prints its help with plain node', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['unity-agent.mjs', '--help'], {
       cwd: dir,
@@ -32,24 +49,7 @@ describe('the bundled agent (dist/unity-agent.mjs)', { timeout: 120_000 }, () =>
   it('enrolls and delivers batches, then stops on SIGTERM with exit code 0', async () => {
     const hub = await FakeHub.start();
     try {
-      const args = [
-        'unity-agent.mjs',
-        '--hub',
-        hub.url,
-        '--token',
-        hub.addToken(),
-        '--state-dir',
-        join(dir, 'state'),
-      ];
-      args.push('--host-interval', '200ms', '--no-engine-autodetect');
-      const child = spawn(process.execPath, args, { cwd: dir, stdio: 'ignore' });
-      const deadline = Date.now() + 20_000;
-      while (hub.stored.size < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      assert.ok(hub.stored.size >= 3, `stored ${hub.stored.size}`);
-      const code = await new Promise<number | null>((resolve) => {
-        child.once('exit', (c) => resolve(c));
-        child.kill('SIGTERM');
-      });
+      const code = await runUntilDelivered(hub, 'state');
       assert.equal(code, 0);
     } finally {
       await hub.close();
@@ -71,22 +71,7 @@ describe('the bundled agent (dist/unity-agent.mjs)', { timeout: 120_000 }, () =>
         `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loaded)},
           JSON.stringify(process.moduleLoadList)));`,
       );
-      const args = ['--require', preload, 'unity-agent.mjs', '--hub', hub.url, '--token', hub.addToken()];
-      args.push(
-        '--state-dir',
-        join(dir, 'state-modules'),
-        '--host-interval',
-        '200ms',
-        '--no-engine-autodetect',
-      );
-      const child = spawn(process.execPath, args, { cwd: dir, stdio: 'ignore' });
-      const deadline = Date.now() + 20_000;
-      while (hub.stored.size < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      assert.ok(hub.stored.size >= 3, `stored ${hub.stored.size}`);
-      await new Promise((resolve) => {
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-      });
+      await runUntilDelivered(hub, 'state-modules', ['--require', preload]);
       const modules = new Set(
         (JSON.parse(await readFile(loaded, 'utf8')) as string[]).map((m) => m.replace(/^NativeModule /, '')),
       );
