@@ -68,13 +68,38 @@ const withoutKubernetes = {
  */
 const UTIL_EXPORTS = ['parseArgs', 'promisify'];
 
+/**
+ * Built-ins that load only when one of their exports is first read: `tls` and `https`, with
+ * OpenSSL's TLS side, cost an agent about 2.7 MiB of resident memory (issue 3's 60 MB figure),
+ * and an agent whose hub is a plain `http://` URL, probing nothing over TLS, never uses them.
+ * `zlib` is for gzipped Prometheus scrapes only (the agent link is not compressed). ws requires
+ * all three at its top, for `wss:` URLs and for compression. Their stand-in is an object of
+ * getters (and setters) with the module's property names, read here at build time (zlib's
+ * `Z_*` constants are not enumerable), each loading the module on first use.
+ */
+const LAZY_BUILTINS = new Set(['https', 'tls', 'zlib']);
+
+function lazyBuiltin(name) {
+  const keys = Object.getOwnPropertyNames(process.getBuiltinModule(`node:${name}`));
+  return `let loaded;
+    const load = () => (loaded ??= process.getBuiltinModule('node:${name}'));
+    for (const key of ${JSON.stringify(keys)})
+      Object.defineProperty(exports, key, {
+        enumerable: true,
+        get: () => load()[key],
+        set: (value) => { load()[key] = value; },
+      });`;
+}
+
 const builtinsByRequire = {
   name: 'builtins-by-require',
   setup(b) {
     const builtins = new Set(builtinModules);
     b.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
       const name = args.path.replace(/^node:/, '');
-      if (args.kind !== 'import-statement' || !builtins.has(name)) return undefined;
+      if (!builtins.has(name)) return undefined;
+      if (LAZY_BUILTINS.has(name)) return { path: name, namespace: 'builtin-lazy' };
+      if (args.kind !== 'import-statement') return undefined;
       return { path: name, namespace: 'builtin-require' };
     });
     b.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({
@@ -84,6 +109,10 @@ const builtinsByRequire = {
              export default util;
              export const { ${UTIL_EXPORTS.join(', ')} } = util;`
           : `module.exports = require('node:${args.path}');`,
+      loader: 'js',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'builtin-lazy' }, (args) => ({
+      contents: lazyBuiltin(args.path),
       loader: 'js',
     }));
   },

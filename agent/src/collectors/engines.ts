@@ -4,9 +4,10 @@
  * is (`/version`: Podman names itself in Components or Platform).
  * @module
  */
-import { access, realpath } from 'node:fs/promises';
+
 import type { EngineKind, EngineRef } from '@unity/shared';
 import { EngineClient } from '../engine/engine-client.js';
+import { access, realpath } from '../util/fs-async.js';
 
 export type Engine = {
   ref: EngineRef;

@@ -16,10 +16,10 @@
  * @module
  */
 import { closeSync, openSync, readSync, statfsSync } from 'node:fs';
-import { statfs as fsStatfs, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import type { HostFacts, HostMetricsItem } from '@unity/shared';
+import { statfs as fsStatfs, readFile } from '../util/fs-async.js';
 import {
   type CpuTimes,
   cpuPercent,

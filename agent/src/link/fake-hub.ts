@@ -3,10 +3,12 @@
  * endpoint with real JWT verification (jose), the config frame with a hub proof, and acks after
  * "storing" a batch (a seq already stored is acknowledged and ignored, as the real hub does).
  * Knobs let a test withhold acks, drop connections, forge the proof or answer with a bad token.
+ * With a key and certificate it serves https:// (and wss://) instead of http://.
  * @module
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createTlsServer, Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import {
   type BatchFrame,
@@ -50,13 +52,14 @@ export class FakeHub {
   readonly #server: Server;
   readonly #wss = new WebSocketServer({ noServer: true });
 
-  private constructor() {
-    this.#server = createServer((req, res) => {
+  private constructor(tls?: { key: string; cert: string }) {
+    const onRequest: RequestListener = (req, res) => {
       if (req.method !== 'POST' || req.url !== ENROLL_PATH) return void res.writeHead(404).end();
       void this.#enroll(req).then(([status, body]) => {
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       });
-    });
+    };
+    this.#server = tls ? createTlsServer(tls, onRequest) : createServer(onRequest);
     this.#server.on('upgrade', (req, socket, head) => {
       void this.#authenticate(req).then((auth) => {
         if (!auth || req.url !== CONNECT_PATH) {
@@ -68,14 +71,15 @@ export class FakeHub {
     });
   }
 
-  static async start(): Promise<FakeHub> {
-    const hub = new FakeHub();
+  static async start(tls?: { key: string; cert: string }): Promise<FakeHub> {
+    const hub = new FakeHub(tls);
     await new Promise<void>((resolve) => hub.#server.listen(0, '127.0.0.1', resolve));
     return hub;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    const scheme = this.#server instanceof TlsServer ? 'https' : 'http';
+    return `${scheme}://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
   }
 
   /** Adds an enrollment token good for `uses` enrollments. */

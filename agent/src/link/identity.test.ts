@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CONNECT_TOKEN_TTL_SEC, type Ed25519PublicJwk, hubAudience } from '@unity/shared';
-import { decodeProtectedHeader, importJWK, jwtVerify, SignJWT } from 'jose';
+import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, SignJWT } from 'jose';
 import { AgentError } from '../errors.js';
 import {
   identityPath,
@@ -118,5 +118,63 @@ describe('hub proof', () => {
     assert.equal(replay.ok, false);
     if (!replay.ok) assert.match(replay.error, /nonce/);
     assert.equal((await verifyHubProof('not.a.jwt', opts)).ok, false);
+  });
+
+  it('holds the time claims to the clock, with five minutes of skew either way', async () => {
+    const signed = await proof({});
+    const { exp, iat } = decodeJwt(signed) as { exp: number; iat: number };
+    const at = (nowSec: number) =>
+      verifyHubProof(signed, { hubPublicKey: pinned, agentId, nonce: 'n-1', nowSec });
+    assert.equal((await at(exp + 299)).ok, true, 'a hub clock up to 5 minutes behind is tolerated');
+    const late = await at(exp + 301);
+    assert.equal(late.ok, false);
+    if (!late.ok) assert.match(late.error, /expired/);
+    const early = new SignJWT({ nonce: 'n-1' })
+      .setProtectedHeader({ alg: 'EdDSA' })
+      .setAudience(agentId)
+      .setNotBefore(iat + 600)
+      .setExpirationTime(iat + 900)
+      .sign(await importJWK(hub, 'EdDSA'));
+    const notYet = await verifyHubProof(await early, {
+      hubPublicKey: pinned,
+      agentId,
+      nonce: 'n-1',
+      nowSec: iat,
+    });
+    assert.equal(notYet.ok, false);
+    if (!notYet.ok) assert.match(notYet.error, /not yet valid/);
+    const forever = new SignJWT({ nonce: 'n-1' }).setProtectedHeader({ alg: 'EdDSA' }).setAudience(agentId);
+    const noExp = await verifyHubProof(await forever.sign(await importJWK(hub, 'EdDSA')), {
+      hubPublicKey: pinned,
+      agentId,
+      nonce: 'n-1',
+    });
+    assert.equal(noExp.ok, false, 'a proof without an expiry is refused');
+  });
+
+  it('refuses a proof whose header or payload was changed, another algorithm, a crit header', async () => {
+    const opts = { hubPublicKey: pinned, agentId, nonce: 'n-1' };
+    const [header, payload, signature] = (await proof({})).split('.') as [string, string, string];
+    const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const forged = [
+      `${header}.${b64({ ...claims, nonce: 'n-2' })}.${signature}`,
+      `${b64({ alg: 'none' })}.${payload}.`,
+      `${b64({ alg: 'none' })}.${payload}.${signature}`,
+      `${b64({ alg: 'EdDSA', crit: ['exp'] })}.${payload}.${signature}`,
+      await new SignJWT({ nonce: 'n-1' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setAudience(agentId)
+        .setExpirationTime('1m')
+        .sign(Buffer.from(pinned.x, 'base64url')),
+    ];
+    for (const token of forged) assert.equal((await verifyHubProof(token, opts)).ok, false, token);
+    // Signed properly by the pinned key, but asks for an extension the agent does not know.
+    const critInput = `${b64({ alg: 'EdDSA', crit: ['urn:example'], 'urn:example': 1 })}.${payload}`;
+    const critSignature = sign(null, Buffer.from(critInput), createPrivateKey({ key: hub, format: 'jwk' }));
+    const crit = `${critInput}.${critSignature.toString('base64url')}`;
+    const refused = await verifyHubProof(crit, opts);
+    assert.equal(refused.ok, false, 'a signed crit header');
+    if (!refused.ok) assert.match(refused.error, /critical/);
   });
 });

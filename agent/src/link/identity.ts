@@ -5,12 +5,12 @@
  * @module
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Ed25519PublicJwkSchema } from '@unity/shared';
 import * as z from 'zod/mini';
 import { AgentError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { chmod, mkdir, readFile } from '../util/fs-async.js';
 
 export const PrivateJwkSchema = z.extend(Ed25519PublicJwkSchema, {
   d: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/)),

@@ -28,11 +28,11 @@
  * @module
  */
 import { unlinkSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BatchFrame, type BatchItem, BatchItemSchema } from '@unity/shared';
 import * as z from 'zod/mini';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { mkdir, readdir, readFile, rm, stat } from '../util/fs-async.js';
 import { Serial } from '../util/serial.js';
 import { type GapRange, gapItems, mergeGaps } from './gaps.js';
 import { batchJson } from './item-json.js';

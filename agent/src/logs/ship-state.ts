@@ -6,10 +6,11 @@
  * most, never loses them.
  * @module
  */
-import { readFile } from 'node:fs/promises';
+
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { readFile } from '../util/fs-async.js';
 import { Serial } from '../util/serial.js';
 
 /**

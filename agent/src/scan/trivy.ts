@@ -4,10 +4,10 @@
  * @module
  */
 import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { type CommandError, err, type ImageScan, type Result } from '@unity/shared';
 import { errorMessage } from '../errors.js';
+import { access } from '../util/fs-async.js';
 import { parseTrivyReport } from './trivy-report.js';
 
 export const TRIVY_MISSING = 'Trivy is not installed on this host';
