@@ -95,13 +95,22 @@ async function runOne(stack: Stack, hostId: string, run: LogsBenchOptions['runs'
   let inOrder = 0;
   let received = 0;
   let firstGap: string | null = null;
+  // A line that is not one the container wrote (cut, joined or garbled on the way), kept so a
+  // failed run says what arrived instead of only that a number was missing.
+  let malformed = 0;
+  let firstMalformed: string | null = null;
   let firstWrite = Number.POSITIVE_INFINITY;
   let lastWrite = 0;
   const lags: number[] = [];
   const re = /^b n=(\d+) up=([\d.]+)$/;
   for (let i = 0; i < client.lines.length; i++) {
     const m = re.exec(client.lines[i]?.line ?? '');
-    if (!m) continue;
+    if (!m) {
+      if (client.lines[i]?.line === 'b done') continue;
+      malformed++;
+      firstMalformed ??= JSON.stringify(client.lines[i]?.line ?? null).slice(0, 200);
+      continue;
+    }
     received++;
     if (Number(m[1]) === inOrder) inOrder++;
     else firstGap ??= `expected n=${inOrder}, got n=${m[1]}`;
@@ -120,6 +129,8 @@ async function runOne(stack: Stack, hostId: string, run: LogsBenchOptions['runs'
     complete: inOrder === total,
     received,
     firstGap,
+    malformed,
+    firstMalformed,
     writtenPerSec: Math.round(total / Math.max(0.001, (lastWrite - firstWrite) / 1000)),
     receivedPerSec: Math.round(total / Math.max(0.001, (lastRecv - firstRecv) / 1000)),
     lagP50Ms: Math.round(percentile(lags, 0.5)),
