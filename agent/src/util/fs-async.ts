@@ -25,7 +25,8 @@ export const chmod = promisify(chmodCb) as typeof fsp.chmod;
 export const mkdir = promisify(mkdirCb) as typeof fsp.mkdir;
 export const readdir = promisify(readdirCb) as typeof fsp.readdir;
 export const readFile = promisify(readFileCb) as typeof fsp.readFile;
-export const realpath = promisify(realpathCb) as typeof fsp.realpath;
+// realpath(3), as `node:fs/promises` uses, not the JavaScript walk of `fs.realpath`.
+export const realpath = promisify(realpathCb.native) as typeof fsp.realpath;
 export const rm = promisify(rmCb) as typeof fsp.rm;
 export const stat = promisify(statCb) as typeof fsp.stat;
 export const statfs = promisify(statfsCb) as typeof fsp.statfs;
