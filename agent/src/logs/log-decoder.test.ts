@@ -89,6 +89,20 @@ describe('Podman partial records', () => {
     );
   });
 
+  test('pieces stamped across midnight (and a year end) are joined too', () => {
+    const d = new LogDecoder({ tty: false });
+    const lines = d.push(
+      Buffer.concat([
+        frame(1, '2026-11-23T23:59:59Z b n=1 2026-11-24T00:00:00Z up=5\n'),
+        frame(1, '2026-12-31T23:59:58Z b n=2 2027-01-01T00:00:01Z up=6\n'),
+      ]),
+    );
+    assert.deepEqual(
+      lines.map((l) => l.line),
+      ['b n=1 up=5', 'b n=2 up=6'],
+    );
+  });
+
   test("a timestamp that is part of the application's own text stays", () => {
     const d = new LogDecoder({ tty: false });
     const lines = d.push(frame(1, '2026-11-23T09:29:37Z started at 2026-11-20T08:00:00.123Z ok\n'));

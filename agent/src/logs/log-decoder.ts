@@ -126,8 +126,14 @@ export class LogDecoder {
         text = text.slice(space + 1);
         // Podman stores a line the pipe delivered in pieces as partial records, and its API
         // writes each piece with its own timestamp and no newline between: `T1 ab T2 cd` is
-        // the line `abcd`. A stamp of the same form within a few seconds is such a seam.
-        if (text.includes(raw.slice(0, 11))) text = this.#joinPieces(text, raw.length, time);
+        // the line `abcd`. A stamp of the same form within a few seconds is such a seam. (A
+        // quick look for the date first: most lines have no seam. A line stamped in the last
+        // seconds of a day may have pieces stamped the next.)
+        if (
+          text.includes(raw.slice(0, 11)) ||
+          (raw.slice(11, 18) === '23:59:5' && text.includes(nextDay(raw)))
+        )
+          text = this.#joinPieces(text, raw.length, time);
       }
     }
     if (text.length > MAX_LOG_LINE_CHARS) text = text.slice(0, MAX_LOG_LINE_CHARS);
@@ -160,6 +166,10 @@ export class LogDecoder {
     });
   }
 }
+
+/** `YYYY-MM-DDT` of the day after the one `stamp` (RFC 3339) names. */
+const nextDay = (stamp: string): string =>
+  new Date(Date.parse(`${stamp.slice(0, 10)}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 11);
 
 const SEAM_RE = /(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)) /g;
 /** How much later a piece's stamp may be than the line's first (the pieces arrive together). */
