@@ -14,6 +14,7 @@ import type {
   PortMapping,
   VolumeInfo,
 } from '@unity/shared';
+import { compareText } from '../util/compare-text.js';
 
 export type RawContainer = {
   Id: string;
@@ -70,7 +71,7 @@ const clip = (s: string | null | undefined, max: number) => (s ?? '').slice(0, m
 const byKey =
   <T>(key: (t: T) => string) =>
   (a: T, b: T) =>
-    key(a).localeCompare(key(b));
+    compareText(key(a), key(b));
 const portsOf = (c: RawContainer): PortMapping[] =>
   (c.Ports ?? []).slice(0, 512).map((p) => ({
     privatePort: p.PrivatePort,

@@ -6,6 +6,7 @@
 import { backoffDelay, type HostFacts } from '@unity/shared';
 import type { Logger } from 'pino';
 import { AgentError } from '../errors.js';
+import { isoTime } from '../util/iso-time.js';
 import { enroll } from './enroll.js';
 import { type Enrollment, type IdentityFile, publicJwk, writeIdentity } from './identity.js';
 import type { PostJson } from './post-json.js';
@@ -47,7 +48,7 @@ export async function ensureEnrolled(o: EnsureEnrolledOptions): Promise<Enrollme
         host: o.host,
         ...(o.post ? { post: o.post } : {}),
       });
-      const enrollment: Enrollment = { ...answer, hubUrl, enrolledAt: new Date().toISOString() };
+      const enrollment: Enrollment = { ...answer, hubUrl, enrolledAt: isoTime(Date.now()) };
       await writeIdentity(o.stateDir, { ...o.identity, enrollment });
       o.log.info({ agentId: answer.agentId, hubId: answer.hubId }, 'enrolled');
       return enrollment;

@@ -9,6 +9,7 @@
  * @module
  */
 import { type LogLine, type LogStream, MAX_LOG_LINE_CHARS } from '@unity/shared';
+import { isoTime } from '../util/iso-time.js';
 import { detectLevel } from './log-level.js';
 
 const HEADER_BYTES = 8;
@@ -27,7 +28,7 @@ export function normalizeTime(text: string): string | undefined {
   if (m[3] === 'Z') return `${m[1]}.${frac}Z`;
   const ms = Date.parse(`${m[1]}${m[3]}`);
   if (Number.isNaN(ms)) return undefined;
-  return `${new Date(ms).toISOString().slice(0, 19)}.${frac}Z`;
+  return `${isoTime(ms).slice(0, 19)}.${frac}Z`;
 }
 
 /** Epoch milliseconds of a normalised time. */
@@ -138,7 +139,7 @@ export class LogDecoder {
     }
     if (text.length > MAX_LOG_LINE_CHARS) text = text.slice(0, MAX_LOG_LINE_CHARS);
     return {
-      time: time ?? normalizeTime(new Date(this.#now()).toISOString()) ?? '',
+      time: time ?? normalizeTime(isoTime(this.#now())) ?? '',
       stream,
       line: text,
       level: detectLevel(text),
@@ -169,7 +170,7 @@ export class LogDecoder {
 
 /** `YYYY-MM-DDT` of the day after the one `stamp` (RFC 3339) names. */
 const nextDay = (stamp: string): string =>
-  new Date(Date.parse(`${stamp.slice(0, 10)}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 11);
+  isoTime(Date.parse(`${stamp.slice(0, 10)}T00:00:00Z`) + 86_400_000).slice(0, 11);
 
 const SEAM_RE = /(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)) /g;
 /** How much later a piece's stamp may be than the line's first (the pieces arrive together). */

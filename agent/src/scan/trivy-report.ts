@@ -20,6 +20,7 @@ import {
   type Vulnerability,
 } from '@unity/shared';
 import * as z from 'zod/mini';
+import { compareText } from '../util/compare-text.js';
 
 const TrivyVulnerabilitySchema = z.object({
   VulnerabilityID: z.string(),
@@ -77,7 +78,7 @@ export function parseTrivyReport(json: string, image: string, scannedAt: number)
     }
   }
   // Worst first, so a cut list still holds what matters most.
-  all.sort((a, b) => ORDER[a.severity] - ORDER[b.severity] || a.id.localeCompare(b.id));
+  all.sort((a, b) => ORDER[a.severity] - ORDER[b.severity] || compareText(a.id, b.id));
   return ok({
     image,
     scannedAt,
