@@ -88,7 +88,7 @@ export class ContainerCollector {
   readonly #engine: Engine;
   readonly #concurrency: number;
   readonly #now: () => number;
-  #previous = new Map<string, StatSnapshot>();
+  readonly #previous = new Map<string, StatSnapshot>();
   /** The last listing read and what it maps to (see `collect`). */
   #mapped: { list: ListedContainer[]; infos: ContainerInfo[]; running: string[] } | undefined;
   /** Whether to try Podman's one-call stats (see #snapshots). */
@@ -133,13 +133,20 @@ export class ContainerCollector {
     }
     const containers = mapped.infos;
     const snapshots = await this.#snapshots(mapped.running);
-    const previous = new Map<string, StatSnapshot>();
     const out: ContainerStatsItem['stats'] = [];
     for (const [id, next] of snapshots) {
-      previous.set(id, next);
-      out.push(containerStat(id, this.#previous.get(id), next));
+      const prev = this.#previous.get(id);
+      out.push(containerStat(id, prev, next));
+      // One record per container, overwritten each tick: a fresh map of fresh snapshots every
+      // tick lived 10 s, long enough for V8 to move it to its old generation, where garbage
+      // waits minutes for a full collection and holds RSS meanwhile.
+      if (prev) Object.assign(prev, next);
+      else this.#previous.set(id, next);
     }
-    this.#previous = previous;
+    // Containers that stopped or went away: a later start counts from a fresh snapshot.
+    if (this.#previous.size > snapshots.size) {
+      for (const id of this.#previous.keys()) if (!snapshots.has(id)) this.#previous.delete(id);
+    }
     const engine = this.#engine.ref;
     return {
       containers: { kind: 'containers', ts, engine, containers },
