@@ -233,13 +233,22 @@ Group=$SERVICE_USER
 $GROUPS_LINE
 EnvironmentFile=$CONFIG_DIR/agent.env
 # A 1 MiB young generation: the agent allocates little, and V8's default costs ~10 MiB of RSS.
-# --max-opt=1 stops at V8's baseline compiler (Sparkplug): neither Maglev nor TurboFan is paged in
-# or run, ~10 MiB less RSS with 100 containers at 10 s (86 -> 73-78 MiB in test/bench), no
-# measurable CPU cost there, and log follows still pass 20,000 lines/s (docs/architecture.md).
-ExecStart=$NODE --max-semi-space-size=1 --max-opt=1 $INSTALL_DIR/unity-agent.mjs
+# --max-opt=0 keeps V8 to its interpreter: neither Maglev nor TurboFan is paged in or run (~10
+# MiB less RSS with 100 containers at 10 s, 86 -> 73-78 MiB in test/bench), nor the baseline
+# compiler's code (1.2 MiB less than --max-opt=1 side by side, 56.8 against 58.0, for 52 against
+# 50 µs per container sample); log follows still pass 20,000 lines/s and 1,000 HTTP probes take
+# 2.4 % of a core (docs/architecture.md).
+# --optimize-for-size: V8 collects the old generation when it has grown by ~2 MB, not when it
+# reaches a limit sized from the host's memory: ~1 MiB less RSS in same-stack runs, and no creep
+# over the first minutes (60.5 -> 62.0 MiB over ten minutes without it in one run, flat with it;
+# docs/architecture.md, sixth round).
+ExecStart=$NODE --max-semi-space-size=1 --max-opt=0 --optimize-for-size $INSTALL_DIR/unity-agent.mjs
 # One glibc malloc arena instead of one per thread that allocates: ~1 MiB less RSS, and the
-# agent's threads (libuv's pool, V8's helpers) rarely allocate at once.
+# agent's threads (libuv's pool, V8's helpers) rarely allocate at once. Blocks of 32 KiB and up
+# (V8's compiler zones, socket read buffers) mapped on their own and returned when freed,
+# instead of leaving holes in the heap that glibc cannot give back: ~1 MiB less RSS.
 Environment=MALLOC_ARENA_MAX=1
+Environment=MALLOC_MMAP_THRESHOLD_=32768
 Restart=always
 RestartSec=5
 # 2: bad configuration, 3: enrollment token refused; restarting cannot fix either.

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
+import { AGENT_ENV, AGENT_NODE_ARGS } from '../lib/agent.js';
 import { ApiClient } from '../lib/api.js';
 import { type HubProcess, startHub } from '../lib/hub.js';
 import { makeTempDir, REPO_ROOT, removeDir } from '../lib/paths.js';
@@ -71,7 +72,17 @@ test('install.sh --hub --token writes the unit, a 0600 env file and the agent bu
   const listing = files.map((f) => relative(root, f)).join('\n');
   const unit = files.find((f) => f.endsWith('unity-agent.service'));
   assert.ok(unit, `a unity-agent.service unit under the root:\n${listing}`);
-  assert.match(readFileSync(unit, 'utf8'), /^ExecStart=.*unity-agent/m);
+  const unitText = readFileSync(unit, 'utf8');
+  // The benchmarks run the bundle with AGENT_NODE_ARGS and AGENT_ENV as what the unit does: their
+  // figures are an installed agent's only while the two say the same.
+  const execStart = /^ExecStart=\S+ (.*) \S*unity-agent\.mjs$/m.exec(unitText);
+  assert.ok(execStart, `ExecStart runs node on the bundle:\n${unitText}`);
+  const nodeArgs = (execStart[1] ?? '').split(' ');
+  assert.deepEqual(nodeArgs, AGENT_NODE_ARGS, 'the unit runs node with the flags the benchmarks measure');
+  const unitEnv = Object.fromEntries(
+    [...unitText.matchAll(/^Environment=([A-Z_]+)=(\S*)$/gm)].map((m) => [m[1], m[2]]),
+  );
+  assert.deepEqual(unitEnv, AGENT_ENV, 'the unit sets the environment the benchmarks measure');
 
   const envFile = files.find((f) => !f.endsWith('.mjs') && readFileSync(f, 'utf8').includes(token.token));
   assert.ok(envFile, `an environment file holding the token:\n${listing}`);
@@ -90,13 +101,14 @@ test('install.sh --hub --token writes the unit, a 0600 env file and the agent bu
     'the installed bundle is the built agent the hub serves',
   );
 
-  // Run what was installed, with the installed environment (state dir redirected to a temp dir).
+  // Run what was installed as its unit does: node's flags, the unit's and the env file's
+  // environment (state dir redirected to a temp dir).
   const name = `installed-${process.pid}`;
   installed = startProcess({
     name: 'install-agent',
     command: process.execPath,
-    args: [bundle, '--state-dir', stateDir, '--name', name, '--no-engine-autodetect'],
-    env: { ...process.env, ...env, LOG_LEVEL: 'info', DOCKER_HOST: '' },
+    args: [...nodeArgs, bundle, '--state-dir', stateDir, '--name', name, '--no-engine-autodetect'],
+    env: { ...process.env, ...unitEnv, ...env, LOG_LEVEL: 'info', DOCKER_HOST: '' },
   });
   const agent = installed;
   await waitFor(
