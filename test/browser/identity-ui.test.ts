@@ -80,6 +80,9 @@ describe('identity pages in headless Chromium', () => {
   test('roles: a custom role from the permission grid, granted to a user on team=media hosts', async () => {
     await withPage('roles', async (page) => {
       await page.goto(`${stack.hub.url}/settings/roles`);
+      // The role table sits above the form: until it has loaded, its rows arriving move the
+      // form down, and a click aimed at a checkbox can land beside it (CI saw exactly that).
+      await page.locator('[data-testid=role-row]').filter({ hasText: 'viewer' }).first().waitFor();
       const form = page.locator('[data-testid=new-role]');
       await form.locator('input[name=name]').fill('media viewer');
       await form.getByRole('checkbox', { name: 'hosts:read' }).check();
