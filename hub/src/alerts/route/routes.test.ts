@@ -38,7 +38,8 @@ describe('alert routing API', () => {
   const message = (r: Call) => (r.body as { error: { message: string } }).error.message;
 
   before(async () => {
-    hub = await startTestHub({ notificationSink: sink });
+    // No evaluation tick: its picture lacks the alerts handed to the router, and would resolve them.
+    hub = await startTestHub({ notificationSink: sink, env: { UNITY_ALERT_EVAL_INTERVAL: '1h' } });
     await createUser(hub.deps.db, { username: 'ed', password: 'editor password 1', role: 'editor' });
     await createUser(hub.deps.db, { username: 'vi', password: 'viewer password 1', role: 'viewer' });
     admin = await login(hub);
