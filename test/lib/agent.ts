@@ -32,9 +32,14 @@ export type AgentOptions = {
 };
 
 /** The V8 flags install.sh's systemd unit runs the agent with (see the figures there). */
-export const AGENT_NODE_ARGS = ['--max-semi-space-size=1', '--max-opt=0', '--optimize-for-size'];
+export const AGENT_NODE_ARGS = [
+  '--max-semi-space-size=1',
+  '--max-opt=0',
+  '--optimize-for-size',
+  '--single-threaded-gc',
+];
 /** The environment that unit sets for it. */
-export const AGENT_ENV = { MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '32768' };
+export const AGENT_ENV = { MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '32768', UV_THREADPOOL_SIZE: '2' };
 
 /** The host agent's bundle, as install.sh downloads it (`npm run build -w @unity/agent`). */
 export const AGENT_BUNDLE = join(REPO_ROOT, 'agent', 'dist', 'unity-agent.mjs');
