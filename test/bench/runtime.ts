@@ -123,11 +123,15 @@ export async function runtimeBench(p: RuntimeParams, mode: string): Promise<void
       },
     ];
     printTable(`Agent (${mode})`, agentRows);
+    // The agent runs on the Node that runs the bench (process.execPath): the machine's own Node 20
+    // gives other figures than the Node 24 an install runs (docs/architecture.md, seventh round).
+    console.log(`  agent on Node ${process.version}`);
     console.log(`  hub RSS with the agent connected: ${hubLoaded.toFixed(1)} MiB`);
     writeJson('agent', {
       mode,
       params: p,
       agentEntry: bundled ? 'agent/dist/unity-agent.mjs' : 'agent/src/main.ts via tsx',
+      nodeVersion: process.version,
       usage,
       cpuMicrosPerContainerSample: usPerSample,
       hubRssWithAgentMiB: hubLoaded,
