@@ -243,9 +243,9 @@ EnvironmentFile=$CONFIG_DIR/agent.env
 # over the first minutes (60.5 -> 62.0 MiB over ten minutes without it in one run, flat with it;
 # docs/architecture.md, sixth round).
 # --single-threaded-gc: a scavenge of a 1 MiB young generation is shorter than waking V8's
-# helper threads to share it; on the main thread alone, about 3 µs less CPU per container
-# sample (58.0 against 61.1 on average over four side-by-side runs), no more RSS, probes and log
-# follows no slower (docs/architecture.md, seventh round).
+# helper threads to share it; on the main thread alone, about 2 µs less CPU per container
+# sample (52.0 against 54.0 side by side on Node 24), no more RSS, probes and log follows no
+# slower (docs/architecture.md, seventh round).
 ExecStart=$NODE --max-semi-space-size=1 --max-opt=0 --optimize-for-size --single-threaded-gc $INSTALL_DIR/unity-agent.mjs
 # One glibc malloc arena instead of one per thread that allocates: ~1 MiB less RSS, and the
 # agent's threads (libuv's pool, V8's helpers) rarely allocate at once. Blocks of 32 KiB and up
