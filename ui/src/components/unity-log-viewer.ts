@@ -220,8 +220,11 @@ export class UnityLogViewer extends LitElement {
     const list = this.#list;
     if (!list) return;
     const filter = this.#filter;
+    // The buffer's tail is the new lines in time order (a merged view sorts them); `incoming` is
+    // in arrival order, which interleaves the containers' sockets.
+    const added = this.#buffer.lines.slice(-incoming.length);
     const fragment = document.createDocumentFragment();
-    for (const l of incoming) if (passes(l, filter)) fragment.append(this.#row(l));
+    for (const l of added) if (passes(l, filter)) fragment.append(this.#row(l));
     list.append(fragment);
     const excess = list.childElementCount - MAX_LINES;
     for (let i = 0; i < excess; i++) list.firstElementChild?.remove();
