@@ -12,6 +12,7 @@
 import type { IncomingMessage } from 'node:http';
 import { AgentError } from '../errors.js';
 import { http } from '../util/node-http.js';
+import { GetPool } from './get-pool.js';
 
 const { Agent, request } = http;
 
@@ -81,8 +82,8 @@ function readBody(res: IncomingMessage): Promise<Buffer> {
 }
 
 /** The engine's own words: `{"message": "..."}` (Docker, Podman) or the body text. */
-function failure(status: number, body: Buffer, path: string): EngineError {
-  const text = body.toString('utf8').trim();
+function failure(status: number, body: Buffer | string, path: string): EngineError {
+  const text = body.toString().trim();
   let message = text;
   try {
     const parsed = JSON.parse(text) as { message?: unknown };
@@ -97,6 +98,9 @@ export class EngineClient {
   readonly endpoint: string;
   readonly #target: ReturnType<typeof target>;
   readonly #timeoutMs: number;
+  /** GETs answered whole (JSON, `/_ping`): what a tick asks (see get-pool.ts). */
+  readonly #gets: GetPool;
+  /** Streams: a GET whose answer is read as it comes. */
   readonly #agent = new Agent({ keepAlive: true, timeout: FREE_SOCKET_MS });
   /** For calls other than GET: a fresh connection each (see FREE_SOCKET_MS). */
   readonly #freshAgent = new Agent({ keepAlive: false });
@@ -106,17 +110,18 @@ export class EngineClient {
     this.endpoint = endpoint;
     this.#target = target(endpoint);
     this.#timeoutMs = timeoutMs;
+    this.#gets = new GetPool(this.#target, FREE_SOCKET_MS);
   }
 
   /** A call answered with JSON (`null` for an empty body, e.g. 204). */
   async json<T>(path: string, options: CallOptions = {}): Promise<T> {
-    const body = await this.#body(path, options);
-    return (body.length === 0 ? null : JSON.parse(body.toString('utf8'))) as T;
+    const text = await this.#text(path, options);
+    return (text.length === 0 ? null : JSON.parse(text)) as T;
   }
 
   /** A call whose answer body does not matter (`/_ping`, actions): resolves on 2xx. */
   async call(path: string, options: CallOptions = {}): Promise<void> {
-    await this.#body(path, options);
+    await this.#text(path, options);
   }
 
   /**
@@ -138,8 +143,29 @@ export class EngineClient {
 
   /** Closes every connection, those of calls in flight too. */
   close(): void {
+    this.#gets.close();
     this.#agent.destroy();
     this.#freshAgent.destroy();
+  }
+
+  /** The text of a 2xx answer: a GET from the kept connections, anything else by `node:http`. */
+  async #text(path: string, options: CallOptions): Promise<string> {
+    if ((options.method ?? 'GET') !== 'GET') return (await this.#body(path, options)).toString('utf8');
+    const full = pathWithQuery(path, options.query);
+    const call = {
+      timeoutMs: options.timeoutMs ?? this.#timeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+    let answer = await this.#gets.get(full, call);
+    // The engine had closed the kept connection (a restart, its own idle timeout): a GET changes
+    // nothing, so it goes out once more on a fresh one.
+    if (!answer.ok && answer.error.kind === 'stale') answer = await this.#gets.get(full, call);
+    if (!answer.ok) {
+      const { message, cause } = answer.error;
+      throw new EngineError(`${full}: ${message}`, undefined, cause === undefined ? undefined : { cause });
+    }
+    if (answer.value.status >= 300) throw failure(answer.value.status, answer.value.text, path);
+    return answer.value.text;
   }
 
   /** The whole answer body of a 2xx answer. */
