@@ -389,8 +389,8 @@ Usage: unity-agent --hub URL --token TOKEN [options]
   --no-engine-autodetect    do not probe /var/run/docker.sock and the Podman sockets
                             (env UNITY_NO_ENGINE_AUTODETECT=1)
   --inventory-interval DURATION
-                            how often images, volumes, networks and pods are re-read when no
-                            container changed (env UNITY_INVENTORY_INTERVAL, default 60s)
+                            how often images, volumes, networks and pods are re-read when the
+                            engine reported no change (env UNITY_INVENTORY_INTERVAL, default 5m)
   --outbox-max-batches N    unacknowledged batches kept on disk (env UNITY_OUTBOX_MAX_BATCHES,
                             default 8640)
   --outbox-max-bytes SIZE   their total size, e.g. 256MiB (env UNITY_OUTBOX_MAX_BYTES, default 256MiB)

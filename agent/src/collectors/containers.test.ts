@@ -133,4 +133,35 @@ describe('containers on a real Podman engine', { timeout: 120_000 }, () => {
       await set.stop();
     }
   });
+
+  it('with the event stream up, reads the inventory again on the tick after a volume event, not at the refresh', async () => {
+    const log = pino({ level: 'silent' });
+    const endpoints = [engine.endpoint];
+    let now = Date.now();
+    const set = new EngineSet({ endpoints, explicit: endpoints, log, now: () => now });
+    try {
+      assert.ok(
+        (await set.collect()).some((i) => i.kind === 'inventory'),
+        'the first tick has one',
+      );
+      await new Promise((r) => setTimeout(r, 1500));
+      now += 10_000;
+      assert.ok(!(await set.collect()).some((i) => i.kind === 'inventory'), 'a quiet tick has none');
+      await engine.podman(['volume', 'create', 'unity-events-vol']);
+      // Seconds, where the periodic refresh is minutes away: only the volume's event can do it.
+      let volume: { name: string; sizeBytes?: number | undefined } | undefined;
+      for (let i = 0; i < 20 && !volume; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        now += 1_000;
+        const inventory = (await set.collect()).find((item) => item.kind === 'inventory');
+        volume = inventory?.volumes.find((v) => v.name === 'unity-events-vol');
+      }
+      assert.ok(volume, 'the new volume is in the inventory of a tick right after its event');
+      // With a volume on the engine, its size is asked for too (`/system/df`).
+      assert.equal(typeof volume.sizeBytes, 'number');
+    } finally {
+      await set.stop();
+      await engine.podman(['volume', 'rm', '--force', 'unity-events-vol']).catch(() => undefined);
+    }
+  });
 });

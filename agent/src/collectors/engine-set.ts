@@ -49,6 +49,8 @@ type Slot = {
   listed?: { listing: ListedContainer[]; at: number };
   /** A container event arrived (or the stream broke) since `listed` was read. */
   listingStale: boolean;
+  /** An image, volume or network event arrived (or the stream broke) since the inventory was read. */
+  inventoryStale: boolean;
 };
 
 /**
@@ -88,6 +90,7 @@ export class EngineSet {
       events: [],
       resync: false,
       listingStale: true,
+      inventoryStale: false,
     }));
   }
 
@@ -234,6 +237,7 @@ export class EngineSet {
       ...(this.#o.now ? { now: this.#o.now } : {}),
       onEvents: (events) => {
         for (const e of events) {
+          if (e.type === 'image' || e.type === 'volume' || e.type === 'network') slot.inventoryStale = true;
           if (e.type !== 'container') continue;
           slot.listingStale = true;
           if (e.actorId) slot.health?.touch(e.actorId);
@@ -246,6 +250,7 @@ export class EngineSet {
       onResync: () => {
         slot.resync = true;
         slot.listingStale = true;
+        slot.inventoryStale = true;
         slot.health?.touchAll();
         this.#o.onActivity?.();
       },
@@ -274,8 +279,11 @@ export class EngineSet {
     listing: Parameters<InventoryCollector['collect']>[0],
     unchanged: boolean,
   ) {
+    // Cleared before the read: an event arriving during it makes the next tick read again.
+    const changed = slot.inventoryStale;
+    slot.inventoryStale = false;
     try {
-      return await slot.inventory?.collect(listing, { unchanged });
+      return await slot.inventory?.collect(listing, { unchanged, changed });
     } catch (error) {
       this.#o.log.warn({ endpoint: slot.endpoint, err: errorMessage(error) }, 'inventory read failed');
       return undefined;

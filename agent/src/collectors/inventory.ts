@@ -1,9 +1,16 @@
 /**
  * One engine's inventory (images, volumes, networks, Podman pods) as an `inventory` item, on its
- * own slower cadence: collected every `intervalMs` and right after the container listing changes
- * in a way that matters (see containerFingerprint), and returned only when its content differs
- * from the last one returned, or `resendMs` passed (so a batch lost to an outbox overflow does
- * not leave the hub stale for good). Hashing the content keeps an idle host's agent quiet.
+ * own slower cadence: collected right after the container listing changes in a way that matters
+ * (see containerFingerprint), after the engine reported an image, volume or network event (the
+ * caller says so: `changed`), and every `intervalMs` for what changes without an event (volume
+ * sizes); returned only when its content differs from the last one returned, or `resendMs`
+ * passed (so a batch lost to an outbox overflow does not leave the hub stale for good). Hashing
+ * the content keeps an idle host's agent quiet.
+ *
+ * Why events and not a short interval: reading and hashing the inventory once a minute was about
+ * an eighth of the agent's CPU with 100 containers (issue 3's figure; docs/architecture.md,
+ * eighth round), and a pulled image or a new volume now shows at the next tick, not up to a
+ * minute later.
  * @module
  */
 import { createHash } from 'node:crypto';
@@ -23,7 +30,7 @@ import {
 } from './inventory-build.js';
 import { type Libpod, libpodClient } from './libpod.js';
 
-export const DEFAULT_INVENTORY_INTERVAL_MS = 60_000;
+export const DEFAULT_INVENTORY_INTERVAL_MS = 5 * 60_000;
 export const DEFAULT_INVENTORY_RESEND_MS = 15 * 60_000;
 
 export type InventoryCollectorOptions = {
@@ -58,10 +65,10 @@ export class InventoryCollector {
    */
   async collect(
     containers: readonly RawContainer[],
-    { unchanged = false }: { unchanged?: boolean } = {},
+    { unchanged = false, changed = false }: { unchanged?: boolean; changed?: boolean } = {},
   ): Promise<InventoryItem | undefined> {
     const now = this.#now();
-    const intervalDue = now - this.#collectedAt >= this.#intervalMs;
+    const intervalDue = changed || now - this.#collectedAt >= this.#intervalMs;
     // `unchanged`: the same listing as last time, so the fingerprint is too (not worth computing).
     if (unchanged && !intervalDue) return undefined;
     const fingerprint = unchanged ? this.#fingerprint : containerFingerprint(containers);
@@ -91,14 +98,20 @@ export class InventoryCollector {
 
   async #read(containers: readonly RawContainer[], ts: number): Promise<InventoryItem> {
     const client = this.#engine.client;
-    const [images, volumes, networks, df, pods] = await Promise.all([
+    const [images, volumes, networks, pods] = await Promise.all([
       client.json<RawImage[] | null>('/images/json', { query: { all: false } }),
       client.json<{ Volumes?: RawVolume[] | null } | null>('/volumes'),
       client.json<RawNetwork[] | null>('/networks'),
-      // Sizes are a nicety: an engine that cannot compute them still lists its volumes.
-      client.json<RawDf | null>('/system/df').catch(() => undefined),
       this.#libpod?.pods(),
     ]);
+    // Volume sizes, only when there are volumes: `/system/df` makes the engine size every
+    // container and image too (Docker since API 1.42 sizes the volumes alone when asked, older
+    // engines and Podman ignore `type`). Sizes are a nicety: an engine that cannot compute them
+    // still lists its volumes.
+    const df =
+      (volumes?.Volumes?.length ?? 0) > 0
+        ? await client.json<RawDf | null>('/system/df', { query: { type: 'volume' } }).catch(() => undefined)
+        : undefined;
     return {
       kind: 'inventory',
       ts,

@@ -41,14 +41,15 @@ export const engineStatus = (error: unknown): number | undefined =>
   error instanceof EngineError ? error.status : undefined;
 
 /**
- * Idle sockets are kept this long, past the sampling interval (10 s by default), so each tick's
- * calls reuse the last tick's connection instead of connecting again: a connect and a close per
- * tick showed in the agent's CPU profile (issue 3's figure). Also past the inventory refresh
- * (60 s by default), whose five calls run side by side on connections of their own. An engine that closed an idle socket
- * meanwhile costs a GET one more attempt (`#send`); calls that change something (POST, DELETE)
- * never go out on a kept socket, so they are never sent twice nor fail for a stale one.
+ * Idle connections are kept this long, past the sampling interval (10 s by default), so each
+ * tick's calls reuse the last tick's connection instead of connecting again: a connect and a close
+ * per tick showed in the agent's CPU profile (issue 3's figure). Also past the periodic inventory
+ * refresh (5 minutes by default), whose four calls run side by side on connections of their own.
+ * An engine that closed an idle connection meanwhile costs a GET one more attempt; calls that
+ * change something (POST, DELETE) never go out on a kept connection, so they are never sent
+ * twice nor fail for a stale one.
  */
-export const FREE_SOCKET_MS = 90_000;
+export const FREE_SOCKET_MS = 6 * 60_000;
 
 type Sent = { res: IncomingMessage; done: () => void };
 

@@ -187,18 +187,29 @@ describe('GET pool failures', () => {
     answers.set('/garbage', ['SSH-2.0-OpenSSH_9.2\r\n\r\n']);
     answers.set('/bad-chunk', ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n']);
     answers.set('/too-long', ['HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}{}']);
+    answers.set('/past-chunks', [
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\nHTTP/1.1',
+    ]);
     const pool = new GetPool({ socketPath }, 60_000);
     try {
       for (const [path, message] of [
         ['/garbage', /not answer in HTTP/],
         ['/bad-chunk', /bad chunk size: zz/],
         ['/too-long', /more than its Content-Length/],
+        ['/past-chunks', /past the end of its answer/],
       ] as const) {
         const answer = await pool.get(path, { timeoutMs: 2_000 });
         assert.ok(!answer.ok, path);
         assert.equal(answer.error.kind, 'failed');
         assert.match(answer.error.message, message);
       }
+      // A path that would break the request line never leaves the agent.
+      const before = connections;
+      for (const path of ['/a b', '/a\r\nX-Injected: 1', '/é']) {
+        const answer = await pool.get(path);
+        assert.ok(!answer.ok && /printable ASCII/.test(answer.error.message), path);
+      }
+      assert.equal(connections, before);
     } finally {
       pool.close();
     }

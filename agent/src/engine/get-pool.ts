@@ -95,10 +95,6 @@ class Connection {
     this.socket.on('close', () => this.#fail('failed', 'the engine closed the connection mid-answer'));
   }
 
-  get busy(): boolean {
-    return this.#pending !== undefined;
-  }
-
   send(requestText: string, pending: Pending): void {
     this.#pending = pending;
     this.#received = 0;
@@ -200,7 +196,8 @@ class Connection {
       return;
     }
     let at = from;
-    while (at < n && this.#mode !== undefined) {
+    while (at < n) {
+      if (this.#mode?.kind !== 'chunked') throw new Error('the engine sent bytes past the end of its answer');
       if (this.#chunkLeft > 0) {
         const take = Math.min(this.#chunkLeft, n - at);
         this.#append(buf, at, at + take);
@@ -227,7 +224,7 @@ class Connection {
         if (line !== '') throw new Error('a chunk ran past its size');
         this.#chunkEnd = false;
       } else if (this.#trailers) {
-        if (line === '') this.#mode = { kind: 'length', left: 0 }; // complete
+        if (line === '') this.#mode = { kind: 'length', left: 0 }; // the answer is complete
       } else {
         const size = Number.parseInt(line.split(';')[0] ?? '', 16);
         if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad chunk size: ${line.slice(0, 40)}`);
@@ -238,7 +235,6 @@ class Connection {
         }
       }
     }
-    if (at < n) throw new Error('the engine sent bytes past the end of its answer');
   }
 
   /** The body buffer holds at least `size` bytes (kept across answers on this connection). */
@@ -318,6 +314,11 @@ export class GetPool {
     return new Promise((resolve) => {
       if (signal?.aborted) {
         resolve(err({ kind: 'failed', message: 'aborted' }));
+        return;
+      }
+      // What node:http refuses too: a space or control character would end the request line.
+      if (!/^\/[\x21-\x7e]*$/.test(path)) {
+        resolve(err({ kind: 'failed', message: 'the path must be printable ASCII without spaces' }));
         return;
       }
       const connection = this.#take();
