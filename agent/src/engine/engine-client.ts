@@ -1,8 +1,10 @@
 /**
  * The agent's HTTP client for a container engine: the Docker-compatible API and Podman's libpod
- * API, spoken over the engine's unix socket or tcp port with `node:http` alone. It replaces
- * dockerode and undici, which together cost the agent about 60 MiB of resident memory for the
- * dozen calls it makes (see docs/architecture.md, "Agent memory").
+ * API, spoken over the engine's unix socket or tcp port: GETs answered whole by `get-pool.ts`
+ * (HTTP/1.1 by hand over kept connections, what every tick asks), streams and calls that change
+ * something with `node:http`. It replaces dockerode and undici, which together cost the agent
+ * about 60 MiB of resident memory for the dozen calls it makes (see docs/architecture.md, "Agent
+ * footprint").
  *
  * JSON calls get a deadline; streams (`/events`, a log follow) get one only until the answer's
  * headers arrive, because an idle stream is normal. A status outside 2xx is an EngineError
@@ -160,7 +162,8 @@ export class EngineClient {
     let answer = await this.#gets.get(full, call);
     // The engine had closed the kept connection (a restart, its own idle timeout): a GET changes
     // nothing, so it goes out once more on a fresh one.
-    if (!answer.ok && answer.error.kind === 'stale') answer = await this.#gets.get(full, call);
+    if (!answer.ok && answer.error.kind === 'stale')
+      answer = await this.#gets.get(full, { ...call, fresh: true });
     if (!answer.ok) {
       const { message, cause } = answer.error;
       throw new EngineError(`${full}: ${message}`, undefined, cause === undefined ? undefined : { cause });

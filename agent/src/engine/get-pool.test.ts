@@ -254,6 +254,16 @@ describe('GET pool failures', () => {
       const fresh = await pool.get('/drop');
       assert.ok(!fresh.ok);
       assert.equal(fresh.error.kind, 'failed');
+      // The retry after a stale one asks for a new connection: the idle ones (dropped by the same
+      // restart, likely) are closed rather than tried one by one.
+      await Promise.all([get(pool, '/ok'), get(pool, '/ok')]);
+      const before = connections;
+      const retried = await pool.get('/ok', { fresh: true });
+      assert.ok(retried.ok);
+      assert.equal(connections - before, 1, 'a new connection');
+      // Two side by side: the new one is kept, the old idle ones are gone, so one more connects.
+      await Promise.all([get(pool, '/ok'), get(pool, '/ok')]);
+      assert.equal(connections - before, 2);
     } finally {
       pool.close();
     }

@@ -309,7 +309,16 @@ export class GetPool {
    */
   get(
     path: string,
-    { signal, timeoutMs = 0 }: { signal?: AbortSignal; timeoutMs?: number } = {},
+    {
+      signal,
+      timeoutMs = 0,
+      fresh = false,
+    }: {
+      signal?: AbortSignal;
+      timeoutMs?: number;
+      /** On a new connection, closing the idle ones: after one turned out dropped (an engine restart). */
+      fresh?: boolean;
+    } = {},
   ): Promise<Result<GetAnswer, GetFailure>> {
     return new Promise((resolve) => {
       if (signal?.aborted) {
@@ -321,7 +330,7 @@ export class GetPool {
         resolve(err({ kind: 'failed', message: 'the path must be printable ASCII without spaces' }));
         return;
       }
-      const connection = this.#take();
+      const connection = this.#take(fresh);
       let timer: NodeJS.Timeout | undefined;
       const settle = (result: Result<GetAnswer, GetFailure>) => {
         clearTimeout(timer);
@@ -352,10 +361,10 @@ export class GetPool {
     this.#idle.length = 0;
   }
 
-  #take(): Connection {
+  #take(fresh: boolean): Connection {
     const now = Date.now();
     for (let c = this.#idle.pop(); c; c = this.#idle.pop()) {
-      if (!c.socket.destroyed && now - c.idleSince < this.#idleMs) return c;
+      if (!fresh && !c.socket.destroyed && now - c.idleSince < this.#idleMs) return c;
       c.destroy();
     }
     const connection = new Connection(this.#target, (done, keep) => this.#done(done, keep));
