@@ -225,7 +225,9 @@ describe('agent WebSocket: heartbeat', () => {
   });
 
   it('pings only an agent that has been quiet: batches are heartbeat enough', async () => {
-    const hub = await startTestHub({ agentSocket: { pingEveryMs: 50, silentLimitMs: 1000 } });
+    // Batches 20 ms apart against a 250 ms ping interval: an ack's round trip on a busy CI
+    // machine (a database commit) once stretched a gap past the 50 ms interval this test used.
+    const hub = await startTestHub({ agentSocket: { pingEveryMs: 250, silentLimitMs: 5000 } });
     try {
       const agent = await enrollAgent(hub);
       const socket = await connectAgent(hub, agent);
@@ -237,7 +239,7 @@ describe('agent WebSocket: heartbeat', () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       assert.equal(pings, 0, 'no ping while batches arrive');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await new Promise((resolve) => setTimeout(resolve, 1200));
       assert.ok(pings >= 2, `pinged once quiet (${pings})`);
       assert.ok(hub.deps.agents.isOnline(agent.agentId));
       socket.ws.close();
