@@ -14,7 +14,7 @@
 import type { IncomingMessage } from 'node:http';
 import { AgentError } from '../errors.js';
 import { http } from '../util/node-http.js';
-import { GetPool } from './get-pool.js';
+import { GetPool, type GetTarget } from './get-pool.js';
 
 const { Agent, request } = http;
 
@@ -56,7 +56,7 @@ export const FREE_SOCKET_MS = 6 * 60_000;
 type Sent = { res: IncomingMessage; done: () => void };
 
 /** `unix:///path` or `tcp://host:port` → where node:http connects. */
-function target(endpoint: string): { socketPath: string } | { host: string; port: number } {
+function target(endpoint: string): GetTarget {
   if (endpoint.startsWith('unix://')) return { socketPath: endpoint.slice('unix://'.length) };
   const url = new URL(endpoint.replace(/^tcp:/, 'http:'));
   return { host: url.hostname, port: Number(url.port) || 2375 };
@@ -99,7 +99,7 @@ function failure(status: number, body: Buffer | string, path: string): EngineErr
 
 export class EngineClient {
   readonly endpoint: string;
-  readonly #target: ReturnType<typeof target>;
+  readonly #target: GetTarget;
   readonly #timeoutMs: number;
   /** GETs answered whole (JSON, `/_ping`): what a tick asks (see get-pool.ts). */
   readonly #gets: GetPool;

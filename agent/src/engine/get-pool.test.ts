@@ -60,6 +60,16 @@ function bytes(text: string, size: number): Buffer[] {
   return out;
 }
 
+/** Runs `test` with a pool on the raw engine, closed afterwards whatever happens. */
+async function withPool(test: (pool: GetPool) => Promise<void>, idleMs = 60_000): Promise<void> {
+  const pool = new GetPool({ socketPath }, idleMs);
+  try {
+    await test(pool);
+  } finally {
+    pool.close();
+  }
+}
+
 async function get(pool: GetPool, path: string) {
   const answer = await pool.get(path, { timeoutMs: 5_000 });
   assert.ok(answer.ok, `expected an answer, got ${JSON.stringify(!answer.ok && answer.error)}`);
@@ -76,14 +86,11 @@ describe('GET pool answers', () => {
         7,
       ),
     );
-    const pool = new GetPool({ socketPath }, 60_000);
-    try {
+    await withPool(async (pool) => {
       const answer = await get(pool, '/length');
       assert.equal(answer.status, 200);
       assert.deepEqual(JSON.parse(answer.text), JSON.parse(body));
-    } finally {
-      pool.close();
-    }
+    });
   });
 
   it('reads a chunked body byte by byte, with chunk extensions and trailers', async () => {
@@ -93,12 +100,9 @@ describe('GET pool answers', () => {
       '8\r\nhé ok"}\r\n' +
       '0\r\nX-Trailer: 1\r\n\r\n';
     answers.set('/chunked', bytes(wire, 1));
-    const pool = new GetPool({ socketPath }, 60_000);
-    try {
+    await withPool(async (pool) => {
       assert.deepEqual(JSON.parse((await get(pool, '/chunked')).text), { a: 'hé ok' });
-    } finally {
-      pool.close();
-    }
+    });
   });
 
   it('reads a large chunked body as Podman sends its stats (one chunk over several reads)', async () => {
@@ -110,16 +114,13 @@ describe('GET pool answers', () => {
       'HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nTransfer-Encoding: chunked\r\n\r\n',
       `${size.toString(16)}\r\n${body}\r\n0\r\n\r\n`,
     ]);
-    const pool = new GetPool({ socketPath }, 60_000);
-    try {
+    await withPool(async (pool) => {
       assert.ok(size > 64 * 1024, 'longer than one read');
       const first = await get(pool, '/stats');
       assert.equal(first.text, body);
       // The next answer on the same connection starts clean.
       assert.equal((await get(pool, '/stats')).text, body);
-    } finally {
-      pool.close();
-    }
+    });
   });
 
   it('skips a 100 Continue, and reads a body sized by the connection closing', async () => {
@@ -131,13 +132,10 @@ describe('GET pool answers', () => {
       socket.write('HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n[1,');
       setTimeout(() => socket.end('2]'), 5);
     });
-    const pool = new GetPool({ socketPath }, 60_000);
-    try {
+    await withPool(async (pool) => {
       assert.equal((await get(pool, '/continue')).text, 'OK');
       assert.equal((await get(pool, '/until-close')).text, '[1,2]');
-    } finally {
-      pool.close();
-    }
+    });
   });
 
   it("keeps a connection for the next GET, and gives the engine's status with its text", async () => {
@@ -146,8 +144,7 @@ describe('GET pool answers', () => {
     answers.set('/missing', [
       'HTTP/1.1 404 Not Found\r\nContent-Length: 28\r\n\r\n{"message":"no such object"}',
     ]);
-    const pool = new GetPool({ socketPath }, 60_000);
-    try {
+    await withPool(async (pool) => {
       const before = connections;
       assert.equal((await get(pool, '/ping')).text, 'OK');
       assert.deepEqual(await get(pool, '/empty'), { status: 204, text: '' });
@@ -157,16 +154,13 @@ describe('GET pool answers', () => {
       // Side by side: a connection each, both kept.
       await Promise.all([get(pool, '/ping'), get(pool, '/ping'), get(pool, '/ping')]);
       assert.equal(connections - before, 3);
-    } finally {
-      pool.close();
-    }
+    });
   });
 
   it('closes a connection after Connection: close, and does not reuse one idle past its limit', async () => {
     answers.set('/last', ['HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}']);
     answers.set('/ok', ['HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}']);
-    const pool = new GetPool({ socketPath }, 100);
-    try {
+    await withPool(async (pool) => {
       const before = connections;
       await get(pool, '/last');
       await get(pool, '/ok');
@@ -176,9 +170,7 @@ describe('GET pool answers', () => {
       await pause(150);
       await get(pool, '/ok');
       assert.equal(connections - before, 3);
-    } finally {
-      pool.close();
-    }
+    }, 100);
   });
 });
 
@@ -190,8 +182,7 @@ describe('GET pool failures', () => {
     answers.set('/past-chunks', [
       'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\nHTTP/1.1',
     ]);
-    const pool = new GetPool({ socketPath }, 60_000);
-    try {
+    await withPool(async (pool) => {
       for (const [path, message] of [
         ['/garbage', /not answer in HTTP/],
         ['/bad-chunk', /bad chunk size: zz/],
@@ -210,9 +201,7 @@ describe('GET pool failures', () => {
         assert.ok(!answer.ok && /printable ASCII/.test(answer.error.message), path);
       }
       assert.equal(connections, before);
-    } finally {
-      pool.close();
-    }
+    });
   });
 
   it('reports an answer cut off, a deadline, an abort, and no engine', async () => {
@@ -221,8 +210,7 @@ describe('GET pool failures', () => {
       setTimeout(() => socket.destroy(), 5);
     });
     answers.set('/never', () => undefined);
-    const pool = new GetPool({ socketPath }, 60_000);
-    try {
+    await withPool(async (pool) => {
       const cut = await pool.get('/cut');
       assert.ok(!cut.ok && cut.error.kind === 'failed' && /mid-answer/.test(cut.error.message));
       const late = await pool.get('/never', { timeoutMs: 50 });
@@ -232,9 +220,7 @@ describe('GET pool failures', () => {
       controller.abort();
       const result = await aborted;
       assert.ok(!result.ok && result.error.message === 'aborted');
-    } finally {
-      pool.close();
-    }
+    });
     const none = new GetPool({ socketPath: join(dir, 'missing.sock') }, 60_000);
     const refused = await none.get('/ping');
     assert.ok(!refused.ok && refused.error.kind === 'failed' && /ENOENT/.test(refused.error.message));
@@ -244,8 +230,7 @@ describe('GET pool failures', () => {
   it('calls a kept connection the engine dropped unanswered stale, so a caller may send again', async () => {
     answers.set('/ok', ['HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}']);
     answers.set('/drop', (socket) => socket.destroy());
-    const pool = new GetPool({ socketPath }, 60_000);
-    try {
+    await withPool(async (pool) => {
       await get(pool, '/ok');
       const dropped = await pool.get('/drop');
       assert.ok(!dropped.ok);
@@ -264,8 +249,6 @@ describe('GET pool failures', () => {
       // Two side by side: the new one is kept, the old idle ones are gone, so one more connects.
       await Promise.all([get(pool, '/ok'), get(pool, '/ok')]);
       assert.equal(connections - before, 2);
-    } finally {
-      pool.close();
-    }
+    });
   });
 });
