@@ -136,6 +136,8 @@ describe('container events, health and restarts with a real Podman engine', () =
       { timeoutMs: 20_000, what: 'container health unhealthy' },
     );
     await checks;
+    // The status line says so too, as `docker ps` would (written by the hub from the health).
+    assert.match(container.status, /^Up .+ \(unhealthy\)$/);
     const health = await stack.api.containerHealth(container.id);
     assert.equal(health.current?.status, 'unhealthy');
     assert.ok((health.current?.failingStreak ?? 0) >= 2, `failing streak ${health.current?.failingStreak}`);

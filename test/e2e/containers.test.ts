@@ -85,6 +85,7 @@ function e2eSuite(storage: 'pglite' | 'postgres') {
 
       for (const c of mine) {
         assert.equal(c.engineKind, 'podman');
+        assert.match(c.status, /^Up (Less than a second|1 second|\d+ seconds|About a minute|\d+ minutes)$/);
         assert.ok((c.memoryBytes ?? 0) > 0, `${c.name} memoryBytes ${c.memoryBytes}`);
         assert.equal(typeof c.cpuPercent, 'number');
       }
@@ -153,6 +154,21 @@ function e2eSuite(storage: 'pglite' | 'postgres') {
         { timeoutMs: 30_000, what: `${name} state exited` },
       );
       assert.equal(stopped.state, 'exited');
+      // The status line is the hub's, as of each read (hub/src/containers/status-text.ts): it
+      // ages between reads although the agent sends its listing only when something changes.
+      const exitedFor = async (): Promise<number> => {
+        const c = (await stack.api.containers(hostId)).find((x) => stripSlash(x.name) === name);
+        const m = /^Exited \(\d+\) (Less than a second|1 second|(\d+) seconds) ago$/.exec(c?.status ?? '');
+        if (!m) throw new NotYet(`status ${JSON.stringify(c?.status)}`);
+        return m[2] ? Number(m[2]) : m[1] === '1 second' ? 1 : 0;
+      };
+      const first = await waitFor(exitedFor, {
+        timeoutMs: 10_000,
+        what: `${name} status "Exited (…) N seconds ago"`,
+      });
+      await sleep(2_500);
+      const later = await exitedFor();
+      assert.ok(later >= first + 2, `exited ${first} s ago, then ${later} s ago 2.5 s later`);
       const others = (await stack.api.containers(hostId)).filter((c) =>
         [engine.fullName('sleep-a'), engine.fullName('busy')].includes(stripSlash(c.name)),
       );

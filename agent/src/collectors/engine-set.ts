@@ -28,7 +28,7 @@ export type EngineSetOptions = {
   now?: () => number;
   /** How often images, volumes, networks and pods are re-read without a container change. */
   inventoryIntervalMs?: number;
-  /** How often an unchanged container listing is sent again (default a minute). */
+  /** How often an unchanged container listing is sent again (default LISTING_REFRESH_MS). */
   listingRefreshMs?: number;
 };
 
@@ -54,20 +54,23 @@ type Slot = {
 };
 
 /**
- * A listing is sent when it differs from the last one sent, else once a minute. Stats ride on
+ * A listing is sent when it differs from the last one sent, else every 5 minutes. Stats ride on
  * every tick, but with 100 containers the listing is half of each batch's bytes and of the
  * agent's per-tick work (issue 3's CPU figure), and it rarely changes between ticks; lifecycle
  * events already send a fresh one at once (collectUrgent). The status text ("Up 3 minutes")
- * ages every minute without anything happening, so it does not count as a change; the minute's
- * refresh carries it.
+ * ages without anything happening, so it does not count as a change: the hub writes that line
+ * itself when it shows it, from the state and the start and finish times of the last
+ * inspection (hub/src/containers/status-text.ts). Until it did, a refresh every minute carried
+ * the aging line, at ~8 µs per container sample of the ~70 left (docs/architecture.md, ninth
+ * round); what is left is a safety net for a change the event stream did not report.
  */
-export const LISTING_REFRESH_MS = 60_000;
+export const LISTING_REFRESH_MS = 5 * 60_000;
 
 /*
  * The listing is also not READ on every tick: while the engine's event stream is up and no
  * container event arrived since the last read, the containers are as listed then, and the tick
  * reads the stats alone (one engine call instead of two; with 100 containers the listing was
- * about half of a tick's CPU). Any container event, a broken stream or the minute's refresh
+ * about half of a tick's CPU). Any container event, a broken stream or the 5-minute refresh
  * makes the next tick read it again.
  */
 
@@ -213,7 +216,7 @@ export class EngineSet {
 
   /**
    * Whether this tick's listing goes out (and is then remembered as sent): after a resync, when
-   * it changed since the last one sent, or when that one is a minute old.
+   * it changed since the last one sent, or when that one is LISTING_REFRESH_MS old.
    */
   #listingDue(slot: Slot, item: ContainersItem): boolean {
     const key = listingKey(item);

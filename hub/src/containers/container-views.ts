@@ -6,11 +6,20 @@ import type { Container, ContainerState, HealthStatus, PortMapping } from '@unit
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { containerHealth, containers } from '../db/schema.js';
+import { statusText } from './status-text.js';
 
 type Row = typeof containers.$inferSelect;
 type HealthRow = typeof containerHealth.$inferSelect;
 
-export function toContainer(r: Row, h: HealthRow | null = null): Container {
+export function toContainer(r: Row, h: HealthRow | null = null, now = Date.now()): Container {
+  const health = (h?.status as HealthStatus | undefined) ?? null;
+  const facts = {
+    state: r.state as ContainerState,
+    startedAt: h?.startedAt?.getTime() ?? null,
+    finishedAt: h?.finishedAt?.getTime() ?? null,
+    exitCode: h?.exitCode ?? null,
+    health,
+  };
   return {
     id: r.id,
     hostId: r.hostId,
@@ -20,7 +29,8 @@ export function toContainer(r: Row, h: HealthRow | null = null): Container {
     name: r.name,
     image: r.image,
     state: r.state as ContainerState,
-    status: r.status,
+    // As of now, not as of the listing the agent last sent (status-text.ts).
+    status: statusText(facts, now) ?? r.status,
     labels: r.labels,
     ports: r.ports as PortMapping[],
     composeProject: r.composeProject,
@@ -30,7 +40,7 @@ export function toContainer(r: Row, h: HealthRow | null = null): Container {
     cpuPercent: r.cpuPercent,
     memoryBytes: r.memoryBytes,
     memoryLimitBytes: r.memoryLimitBytes,
-    health: (h?.status as HealthStatus | undefined) ?? null,
+    health,
     restartCount: h?.restartCount ?? null,
     exitCode: h?.exitCode ?? null,
     oomKilled: h?.oomKilled ?? null,

@@ -36,14 +36,19 @@ describe('the overall status', () => {
 });
 
 describe('a container’s state', () => {
+  const at = (state: string, status: string, health: string | null = null, removedAt: Date | null = null) =>
+    containerState({ state, status, health, removedAt });
   it('is up while running and not unhealthy', () => {
-    assert.equal(containerState({ state: 'running', status: 'Up 3 hours', removedAt: null }), 'up');
-    assert.equal(
-      containerState({ state: 'running', status: 'Up 3 hours (unhealthy)', removedAt: null }),
-      'down',
-    );
-    assert.equal(containerState({ state: 'exited', status: 'Exited (1)', removedAt: null }), 'down');
-    assert.equal(containerState({ state: 'paused', status: 'Paused', removedAt: null }), 'paused');
-    assert.equal(containerState({ state: 'running', status: 'Up', removedAt: new Date() }), 'down');
+    assert.equal(at('running', 'Up 3 hours'), 'up');
+    assert.equal(at('running', 'Up 3 hours (unhealthy)'), 'down');
+    assert.equal(at('exited', 'Exited (1)'), 'down');
+    assert.equal(at('paused', 'Paused'), 'paused');
+    assert.equal(at('running', 'Up', null, new Date()), 'down');
+  });
+  it('takes health from the last inspection over the status line, which the agent sends only on changes', () => {
+    assert.equal(at('running', 'Up 3 hours (healthy)', 'unhealthy'), 'down');
+    assert.equal(at('running', 'Up 3 hours (unhealthy)', 'healthy'), 'up');
+    assert.equal(at('running', 'Up 3 hours', 'none'), 'up');
+    assert.equal(at('exited', 'Exited (0)', 'healthy'), 'down');
   });
 });

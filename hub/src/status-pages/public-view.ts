@@ -16,9 +16,9 @@ import {
   type PublicStatus,
   type StatusPage,
 } from '@unity/shared';
-import { inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { containers, probes as probesTable } from '../db/schema.js';
+import { containerHealth, containers, probes as probesTable } from '../db/schema.js';
 import { activeAgentCount, recentRuns, statusOf } from '../probes/probe-status.js';
 import { toProbe } from '../probes/probe-store.js';
 import { bucketDays, DayHistory, overallUptime } from './daily-uptime.js';
@@ -27,14 +27,29 @@ import { listIncidents, listMaintenance } from './incident-store.js';
 /** Resolved incidents stay on the page this long. */
 const RESOLVED_SHOWN_MS = 7 * 86_400_000;
 
-type ContainerRow = { id: string; name: string; state: string; status: string; removedAt: Date | null };
+type ContainerRow = {
+  id: string;
+  name: string;
+  state: string;
+  status: string;
+  /** The last inspection's health status; null before the first one. */
+  health: string | null;
+  removedAt: Date | null;
+};
 
-/** A container's state from the engine's word for it: running (and not unhealthy) is up. */
-export function containerState(c: Pick<ContainerRow, 'state' | 'status' | 'removedAt'>): PublicItemState {
+/**
+ * A container's state from the engine's word for it: running (and not unhealthy) is up. Health
+ * comes from the last inspection (the agent checks containers with a health check every tick);
+ * before there is one, from the engine's status line, which says "(unhealthy)" too.
+ */
+export function containerState(
+  c: Pick<ContainerRow, 'state' | 'status' | 'health' | 'removedAt'>,
+): PublicItemState {
   if (c.removedAt) return 'down';
   if (c.state === 'paused') return 'paused';
   if (c.state !== 'running') return 'down';
-  return /\(unhealthy\)/.test(c.status) ? 'down' : 'up';
+  const unhealthy = c.health !== null ? c.health === 'unhealthy' : /\(unhealthy\)/.test(c.status);
+  return unhealthy ? 'down' : 'up';
 }
 
 /**
@@ -70,9 +85,11 @@ export async function publicStatusOf(
             name: containers.name,
             state: containers.state,
             status: containers.status,
+            health: containerHealth.status,
             removedAt: containers.removedAt,
           })
           .from(containers)
+          .leftJoin(containerHealth, eq(containerHealth.containerId, containers.id))
           .where(inArray(containers.id, containerIds))
       : [],
     listIncidents(db, page.id, { limit: 20, resolvedSince: new Date(now - RESOLVED_SHOWN_MS) }),
