@@ -6,7 +6,15 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { HostFactsSchema, HostMetricsItemSchema } from '@unity/shared';
 import { HostCollector, type StatfsResult } from './host.js';
-import { cpuPercent, parseDiskstats, parseMounts, parseOsRelease } from './procfs.js';
+import {
+  cpuPercent,
+  parseDiskstats,
+  parseMeminfo,
+  parseMounts,
+  parseNetDev,
+  parseOsRelease,
+  parseStat,
+} from './procfs.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -164,6 +172,60 @@ describe('procfs parsers', () => {
         .join('\n'),
     ).map((d) => d.name);
     assert.deepEqual(names, ['sda', 'vdb', 'nvme1n1', 'mmcblk0', 'xvda']);
+  });
+
+  it('reads the cpu lines and btime of /proc/stat, whatever the interrupt lines hold', () => {
+    const intr = `intr 9999 ${Array.from({ length: 3000 }, (_, i) => i % 7).join(' ')}`;
+    const stat = parseStat(
+      [
+        'cpu  10 2 3 80 5 0 0 0 0 0',
+        'cpu0 5 1 1 40 3 0 0 0 0 0',
+        'cpu1 5 1 2 40 2 0 0 0',
+        intr,
+        'ctxt 5',
+        'btime 1764000000',
+        'softirq 1 2 3',
+      ].join('\n'),
+    );
+    assert.deepEqual(stat.total, { busy: 15, total: 100 });
+    assert.deepEqual(stat.perCore, [
+      { busy: 7, total: 50 },
+      { busy: 8, total: 50 },
+    ]);
+    assert.equal(stat.bootTime, 1_764_000_000);
+  });
+
+  it('reads the memory fields of /proc/meminfo by name, in bytes', () => {
+    const text = [
+      'MemTotal:        8000000 kB',
+      'MemFree:          100000 kB',
+      'MemAvailable:    6000000 kB',
+      'Buffers:             100 kB',
+      'SwapCached:          999 kB',
+      'Cached:           200000 kB',
+      'SwapTotal:       2000000 kB',
+      'SwapFree:        1500000 kB',
+      'HugePages_Total:       0',
+    ].join('\n');
+    const m = parseMeminfo(text);
+    assert.equal(m.get('MemTotal'), 8_000_000 * 1024);
+    assert.equal(m.get('Cached'), 200_000 * 1024, 'Cached, not SwapCached');
+    assert.equal(m.get('SwapFree'), 1_500_000 * 1024);
+    // A kernel without MemAvailable (before 3.14): the field is missing, not zero.
+    assert.equal(parseMeminfo(text.replace(/MemAvailable.*\n/, '')).has('MemAvailable'), false);
+  });
+
+  it('reads bytes received and sent per interface of /proc/net/dev', () => {
+    const text = [
+      'Inter-|   Receive                                                |  Transmit',
+      ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed',
+      '    lo: 4305190900  394101    0    0    0     0          0         0 4305190900  394101    0    0    0     0       0          0',
+      '  eth0:1234 5 0 0 0 0 0 0 5678 6 0 0 0 0 0 0',
+    ].join('\n');
+    assert.deepEqual(parseNetDev(text), [
+      { iface: 'lo', rxBytes: 4_305_190_900, txBytes: 4_305_190_900 },
+      { iface: 'eth0', rxBytes: 1234, txBytes: 5678 },
+    ]);
   });
 
   it('unescapes mount paths and reads PRETTY_NAME', () => {
