@@ -67,11 +67,13 @@ export const MEMINFO_KEYS = [
  */
 export function parseMeminfo(text: string): Map<string, number> {
   const values = new Map<string, number>();
+  // Every line starts after a newline, the first one too.
+  const lines = `\n${text}`;
   for (const key of MEMINFO_KEYS) {
-    const at = text.startsWith(`${key}:`) ? 0 : text.indexOf(`\n${key}:`) + 1;
-    if (at === 0 && !text.startsWith(`${key}:`)) continue;
-    const end = text.indexOf('\n', at);
-    const line = text.slice(at, end < 0 ? undefined : end).trimEnd();
+    const start = lines.indexOf(`\n${key}:`);
+    if (start < 0) continue;
+    const end = lines.indexOf('\n', start + 1);
+    const line = lines.slice(start + 1, end < 0 ? undefined : end).trimEnd();
     const value = Number.parseInt(line.slice(key.length + 1), 10);
     if (value >= 0) values.set(key, line.endsWith(' kB') ? value * 1024 : value);
   }
