@@ -69,7 +69,8 @@ type Previous = {
   total: CpuTimes;
   perCore: CpuTimes[];
   disks: DiskCounters[];
-  net: NetCounters[];
+  /** By interface: a Docker host has a `veth` per container, so a search per interface adds up. */
+  net: Map<string, NetCounters>;
 };
 
 export class HostCollector {
@@ -142,7 +143,13 @@ export class HostCollector {
     const disks = parseDiskstats(diskstats);
     const net = parseNetDev(netdev).filter((n) => n.iface !== 'lo');
     const prev = this.#prev;
-    this.#prev = { at: now, total: cpu.total, perCore: cpu.perCore, disks, net };
+    this.#prev = {
+      at: now,
+      total: cpu.total,
+      perCore: cpu.perCore,
+      disks,
+      net: new Map(net.map((n) => [n.iface, n])),
+    };
     const seconds = prev ? (now - prev.at) / 1000 : 0;
     const rate = (next: number, before: number | undefined) =>
       seconds > 0 && before !== undefined && next >= before ? (next - before) / seconds : 0;
@@ -168,7 +175,7 @@ export class HostCollector {
         writeBytesPerSec: round(diskIo.writeBytesPerSec),
       },
       net: net.slice(0, 256).map((n) => {
-        const p = prev?.net.find((x) => x.iface === n.iface);
+        const p = prev?.net.get(n.iface);
         return {
           iface: n.iface.slice(0, 64),
           rxBytesPerSec: round(rate(n.rxBytes, p?.rxBytes)),
