@@ -22,6 +22,23 @@ describe('containers on a real Podman engine', { timeout: 120_000 }, () => {
     await engine?.stop();
   });
 
+  /** An engine set following the test engine's events, on a clock `tick` moves before collecting. */
+  function followingSet() {
+    const endpoints = [engine.endpoint];
+    let now = Date.now();
+    const set = new EngineSet({
+      endpoints,
+      explicit: endpoints,
+      log: pino({ level: 'silent' }),
+      now: () => now,
+    });
+    const tick = (ms: number) => {
+      now += ms;
+      return set.collect();
+    };
+    return { set, tick };
+  }
+
   it('detects the engine as Podman', async () => {
     const detected = await detectEngine(engine.endpoint);
     assert.ok(detected, 'the socket answers /_ping');
@@ -109,23 +126,18 @@ describe('containers on a real Podman engine', { timeout: 120_000 }, () => {
   });
 
   it('with the event stream up, skips unchanged listings yet lists a new container on the next tick', async () => {
-    const log = pino({ level: 'silent' });
-    const endpoints = [engine.endpoint];
-    let now = Date.now();
-    const set = new EngineSet({ endpoints, explicit: endpoints, log, now: () => now });
+    const { set, tick } = followingSet();
     try {
-      await set.collect();
+      await tick(0);
       // Let the event stream connect, then a quiet tick sends the stats alone.
       await new Promise((r) => setTimeout(r, 1500));
-      now += 10_000;
-      assert.deepEqual((await set.collect()).map((i) => i.kind).slice(0, 1), ['container_stats']);
+      assert.deepEqual((await tick(10_000)).map((i) => i.kind).slice(0, 1), ['container_stats']);
       const id = await engine.runContainer('unity-d');
       // Well within the listing's refresh: only the container's events can make it show up.
       let found = false;
       for (let i = 0; i < 20 && !found; i++) {
         await new Promise((r) => setTimeout(r, 250));
-        now += 1_000;
-        const items = await set.collect();
+        const items = await tick(1_000);
         const listed = items.find((i) => i.kind === 'containers');
         const stats = items.find((i) => i.kind === 'container_stats');
         found =
@@ -139,25 +151,20 @@ describe('containers on a real Podman engine', { timeout: 120_000 }, () => {
   });
 
   it('with the event stream up, reads the inventory again on the tick after a volume event, not at the refresh', async () => {
-    const log = pino({ level: 'silent' });
-    const endpoints = [engine.endpoint];
-    let now = Date.now();
-    const set = new EngineSet({ endpoints, explicit: endpoints, log, now: () => now });
+    const { set, tick } = followingSet();
     try {
       assert.ok(
-        (await set.collect()).some((i) => i.kind === 'inventory'),
+        (await tick(0)).some((i) => i.kind === 'inventory'),
         'the first tick has one',
       );
       await new Promise((r) => setTimeout(r, 1500));
-      now += 10_000;
-      assert.ok(!(await set.collect()).some((i) => i.kind === 'inventory'), 'a quiet tick has none');
+      assert.ok(!(await tick(10_000)).some((i) => i.kind === 'inventory'), 'a quiet tick has none');
       await engine.podman(['volume', 'create', 'unity-events-vol']);
       // Seconds, where the periodic refresh is minutes away: only the volume's event can do it.
       let volume: { name: string; sizeBytes?: number | undefined } | undefined;
       for (let i = 0; i < 20 && !volume; i++) {
         await new Promise((r) => setTimeout(r, 250));
-        now += 1_000;
-        const inventory = (await set.collect()).find((item) => item.kind === 'inventory');
+        const inventory = (await tick(1_000)).find((item) => item.kind === 'inventory');
         volume = inventory?.volumes.find((v) => v.name === 'unity-events-vol');
       }
       assert.ok(volume, 'the new volume is in the inventory of a tick right after its event');
